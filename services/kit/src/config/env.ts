@@ -1,0 +1,92 @@
+/**
+ * Typed configuration read from the environment once, at start. Every problem is reported
+ * together, with what to set, before anything else runs.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Reader<T> = (raw: string | undefined, name: string) => T;
+
+export const env = {
+  string:
+    (fallback?: string): Reader<string> =>
+    (raw, name) => {
+      const value = raw ?? fallback;
+      if (value === undefined || value === '') throw new Error(`${name} is required`);
+      return value;
+    },
+  optionalString: (): Reader<string | undefined> => (raw) => (raw === '' ? undefined : raw),
+  port:
+    (fallback?: number): Reader<number> =>
+    (raw, name) => {
+      const value = raw === undefined || raw === '' ? fallback : Number(raw);
+      if (value === undefined || !Number.isInteger(value) || value < 0 || value > 65535) {
+        throw new Error(`${name} must be a port number 0–65535 (0 picks a free one), got "${raw}"`);
+      }
+      return value;
+    },
+  int:
+    (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): Reader<number> =>
+    (raw, name) => {
+      const value = raw === undefined || raw === '' ? fallback : Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number ${min}–${max}, got "${raw}"`);
+      return value;
+    },
+  oneOf:
+    <T extends string>(values: readonly T[], fallback: T): Reader<T> =>
+    (raw, name) => {
+      const value = (raw === undefined || raw === '' ? fallback : raw) as T;
+      if (!values.includes(value)) throw new Error(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+      return value;
+    },
+};
+
+/** Reads every key of `spec` from `source`; throws one ConfigError listing all problems. */
+export function readConfig<T extends Record<string, unknown>>(
+  spec: { [K in keyof T]: Reader<T[K]> },
+  source: NodeJS.ProcessEnv = process.env,
+): T {
+  const problems: string[] = [];
+  const out = {} as T;
+  for (const key of Object.keys(spec) as (keyof T & string)[]) {
+    try {
+      out[key] = spec[key](source[key], key);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out;
+}
+
+/** The settings every subgraph process shares. */
+export type ServiceConfig = {
+  /** Port of the HTTP server. @default the service's own port */
+  PORT: number;
+  /** Address to listen on. @default 127.0.0.1 */
+  HOST: string;
+  /** PostgreSQL connection string. */
+  DATABASE_URL: string;
+  /** pino level. @default info */
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Connections in the pool. @default 10 */
+  DB_POOL_SIZE: number;
+};
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  return readConfig<ServiceConfig>(
+    {
+      PORT: env.port(defaultPort),
+      HOST: env.string('127.0.0.1'),
+      DATABASE_URL: env.string(),
+      LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
+      DB_POOL_SIZE: env.int(10, 1, 200),
+    },
+    source,
+  );
+}

@@ -1,0 +1,41 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Stable error codes, carried in `extensions.code`. Clients switch on these; the
+ * message is for people and may change.
+ */
+export const ErrorCode = {
+  /** A value in the request is malformed (wrong shape, out of range). */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A date is not a real calendar date in the form YYYY-MM-DD. */
+  INVALID_DATE: 'INVALID_DATE',
+  /** A reporting period is malformed or inconsistent. */
+  INVALID_PERIOD: 'INVALID_PERIOD',
+  /** No organizational unit has this id or code (at the given date). */
+  UNIT_NOT_FOUND: 'UNIT_NOT_FOUND',
+  /** Something failed on our side; the request id in the logs tells what. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const ownCodes = new Set<string>(Object.values(ErrorCode));
+
+/** An error caused by the request, with a stable code and details a client can act on. */
+export function userError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...details } });
+}
+
+/**
+ * The most specific code of our own set in an error's chain. graphql-js and Apollo wrap a
+ * scalar's parse error into a validation error; the code the scalar set is the useful one.
+ */
+export function ownErrorCode(error: unknown): ErrorCode | undefined {
+  let current: unknown = error;
+  let found: ErrorCode | undefined;
+  for (let depth = 0; current && depth < 8; depth++) {
+    const code = (current as { extensions?: { code?: unknown } }).extensions?.code;
+    if (typeof code === 'string' && ownCodes.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) found = code as ErrorCode;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return found;
+}

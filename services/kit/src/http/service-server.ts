@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import { makeFormatError } from './format-error';
+import { handleGraphQLRequest } from './graphql-http';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
+import { currentRequestId, requestScope } from './request-scope';
+
+export interface ServiceOptions<TContext extends BaseContext> {
+  name: string;
+  host: string;
+  port: number;
+  logger: Logger;
+  /** A subgraph's schema, or a gateway. */
+  schema?: GraphQLSchema;
+  gateway?: GatewayInterface;
+  /** Builds the per-request context: DataLoaders are made here, one set a request. */
+  context: (req: IncomingMessage, requestId: string) => Promise<TContext>;
+  /** Whether dependencies answer (the database); `/ready` says 503 until they do. */
+  ready: () => Promise<boolean>;
+  plugins?: ApolloServerPlugin<TContext>[];
+  /** Called on stop after HTTP has drained: close pools, brokers. */
+  onStop?: () => Promise<void>;
+  /** Extra routes (the gateway's metrics); return true when handled. */
+  extraRoute?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  introspection?: boolean;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  httpServer: Server;
+  apollo: ApolloServer<BaseContext>;
+  stop(): Promise<void>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Starts one GraphQL process: `/graphql` through Apollo Server, `/health` (the process is
+ * up) and `/ready` (its dependencies answer), a request id on every request and log line,
+ * and a stop that drains HTTP before closing what `onStop` closes.
+ */
+export async function startService<TContext extends BaseContext>(options: ServiceOptions<TContext>): Promise<RunningService> {
+  const { logger } = options;
+  const httpServer = createServer();
+  const apollo = new ApolloServer<TContext>({
+    ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema! }),
+    introspection: options.introspection ?? true,
+    includeStacktraceInErrorResponses: false,
+    formatError: makeFormatError(logger, currentRequestId),
+    logger: {
+      debug: (m: string) => logger.debug(m),
+      info: (m: string) => logger.info(m),
+      warn: (m: string) => logger.warn(m),
+      error: (m: string) => logger.error(m),
+    },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      ...(options.plugins ?? []),
+    ],
+  });
+  await apollo.start();
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = requestIdFrom(req.headers);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const path = (req.url ?? '/').split('?')[0];
+    requestScope.run({ requestId }, () => {
+      if (path === '/health') return json(res, 200, { status: 'ok', service: options.name });
+      if (path === '/ready') {
+        options.ready().then(
+          (ok) => json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', service: options.name }),
+          () => json(res, 503, { status: 'not ready', service: options.name }),
+        );
+        return;
+      }
+      if (options.extraRoute?.(req, res)) return;
+      if (path !== '/graphql') return json(res, 404, { error: `No route ${path}: GraphQL is served at /graphql.` });
+      const started = process.hrtime.bigint();
+      handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId))
+        .then(() => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          logger.debug({ requestId, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'graphql request');
+        })
+        .catch((err: unknown) => {
+          logger.error({ err, requestId }, 'request failed');
+          if (!res.headersSent) json(res, 500, { errors: [{ message: `Internal error, request id ${requestId}.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+          else res.end();
+        });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${options.host}:${port}/graphql`;
+  logger.info({ url }, `${options.name} listening`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    httpServer,
+    apollo: apollo as unknown as ApolloServer<BaseContext>,
+    stop: () =>
+      (stopping ??= (async () => {
+        await apollo.stop();
+        await options.onStop?.();
+        logger.info(`${options.name} stopped`);
+      })()),
+  };
+}
+
+/** Wires SIGTERM/SIGINT to a clean stop and a failed start to exit code 1. */
+export function runProcess(name: string, logger: Logger, start: () => Promise<{ stop(): Promise<void> }>): void {
+  start()
+    .then((running) => {
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, `${name} shutting down`);
+        running.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, 'unclean shutdown');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    })
+    .catch((err: unknown) => {
+      logger.fatal({ err }, `${name} failed to start`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+
+export * from './config/env';
+export * from './db/bulk-insert';
+export * from './db/data-source';
+export * from './db/embedded';
+export * from './graphql/errors';
+export * from './graphql/federation';
+export * from './graphql/period.input';
+export * from './graphql/scalars';
+export * from './http/request-id';
+export * from './http/request-scope';
+export * from './http/service-server';
+export * from './log/logger';
+export * from './rollup/rollup-loader';
+export * from './rollup/rollup-query';
+export * from './rollup/stats-args';
+export * from './time/local-date';
+export * from './time/period';
+export * from './util/progress';
+export * from './util/prng';
+export * from './util/rate';
+export * from './util/vietnamese';

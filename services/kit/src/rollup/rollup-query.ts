@@ -1,0 +1,82 @@
+import type { DataSource } from 'typeorm';
+import type { LocalDate } from '../time/local-date';
+import type { Period } from '../time/period';
+
+/**
+ * The contract between org-units and the services that roll figures up: for every date,
+ * `ancestor_id` covers `descendant_id` (itself, its subtree, and old units mapped through
+ * their lineage) while `valid_from <= asOf < valid_to`. Org-units owns and rebuilds it.
+ */
+export const ROLLUP_EDGE_TABLE = 'org_units.rollup_edge';
+
+/** An aggregate table keyed by (unit_id, month, bucket) whose columns are per-month deltas. */
+export interface RollupSpec {
+  table: string;
+  /** Columns summed over the period's months. */
+  flows: readonly string[];
+  /** Delta columns whose running sum is a stock: read at the period's start and end. */
+  stocks: readonly string[];
+}
+
+/** One unit's figures for one bucket: each flow, and each stock as `<name>AtStart`/`<name>AtEnd`. */
+export type RollupRow = Record<string, bigint>;
+
+const IDENT = /^[a-z_][a-z0-9_.]*$/;
+
+function checkIdent(name: string): string {
+  if (!IDENT.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
+  return name;
+}
+
+/** Builds the one statement that answers a batch of units: aggregates joined to the ancestry valid at asOf. */
+export function buildRollupSql(spec: RollupSpec): string {
+  const flows = spec.flows.map((c) => `coalesce(sum(a.${checkIdent(c)}) FILTER (WHERE a.month >= $2::date), 0)::text AS "${c}"`);
+  const stocks = spec.stocks.flatMap((c) => [
+    `coalesce(sum(a.${checkIdent(c)}) FILTER (WHERE a.month < $2::date), 0)::text AS "${c}AtStart"`,
+    `coalesce(sum(a.${checkIdent(c)}), 0)::text AS "${c}AtEnd"`,
+  ]);
+  return `SELECT e.ancestor_id AS unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}
+FROM ${ROLLUP_EDGE_TABLE} e
+JOIN ${checkIdent(spec.table)} a ON a.unit_id = e.descendant_id AND a.month <= $3::date
+WHERE e.ancestor_id = ANY($1::int[]) AND e.valid_from <= $4::date AND e.valid_to > $4::date AND a.bucket = ANY($5::smallint[])
+GROUP BY e.ancestor_id, a.bucket`;
+}
+
+export function emptyRow(spec: RollupSpec): RollupRow {
+  const row: RollupRow = {};
+  for (const c of spec.flows) row[c] = 0n;
+  for (const c of spec.stocks) {
+    row[`${c}AtStart`] = 0n;
+    row[`${c}AtEnd`] = 0n;
+  }
+  return row;
+}
+
+/**
+ * Figures of many units for one period and hierarchy date, in one SQL statement.
+ * Returns `unitId → bucket → row`; units and buckets with no activity get zero rows.
+ */
+export async function queryRollup(
+  db: DataSource,
+  spec: RollupSpec,
+  unitIds: readonly number[],
+  period: Period,
+  asOf: LocalDate,
+  buckets: readonly number[] = [0],
+): Promise<Map<number, Map<number, RollupRow>>> {
+  const rows: Record<string, string | number>[] = await db.query(buildRollupSql(spec), [
+    unitIds,
+    period.firstMonth,
+    period.lastMonth,
+    asOf,
+    buckets,
+  ]);
+  const out = new Map<number, Map<number, RollupRow>>();
+  for (const id of unitIds) out.set(id, new Map(buckets.map((b) => [b, emptyRow(spec)])));
+  for (const r of rows) {
+    const row = emptyRow(spec);
+    for (const key of Object.keys(row)) row[key] = BigInt(r[key] as string);
+    out.get(Number(r.unit_id))!.set(Number(r.bucket), row);
+  }
+  return out;
+}

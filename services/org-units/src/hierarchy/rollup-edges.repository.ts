@@ -1,0 +1,35 @@
+import type { EntityManager } from 'typeorm';
+import { bulkInsert } from '@thads/kit';
+import { computeRollupEdges, type LineageLink, type UnitValidity } from './rollup-edges';
+
+/**
+ * Recomputes `org_units.rollup_edge` from the units and their lineage, inside the caller's
+ * transaction, so readers see the old edges or the new ones, never a mix.
+ */
+export async function rebuildRollupEdges(tx: EntityManager): Promise<number> {
+  const units: UnitValidity[] = (
+    await tx.query(`SELECT id, parent_id, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM org_units.org_unit`)
+  ).map((r: { id: number; parent_id: number | null; valid_from: string; valid_to: string | null }) => ({
+    id: r.id,
+    parentId: r.parent_id,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+  }));
+  const lineage: LineageLink[] = (await tx.query(`SELECT from_unit_id, to_unit_id FROM org_units.lineage`)).map(
+    (r: { from_unit_id: number; to_unit_id: number }) => ({ fromUnitId: r.from_unit_id, toUnitId: r.to_unit_id }),
+  );
+  const edges = computeRollupEdges(units, lineage);
+  await tx.query(`DELETE FROM org_units.rollup_edge`);
+  await bulkInsert(
+    tx,
+    'org_units.rollup_edge',
+    [
+      { name: 'ancestor_id', type: 'int' },
+      { name: 'descendant_id', type: 'int' },
+      { name: 'valid_from', type: 'date' },
+      { name: 'valid_to', type: 'date' },
+    ],
+    edges.map((e) => [e.ancestorId, e.descendantId, e.validFrom, e.validTo]),
+  );
+  return edges.length;
+}

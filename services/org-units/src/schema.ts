@@ -1,0 +1,9 @@
+import { buildFederatedSchema } from '@thads/kit';
+import { LineageFields } from './lineage/lineage.fields';
+import { OrgUnitFields } from './units/org-unit.fields';
+import { orgUnitReference } from './units/org-unit.reference';
+import { OrgUnitQueries } from './units/org-unit.resolver';
+
+export function buildOrgUnitsSchema() {
+  return buildFederatedSchema({ resolvers: [OrgUnitQueries, OrgUnitFields, LineageFields] }, orgUnitReference);
+}

@@ -1,0 +1,74 @@
+import type { DataSource } from 'typeorm';
+import { foldVietnamese, type LocalDate } from '@thads/kit';
+import { OrgUnit } from './org-unit.entity';
+import type { OrgUnitType } from './org-unit-type';
+
+const VALID_ON = (alias: string, param: string) =>
+  `${alias}.valid_from <= ${param}::date AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${param}::date)`;
+
+/** SQL over org_units: the resolvers and loaders reach the database only through here. */
+export class OrgUnitRepository {
+  constructor(private readonly db: DataSource) {}
+
+  private get repo() {
+    return this.db.getRepository(OrgUnit);
+  }
+
+  byIds(ids: readonly number[]): Promise<OrgUnit[]> {
+    return this.repo.createQueryBuilder('u').where('u.id = ANY(:ids)', { ids }).getMany();
+  }
+
+  /** The unit with each code valid on `asOf`. */
+  byCodes(codes: readonly string[], asOf: LocalDate): Promise<OrgUnit[]> {
+    return this.repo.createQueryBuilder('u').where('u.code = ANY(:codes)', { codes }).andWhere(VALID_ON('u', ':asOf'), { asOf }).getMany();
+  }
+
+  /** Children of many parents valid on one date, in one statement. */
+  childrenOf(parentIds: readonly number[], asOf: LocalDate): Promise<OrgUnit[]> {
+    return this.repo
+      .createQueryBuilder('u')
+      .where('u.parent_id = ANY(:parentIds)', { parentIds })
+      .andWhere(VALID_ON('u', ':asOf'), { asOf })
+      .orderBy('u.name', 'ASC')
+      .getMany();
+  }
+
+  ofType(type: OrgUnitType, asOf: LocalDate): Promise<OrgUnit[]> {
+    return this.repo.createQueryBuilder('u').where('u.type = :type', { type }).andWhere(VALID_ON('u', ':asOf'), { asOf }).orderBy('u.name', 'ASC').getMany();
+  }
+
+  /** Every unit under `id` in the hierarchy valid on `asOf`, nearest levels first. */
+  async descendantsOf(id: number, asOf: LocalDate, type: OrgUnitType | null): Promise<OrgUnit[]> {
+    const rows: { id: number }[] = await this.db.query(
+      `WITH RECURSIVE tree(id, depth) AS (
+         SELECT u.id, 0 FROM org_units.org_unit u WHERE u.id = $1
+         UNION ALL
+         SELECT c.id, t.depth + 1 FROM org_units.org_unit c JOIN tree t ON c.parent_id = t.id
+         WHERE ${VALID_ON('c', '$2')}
+       )
+       SELECT t.id FROM tree t JOIN org_units.org_unit u ON u.id = t.id
+       WHERE t.depth > 0 AND ($3::text IS NULL OR u.type = $3)
+       ORDER BY t.depth, u.name`,
+      [id, asOf, type],
+    );
+    const units = await this.byIds(rows.map((r) => r.id));
+    const byId = new Map(units.map((u) => [u.id, u]));
+    return rows.map((r) => byId.get(r.id)!);
+  }
+
+  /** Units whose name contains the text, with or without diacritics; valid on `asOf` when given. */
+  search(text: string, asOf: LocalDate | null, type: OrgUnitType | null, limit: number): Promise<OrgUnit[]> {
+    const folded = foldVietnamese(text);
+    const qb = this.repo
+      .createQueryBuilder('u')
+      .where(`u.name_folded LIKE :pattern`, { pattern: `%${folded.replace(/[%_\\]/g, (c) => `\\${c}`)}%` })
+      .orderBy('CASE WHEN u.name_folded LIKE :prefix THEN 0 ELSE 1 END', 'ASC')
+      .addOrderBy('u.type', 'ASC')
+      .addOrderBy('u.name', 'ASC')
+      .setParameter('prefix', `${folded}%`)
+      .limit(limit);
+    if (asOf) qb.andWhere(VALID_ON('u', ':asOf'), { asOf });
+    if (type) qb.andWhere('u.type = :type', { type });
+    return qb.getMany();
+  }
+}
