@@ -21,3 +21,7 @@ export * from './util/progress';
 export * from './util/prng';
 export * from './util/rate';
 export * from './util/vietnamese';
+export * from './demo/demo-case';
+export * from './demo/generate';
+export * from './graphql/org-unit-stub';
+export * from './http/subgraph';

@@ -13,6 +13,10 @@ export const ErrorCode = {
   INVALID_PERIOD: 'INVALID_PERIOD',
   /** No organizational unit has this id or code (at the given date). */
   UNIT_NOT_FOUND: 'UNIT_NOT_FOUND',
+  /** No enforcement case has this id. */
+  CASE_NOT_FOUND: 'CASE_NOT_FOUND',
+  /** No petition has this id. */
+  PETITION_NOT_FOUND: 'PETITION_NOT_FOUND',
   /** Something failed on our side; the request id in the logs tells what. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

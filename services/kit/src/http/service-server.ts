@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -56,6 +56,8 @@ export async function startService<TContext extends BaseContext>(options: Servic
     ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema! }),
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
+    // runProcess owns the signals: drain, close the pool, then exit 0.
+    stopOnTerminationSignals: false,
     formatError: makeFormatError(logger, currentRequestId),
     logger: {
       debug: (m: string) => logger.debug(m),
@@ -66,6 +68,8 @@ export async function startService<TContext extends BaseContext>(options: Servic
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // Traces are for Apollo's hosted usage reporting, which this hub does not use.
+      ...(options.schema ? [ApolloServerPluginInlineTraceDisabled()] : []),
       ...(options.plugins ?? []),
     ],
   });

@@ -1,18 +1,15 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { DateScalar } from '@thads/kit';
+import { DateScalar, ORG_UNIT_DESCRIPTION, ORG_UNIT_ID_DESCRIPTION } from '@thads/kit';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { OrgUnitType, WardKind } from './org-unit-type';
 
 @Entity({ name: 'org_unit' })
 @Index(['parentId'])
-@ObjectType({
-  description:
-    'An organizational unit of the civil judgment enforcement system: the ministry, a province, a (historic) district or a ward. Units are versioned: a unit is valid from `validFrom` to `validUntil`, and lineage edges lead from old units to the ones that continue them.',
-})
+@ObjectType({ description: ORG_UNIT_DESCRIPTION })
 @Directive('@key(fields: "id")')
 export class OrgUnit {
   @PrimaryColumn({ type: 'int' })
-  @Field(() => ID, { description: 'Stable id of the unit (a whole number written as a string).' })
+  @Field(() => ID, { description: ORG_UNIT_ID_DESCRIPTION })
   id!: number;
 
   @Column({ type: 'text' })

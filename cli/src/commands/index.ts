@@ -1,0 +1,135 @@
+import { positiveInt, UsageError, type CommandSpec } from '../cli-args';
+import { openDatabase } from '../database';
+import { compose, staleFiles, writeComposition } from './compose';
+import { migrateAll } from './migrate';
+import { seedAll } from './seed';
+import { startHub } from './start';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Keeps the process alive until SIGINT/SIGTERM, then runs `stop` and exits. */
+function untilSignal(stop: () => Promise<void>): number {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping…`);
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        say(`unclean stop: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  return -1;
+}
+
+const start: CommandSpec = {
+  name: 'start',
+  summary: 'Start the whole hub: database (embedded unless DATABASE_URL is set), migrations, demo data when empty, four subgraphs and the gateway.',
+  usage: 'hub start [--cases N] [--port 4000] [--json]',
+  options: {
+    cases: { type: 'string', description: 'Demo cases to seed when the database is empty.', default: '20000' },
+    port: { type: 'string', description: 'Gateway port.', default: '4000' },
+    host: { type: 'string', description: 'Address every process listens on.', default: '127.0.0.1' },
+    json: { type: 'boolean', description: 'Print the processes’ JSON log lines as they are.', default: false },
+  },
+  async run(v) {
+    const hub = await startHub({ cases: positiveInt(v.cases, 'cases'), json: Boolean(v.json), gatewayPort: positiveInt(v.port, 'port'), host: String(v.host) }, say);
+    say(`\nThe hub is up: GraphQL at ${hub.url}\nDatabase: ${hub.databaseUrl}\nStop with Ctrl+C.\n`);
+    process.stdout.write(`${hub.url}\n`);
+    let stopping = false;
+    const stop = () => {
+      stopping = true;
+      return hub.stop();
+    };
+    for (const child of hub.children) {
+      void child.exited.then((code) => {
+        if (stopping) return;
+        say(`${child.name} exited unexpectedly (code ${code}); stopping the hub.`);
+        void stop().then(() => process.exit(1));
+      });
+    }
+    return untilSignal(stop);
+  },
+};
+
+const seed: CommandSpec = {
+  name: 'seed',
+  summary: 'Replace all data with the deterministic demo set (units, lineage, cases, money, complaints) and rebuild the aggregates.',
+  usage: 'hub seed [--cases N] [--seed TEXT]',
+  options: {
+    cases: { type: 'string', description: 'Cases received in statistical years 2023–2025 (a 2022 backlog of 20% comes on top). 1000000 for benchmarks.', default: '20000' },
+    seed: { type: 'string', description: 'Seed of the generator: the same seed gives the same data.', default: 'demo' },
+  },
+  async run(v) {
+    const db = await openDatabase(process.env, say);
+    try {
+      const s = await seedAll(db.url, { cases: positiveInt(v.cases, 'cases'), seed: String(v.seed) }, say);
+      say(`seeded ${s.units} units, ${s.cases} cases (${s.caseEvents} case events, ${s.moneyEvents} money events), ${s.petitions} petitions in ${s.seconds.toFixed(1)}s`);
+    } finally {
+      await db.stop();
+    }
+    return 0;
+  },
+};
+
+const migrate: CommandSpec = {
+  name: 'migrate',
+  summary: "Apply every service's pending migrations to the database.",
+  usage: 'hub migrate',
+  options: {},
+  async run() {
+    const db = await openDatabase(process.env, say);
+    try {
+      await migrateAll(db.url, say);
+    } finally {
+      await db.stop();
+    }
+    return 0;
+  },
+};
+
+const composeCommand: CommandSpec = {
+  name: 'compose',
+  summary: "Print every subgraph's SDL and compose the supergraph into schema/; with --check, fail when the committed files differ.",
+  usage: 'hub compose [--check]',
+  options: { check: { type: 'boolean', description: 'Compare with the committed files instead of writing them.', default: false } },
+  async run(v) {
+    const composition = await compose();
+    for (const hint of composition.hints) say(`hint: ${hint}`);
+    if (v.check) {
+      const stale = staleFiles(composition);
+      if (stale.length) {
+        say(`schema/ is out of date: ${stale.join(', ')}. Run "npm run compose" and commit the result.`);
+        return 1;
+      }
+      say('schema/ matches a fresh composition.');
+      return 0;
+    }
+    writeComposition(composition);
+    say(`wrote ${[...composition.files.keys()].map((f) => `schema/${f}`).join(', ')}`);
+    return 0;
+  },
+};
+
+const dbCommand: CommandSpec = {
+  name: 'db',
+  summary: 'Run only the embedded PostgreSQL and print its URL (for tests and tools); stops on Ctrl+C.',
+  usage: 'hub db [--port 54329] [--dir .data/postgres]',
+  options: {
+    port: { type: 'string', description: 'Port to listen on (never 5432).', default: '54329' },
+    dir: { type: 'string', description: 'Data folder; kept between runs.' },
+  },
+  async run(v) {
+    if (process.env.DATABASE_URL) throw new UsageError('DATABASE_URL is set: "hub db" runs the embedded PostgreSQL only. Unset it first.');
+    const db = await openDatabase({ EMBEDDED_PG_PORT: String(v.port), ...(v.dir ? { EMBEDDED_PG_DIR: String(v.dir) } : {}) }, say);
+    process.stdout.write(`${db.url}\n`);
+    return untilSignal(db.stop);
+  },
+};
+
+export const COMMANDS: CommandSpec[] = [start, seed, migrate, composeCommand, dbCommand];

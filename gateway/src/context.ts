@@ -1,0 +1,4 @@
+/** What the gateway knows of one request. */
+export interface GatewayContext {
+  requestId: string;
+}

@@ -1,0 +1,2 @@
+export { start } from './server';
+export { readGatewayConfig, type GatewayConfig } from './config';

@@ -1,0 +1,7 @@
+/** What other packages (the CLI, tests) use of this service without starting it. */
+export { casesDataSource, SCHEMA } from './data-source';
+export { insertDemoCases, rebuildCaseAggregates, clearCases } from './seed/seed-cases';
+export { applyCaseEvent } from './cases/case-lifecycle';
+export { caseFigures } from './stats/case-rollup';
+export { buildCasesSchema } from './schema';
+export { start, DEFAULT_PORT } from './server';

@@ -1,0 +1,21 @@
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { DateScalar, PeriodInput, parseUnitId, statsScope } from '@thads/kit';
+import type { Context } from '../context';
+import { CaseStats } from './case-figures.type';
+import { caseStats } from './case-rollup';
+import { OrgUnit } from './org-unit.type';
+
+@Resolver(() => OrgUnit)
+export class CaseStatsResolver {
+  @FieldResolver(() => CaseStats, { description: 'Case indicators of this unit and everything under it for a period, on the hierarchy valid at `asOf`; old units count through their lineage.' })
+  async caseStats(
+    @Root() unit: OrgUnit,
+    @Arg('period', () => PeriodInput, { description: 'The reporting period.' }) period: PeriodInput,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to roll up on. Default: the period's last day." }) asOf: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<CaseStats> {
+    const scope = statsScope(period, asOf);
+    const rows = await ctx.loaders.caseRollup.load({ unitId: parseUnitId(unit.id), ...scope });
+    return caseStats(rows, scope);
+  }
+}

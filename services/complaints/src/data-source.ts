@@ -1,0 +1,9 @@
+import { createDataSource } from '@thads/kit';
+import { CreateComplaints1764400000300 } from './migrations/1764400000300-create-complaints';
+import { Petition } from './petitions/petition.entity';
+
+export const SCHEMA = 'complaints';
+
+export function complaintsDataSource(url: string, poolSize?: number) {
+  return createDataSource({ url, schema: SCHEMA, entities: [Petition], migrations: [CreateComplaints1764400000300], poolSize, applicationName: 'complaints' });
+}

@@ -1,0 +1,6 @@
+/** What other packages (the CLI, tests) use of this service without starting it. */
+export { complaintsDataSource, SCHEMA } from './data-source';
+export { insertDemoComplaints, rebuildComplaintAggregates, clearComplaints } from './seed/seed-complaints';
+export { petitionFigures } from './stats/complaint-rollup';
+export { buildComplaintsSchema } from './schema';
+export { start, DEFAULT_PORT } from './server';

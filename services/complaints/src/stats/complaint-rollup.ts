@@ -1,0 +1,32 @@
+import { percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
+import { PETITION_BUCKETS } from '../petitions/petition.entity';
+import type { ComplaintStats, PetitionFigures } from './complaint-figures.type';
+
+export const COMPLAINT_ROLLUP: RollupSpec = {
+  table: 'complaints.complaint_month',
+  flows: ['received', 'resolved', 'receptions', 'citizens'],
+  stocks: ['pending_delta'],
+};
+
+export const COMPLAINT_BUCKETS = [0, ...PETITION_BUCKETS.map(([, b]) => b)];
+
+export function petitionFigures(row: RollupRow): PetitionFigures {
+  const carriedOver = Number(row.pending_deltaAtStart);
+  const newlyReceived = Number(row.received);
+  const resolved = Number(row.resolved);
+  const toResolve = carriedOver + newlyReceived;
+  return { carriedOver, newlyReceived, toResolve, resolved, pending: toResolve - resolved, resolutionRate: percent(resolved, toResolve) };
+}
+
+export function complaintStats(rows: Map<number, RollupRow>, scope: StatsScope): ComplaintStats {
+  const all = rows.get(0)!;
+  return {
+    ...petitionFigures(all),
+    periodStart: scope.period.start,
+    periodEnd: scope.period.end,
+    asOf: scope.asOf,
+    receptions: Number(all.receptions),
+    citizensReceived: Number(all.citizens),
+    byKind: PETITION_BUCKETS.map(([kind, bucket]) => ({ kind, ...petitionFigures(rows.get(bucket)!) })),
+  };
+}

@@ -1,0 +1,7 @@
+/** What other packages (the CLI, tests) use of this service without starting it. */
+export { financesDataSource, SCHEMA } from './data-source';
+export { insertDemoMoney, rebuildMoneyAggregates, clearMoney } from './seed/seed-money';
+export { applyMoneyEvent } from './money/money-lifecycle';
+export { moneyFigures } from './stats/money-rollup';
+export { buildFinancesSchema } from './schema';
+export { start, DEFAULT_PORT } from './server';

@@ -1,0 +1,75 @@
+import type { DataSource } from 'typeorm';
+import { bulkInsert, categoryBucketsSql, type DemoCase } from '@thads/kit';
+import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from '../money/money-lifecycle';
+
+const MONEY_COLUMNS = [
+  { name: 'case_id', type: 'bigint' },
+  { name: 'unit_id', type: 'int' },
+  { name: 'categories', type: 'smallint' },
+  { name: 'amount', type: 'bigint' },
+  { name: 'remaining', type: 'bigint' },
+  { name: 'open', type: 'boolean' },
+  { name: 'enforceable', type: 'boolean' },
+  { name: 'received_on', type: 'date' },
+];
+
+const EVENT_COLUMNS = [
+  { name: 'case_id', type: 'bigint' },
+  { name: 'unit_id', type: 'int' },
+  { name: 'kind', type: 'text' },
+  { name: 'occurred_on', type: 'date' },
+  { name: 'flow', type: 'bigint' },
+  { name: 'd_open', type: 'bigint' },
+  { name: 'd_open_enforceable', type: 'bigint' },
+];
+
+/** The money events of a demo case in date order. */
+export function demoMoneyEvents(c: DemoCase): { kind: MoneyEventKind; on: string; amount: bigint }[] {
+  const events: { kind: MoneyEventKind; on: string; amount: bigint; order: number }[] = [{ kind: 'RECEIVED', on: c.receivedOn, amount: c.amount, order: 0 }];
+  for (const cl of c.classifications) events.push({ kind: cl.enforceable ? 'CLASSIFIED_ENFORCEABLE' : 'CLASSIFIED_NOT_ENFORCEABLE', on: cl.on, amount: 0n, order: 1 });
+  for (const col of c.collections) events.push({ kind: 'COLLECTED', on: col.on, amount: col.amount, order: 2 });
+  if (c.outcome) events.push({ kind: c.outcome.kind, on: c.outcome.on, amount: 0n, order: 3 });
+  return events.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.order - b.order));
+}
+
+/** Writes the money of one chunk of demo cases, deltas computed by the live lifecycle. */
+export async function insertDemoMoney(db: DataSource, chunk: DemoCase[]): Promise<number> {
+  const rows: unknown[][] = [];
+  const events: unknown[][] = [];
+  for (const c of chunk) {
+    let state: MoneyState | null = null;
+    for (const e of demoMoneyEvents(c)) {
+      const applied = applyMoneyEvent(state, e.kind, e.amount);
+      state = applied.state;
+      events.push([c.id, c.unitId, e.kind, e.on, applied.deltas.flow, applied.deltas.open, applied.deltas.openEnforceable]);
+    }
+    rows.push([c.id, c.unitId, c.categories, c.amount, state!.remaining, state!.open, state!.enforceable, c.receivedOn]);
+  }
+  await bulkInsert(db, 'finances.case_money', MONEY_COLUMNS, rows);
+  await bulkInsert(db, 'finances.money_event', EVENT_COLUMNS, events);
+  return events.length;
+}
+
+const flowOf = (...kinds: string[]) => `coalesce(sum(e.flow) FILTER (WHERE e.kind IN (${kinds.map((k) => `'${k}'`).join(', ')})), 0)`;
+
+/** Rebuilds the monthly money aggregates from the events, in one statement. */
+export async function rebuildMoneyAggregates(db: DataSource): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM finances.money_month');
+    await tx.query(`INSERT INTO finances.money_month
+        (unit_id, month, bucket, received, entrusted_out, withdrawn, done, collected, separate_book, open_delta, open_enforceable_delta)
+      SELECT e.unit_id, date_trunc('month', e.occurred_on)::date, b.bucket,
+        ${flowOf('RECEIVED')}, ${flowOf('ENTRUSTED_OUT')}, ${flowOf('WITHDRAWN')},
+        ${flowOf('COLLECTED', 'COMPLETED', 'TERMINATED')}, ${flowOf('COLLECTED')}, ${flowOf('SEPARATE_BOOK')},
+        sum(e.d_open), sum(e.d_open_enforceable)
+      FROM finances.money_event e
+      JOIN finances.case_money m ON m.case_id = e.case_id
+      CROSS JOIN LATERAL unnest(${categoryBucketsSql('m.categories')}) AS b(bucket)
+      GROUP BY 1, 2, 3`);
+  });
+  await db.query('ANALYZE finances.money_month');
+}
+
+export async function clearMoney(db: DataSource): Promise<void> {
+  await db.query('TRUNCATE finances.money_month, finances.money_event, finances.case_money');
+}

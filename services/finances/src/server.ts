@@ -1,0 +1,17 @@
+import { startSubgraph, type RunningSubgraph, type ServiceConfig } from '@thads/kit';
+import { createContext } from './context';
+import { financesDataSource } from './data-source';
+import { buildFinancesSchema } from './schema';
+
+export const DEFAULT_PORT = 4003;
+
+/** Starts the finances subgraph: migrates its schema, then serves. */
+export function start(config: ServiceConfig): Promise<RunningSubgraph> {
+  return startSubgraph({
+    name: 'finances',
+    config,
+    dataSource: financesDataSource(config.DATABASE_URL, config.DB_POOL_SIZE),
+    schema: buildFinancesSchema,
+    context: createContext,
+  });
+}

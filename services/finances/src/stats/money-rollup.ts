@@ -1,0 +1,46 @@
+import { CATEGORY_BUCKETS, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
+import type { MoneyFigures, MoneyStats } from './money-figures.type';
+
+export const MONEY_ROLLUP: RollupSpec = {
+  table: 'finances.money_month',
+  flows: ['received', 'entrusted_out', 'withdrawn', 'done', 'collected', 'separate_book'],
+  stocks: ['open_delta', 'open_enforceable_delta'],
+};
+
+export const MONEY_BUCKETS = [0, ...CATEGORY_BUCKETS.map(([, b]) => b)];
+
+export function moneyFigures(row: RollupRow): MoneyFigures {
+  const carriedOver = row.open_deltaAtStart!;
+  const newlyReceived = row.received!;
+  const totalHandled = carriedOver + newlyReceived;
+  const toEnforce = totalHandled - row.entrusted_out! - row.withdrawn! - row.separate_book!;
+  const done = row.done!;
+  const enforceable = done + row.open_enforceable_deltaAtEnd!;
+  return {
+    carriedOver,
+    newlyReceived,
+    totalHandled,
+    entrustedOut: row.entrusted_out!,
+    withdrawn: row.withdrawn!,
+    separateBook: row.separate_book!,
+    toEnforce,
+    enforceable,
+    notEnforceable: toEnforce - enforceable,
+    done,
+    collected: row.collected!,
+    carriedToNext: toEnforce - done,
+    completionRate: percent(done, enforceable),
+    enforceableShare: percent(enforceable, toEnforce),
+  };
+}
+
+export function moneyStats(rows: Map<number, RollupRow>, scope: StatsScope): MoneyStats {
+  return {
+    ...moneyFigures(rows.get(0)!),
+    periodStart: scope.period.start,
+    periodEnd: scope.period.end,
+    asOf: scope.asOf,
+    stateBudgetCollected: rows.get(1)!.collected!,
+    byCategory: CATEGORY_BUCKETS.map(([category, bucket]) => ({ category, ...moneyFigures(rows.get(bucket)!) })),
+  };
+}

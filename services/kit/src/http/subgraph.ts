@@ -1,0 +1,39 @@
+import type { BaseContext } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
+import type { ServiceConfig } from '../config/env';
+import { migrate } from '../db/data-source';
+import { createLogger } from '../log/logger';
+import { startService, type RunningService } from './service-server';
+
+export interface SubgraphOptions<TContext extends BaseContext> {
+  name: string;
+  config: ServiceConfig;
+  dataSource: DataSource;
+  schema: () => Promise<GraphQLSchema>;
+  context: (db: DataSource, requestId: string) => TContext;
+}
+
+export interface RunningSubgraph extends RunningService {
+  dataSource: DataSource;
+}
+
+/** Starts one subgraph process: connects, applies its migrations, builds its schema, serves. */
+export async function startSubgraph<TContext extends BaseContext>(options: SubgraphOptions<TContext>): Promise<RunningSubgraph> {
+  const { config, dataSource: db } = options;
+  const logger = createLogger(options.name, config.LOG_LEVEL);
+  await db.initialize();
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const running = await startService({
+    name: options.name,
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    schema: await options.schema(),
+    context: async (_req, requestId) => options.context(db, requestId),
+    ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
+    onStop: () => db.destroy(),
+  });
+  return { ...running, dataSource: db };
+}
