@@ -10,8 +10,9 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@thads/(kit|org-units|cases|finances|complaints)$': '<rootDir>/services/$1/src',
-    '^@thads/(gateway|cli)$': '<rootDir>/$1/src',
+    '^@thads/kit$': '<rootDir>/services/kit/src/index',
+    '^@thads/(org-units|cases|finances|complaints)$': '<rootDir>/services/$1/src/lib',
+    '^@thads/gateway$': '<rootDir>/gateway/src/lib',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
-import { createLogger, startService, type RunningService } from '@thads/kit';
+import { createLogger, installScalarChecks, startService, type RunningService } from '@thads/kit';
 import { subgraphUrlOverrides, type GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { SubgraphSource } from './subgraph-source';
@@ -25,6 +25,7 @@ export async function start(config: GatewayConfig): Promise<RunningService> {
       error: (m: unknown) => logger.error(String(m)),
     },
   });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => installScalarChecks(apiSchema));
   return startService<GatewayContext>({
     name: 'gateway',
     host: config.HOST,

@@ -1,4 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
 import { REQUEST_ID_HEADER } from '@thads/kit';
 import type { GatewayContext } from './context';
 
@@ -7,5 +9,17 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const requestId = (context as Partial<GatewayContext>).requestId;
     if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+  }
+
+  /**
+   * A subgraph that refuses a request (HTTP 400) says why in GraphQL errors with a code;
+   * pass that on instead of a bare "400: Bad Request".
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const generic = await super.errorFromResponse(response);
+    const body = (generic.extensions.response as { body?: unknown } | undefined)?.body as { errors?: { message?: string; extensions?: Record<string, unknown> }[] } | undefined;
+    const first = body?.errors?.[0];
+    if (!first?.message || typeof first.extensions?.code !== 'string') return generic;
+    return new GraphQLError(first.message, { extensions: { ...first.extensions } });
   }
 }

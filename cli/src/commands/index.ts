@@ -33,7 +33,7 @@ const start: CommandSpec = {
   usage: 'hub start [--cases N] [--port 4000] [--json]',
   options: {
     cases: { type: 'string', description: 'Demo cases to seed when the database is empty.', default: '20000' },
-    port: { type: 'string', description: 'Gateway port.', default: '4000' },
+    port: { type: 'string', description: 'Gateway port; the subgraphs take the next four.', default: '4000' },
     host: { type: 'string', description: 'Address every process listens on.', default: '127.0.0.1' },
     json: { type: 'boolean', description: 'Print the processes’ JSON log lines as they are.', default: false },
   },

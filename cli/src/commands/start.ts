@@ -8,8 +8,14 @@ export interface StartOptions {
   /** Demo cases to seed when the database is empty. */
   cases: number;
   json: boolean;
+  /** Gateway port; the subgraphs take the next four (4000 → 4001–4004). */
   gatewayPort: number;
   host: string;
+}
+
+/** Subgraph i listens on the gateway's port + 1 + i, so that a second hub fits beside the first. */
+export function subgraphPort(gatewayPort: number, index: number): number {
+  return gatewayPort + 1 + index;
 }
 
 export interface RunningHub {
@@ -37,9 +43,11 @@ export async function startHub(options: StartOptions, log: (line: string) => voi
       await seedAll(db.url, { cases: options.cases, seed: 'demo' }, log);
     }
     const env = { DATABASE_URL: db.url, HOST: options.host };
-    for (const s of SERVICES) children.push(startChild(s.name, s.entry, { ...env, PORT: String(s.port), DB_POOL_SIZE: '8' }, options.json, log));
-    await Promise.all(SERVICES.map((s, i) => waitForReady(`http://${options.host}:${s.port}/ready`, children[i]!)));
-    const gateway = startChild(GATEWAY.name, GATEWAY.entry, { ...env, PORT: String(options.gatewayPort) }, options.json, log);
+    const ports = SERVICES.map((_s, i) => subgraphPort(options.gatewayPort, i));
+    SERVICES.forEach((s, i) => children.push(startChild(s.name, s.entry, { ...env, PORT: String(ports[i]), DB_POOL_SIZE: '8' }, options.json, log)));
+    await Promise.all(SERVICES.map((_s, i) => waitForReady(`http://${options.host}:${ports[i]}/ready`, children[i]!)));
+    const urls = Object.fromEntries(SERVICES.map((s, i) => [`${s.name.toUpperCase().replace('-', '_')}_URL`, `http://${options.host}:${ports[i]}/graphql`]));
+    const gateway = startChild(GATEWAY.name, GATEWAY.entry, { ...env, ...urls, PORT: String(options.gatewayPort) }, options.json, log);
     children.push(gateway);
     await waitForReady(`http://${options.host}:${options.gatewayPort}/ready`, gateway);
   } catch (err) {

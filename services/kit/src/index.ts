@@ -25,3 +25,4 @@ export * from './demo/demo-case';
 export * from './demo/generate';
 export * from './graphql/org-unit-stub';
 export * from './http/subgraph';
+export * from './graphql/scalar-checks';

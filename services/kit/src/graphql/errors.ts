@@ -26,7 +26,7 @@ const ownCodes = new Set<string>(Object.values(ErrorCode));
 
 /** An error caused by the request, with a stable code and details a client can act on. */
 export function userError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...details } });
+  return new GraphQLError(message, { extensions: { ...details, code } });
 }
 
 /**

@@ -6,7 +6,9 @@
  * - U had ended by d: its figures follow its lineage successors (or, with none, its parent)
  *   to the units valid on d, and count wherever those count; or
  * - A starts after d: before it existed, A covers what its predecessors cover, so that a
- *   merged province's 2024 figures are the sums of its predecessors'.
+ *   merged province's 2024 figures are the sums of its predecessors'; or
+ * - A had ended by d: it keeps covering what it covered on its last day, so that an old
+ *   province still answers with its own figures after the reorganization.
  * Edges are computed per interval between validity boundaries and merged where equal.
  */
 export interface UnitValidity {
@@ -66,12 +68,18 @@ export function computeRollupEdges(units: readonly UnitValidity[], lineage: read
   const open = new Map<string, string>();
   const edges: RollupEdge[] = [];
 
+  // What each ended unit covered on its last day, kept for every later date.
+  const frozen: string[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const from = sorted[i]!;
+    const to = sorted[i + 1];
     // A representative date inside [from, to): dates compare lexically, so `from` itself works,
-    // except -infinity, which precedes every real validFrom: no unit but 1900-era ones.
+    // except -infinity, which precedes every real validFrom.
     const probe = from === BEGINNING ? '0000-01-01' : from;
     const pairs = pairsOn(probe, units, byId, successors, predecessors);
+    const endingHere = new Set(units.filter((u) => u.validTo !== null && u.validTo === to).map((u) => u.id));
+    for (const key of pairs) if (endingHere.has(Number(key.split(':')[0]))) frozen.push(key);
+    for (const key of frozen) pairs.add(key);
     for (const key of pairs) if (!open.has(key)) open.set(key, from);
     for (const [key, start] of [...open]) {
       if (!pairs.has(key)) {

@@ -24,7 +24,7 @@ export class OrgUnitQueries {
   ): Promise<OrgUnit> {
     const date = asOf ?? todayInVietnam();
     const [unit] = await ctx.loaders.units.byCodes([code], date);
-    if (!unit) throw userError(ErrorCode.UNIT_NOT_FOUND, `No unit has code "${code}" on ${date}. Codes of units valid before 2025-07-01 need an earlier asOf.`, { code, asOf: date });
+    if (!unit) throw userError(ErrorCode.UNIT_NOT_FOUND, `No unit has code "${code}" on ${date}. Codes of units valid before 2025-07-01 need an earlier asOf.`, { unitCode: code, asOf: date });
     return unit;
   }
 

@@ -1,0 +1,348 @@
+#!/usr/bin/env node
+// Apollo Gateway vs Hive Gateway runtime, side by side on the hub's real (already running)
+// subgraphs. Each engine runs in its own child process (this file with --serve) so that its
+// CPU and RSS can be read from /proc; the load generator runs in the parent. See bench/README.md.
+'use strict';
+const http = require('node:http');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { fork, execFileSync } = require('node:child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const HELP = `Usage: node bench/gateway-engines.js [options]
+Needs the four subgraphs running (node cli/dist/main.js start --port 4600 → 4601-4604).
+  --engines LIST       apollo,hive,hive-nodedupe (default: all three; hive-nodedupe is Hive
+                       with deduplicateInflightRequests=false towards the subgraphs)
+  --connections N      concurrent keep-alive connections (default 10)
+  --duration-a S       seconds of load for (a) the 34 provinces (default 15)
+  --duration-b S       seconds of load for (b) the ~3,321 wards (default 20)
+  --warmup S           seconds of untimed load before each timed run (default 3)
+  --max-requests N     cap on requests per timed run (default 200000)
+  --port P             first port to try for the gateways, next ones if busy (default 4610)
+  --subgraph NAME=URL  override a subgraph URL (default org-units/cases/finances/complaints
+                       = http://127.0.0.1:4601..4604/graphql); loopback only
+  --supergraph FILE    (default schema/supergraph.graphql)
+  --out FILE           markdown results (default bench/results/gateway-engines.md; "-" = none)
+  --db NAME            database of the subgraphs, to sum its PostgreSQL backends' CPU (default thads_bench)
+  --wait-idle PCT      before each timed run wait (at most 60 s) until the machine is below PCT % busy (default 25)
+  --no-baseline        skip the direct cases-subgraph _entities baseline
+  --help`;
+const QUERIES = [
+  { key: 'a', label: '(a) 34 provinces', durationKey: 'durationA',
+    query: '{ units(type: PROVINCE) { id name caseStats(period:{year:2025}) { done completionRate } moneyStats(period:{year:2025}) { done } } }',
+    casesSelection: 'caseStats(period:{year:2025}) { done completionRate }' },
+  { key: 'b', label: '(b) ~3,321 wards', durationKey: 'durationB',
+    query: '{ units(type: WARD) { id name caseStats(period:{year:2025}) { done } } }',
+    casesSelection: 'caseStats(period:{year:2025}) { done }' },
+];
+
+function parseArgs(argv) {
+  const o = { engines: ['apollo', 'hive', 'hive-nodedupe'], connections: 10, durationA: 15, durationB: 20,
+    warmup: 3, maxRequests: 200000, port: 4610, baseline: true, serve: null, db: 'thads_bench', waitIdle: 25,
+    supergraph: path.join(ROOT, 'schema/supergraph.graphql'), out: path.join(ROOT, 'bench/results/gateway-engines.md'),
+    subgraphs: { 'org-units': 'http://127.0.0.1:4601/graphql', cases: 'http://127.0.0.1:4602/graphql',
+      finances: 'http://127.0.0.1:4603/graphql', complaints: 'http://127.0.0.1:4604/graphql' } };
+  const num = (flag, v) => { const n = Number(v); if (!(n >= 0)) throw new Error(`${flag} needs a number`); return n; };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i], next = () => { if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`); return argv[++i]; };
+    if (flag === '--help' || flag === '-h') o.help = true;
+    else if (flag === '--engines') o.engines = next().split(',').filter(Boolean);
+    else if (flag === '--connections') o.connections = Math.max(1, num(flag, next()));
+    else if (flag === '--duration-a') o.durationA = num(flag, next());
+    else if (flag === '--duration-b') o.durationB = num(flag, next());
+    else if (flag === '--warmup') o.warmup = num(flag, next());
+    else if (flag === '--max-requests') o.maxRequests = num(flag, next());
+    else if (flag === '--port') o.port = num(flag, next());
+    else if (flag === '--supergraph') o.supergraph = path.resolve(next());
+    else if (flag === '--out') o.out = next();
+    else if (flag === '--no-baseline') o.baseline = false;
+    else if (flag === '--db') o.db = next();
+    else if (flag === '--wait-idle') o.waitIdle = num(flag, next());
+    else if (flag === '--serve') o.serve = next();
+    else if (flag === '--subgraph') { const [name, url] = next().split(/=(.*)/s); o.subgraphs[name] = url; }
+    else throw new Error(`unknown option ${flag} (see --help)`);
+  }
+  for (const e of o.engines) if (!['apollo', 'hive', 'hive-nodedupe'].includes(e)) throw new Error(`unknown engine ${e}`);
+  for (const url of Object.values(o.subgraphs)) {
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) throw new Error(`not a loopback URL: ${url}`);
+  }
+  return o;
+}
+
+/** The supergraph with every @join__graph url replaced by ours; fails on a subgraph we have no URL for. */
+function loadSupergraph(o) {
+  return fs.readFileSync(o.supergraph, 'utf8').replace(/@join__graph\(name: "([^"]+)", url: "[^"]*"\)/g, (_m, name) => {
+    if (!o.subgraphs[name]) throw new Error(`no URL for subgraph ${name}; pass --subgraph ${name}=URL`);
+    return `@join__graph(name: "${name}", url: "${o.subgraphs[name]}")`;
+  });
+}
+
+// ---- child: one gateway engine behind a node http server ------------------------------------
+async function serve(o) {
+  let subgraphCalls = 0; // every outgoing HTTP request of this process goes to a subgraph
+  const dc = require('node:diagnostics_channel');
+  dc.subscribe('http.client.request.start', () => subgraphCalls++);
+  dc.subscribe('undici:request:create', () => subgraphCalls++);
+  const sdl = loadSupergraph(o);
+  let handler, close;
+  if (o.serve === 'apollo') {
+    const { ApolloGateway } = require('@apollo/gateway');
+    const { ApolloServer, HeaderMap } = require('@apollo/server');
+    const { ApolloServerPluginLandingPageDisabled } = require('@apollo/server/plugin/disabled');
+    const apollo = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: sdl }),
+      plugins: [ApolloServerPluginLandingPageDisabled()], stopOnTerminationSignals: false });
+    await apollo.start();
+    handler = async (req, res) => {
+      try {
+        const chunks = [];
+        for await (const c of req) chunks.push(c);
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const headers = new HeaderMap();
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+        const r = await apollo.executeHTTPGraphQLRequest({ context: async () => ({}),
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: '', body: raw ? JSON.parse(raw) : undefined } });
+        res.writeHead(r.status ?? 200, Object.fromEntries(r.headers));
+        if (r.body.kind === 'complete') return void res.end(r.body.string);
+        for await (const chunk of r.body.asyncIterator) res.write(chunk);
+        res.end();
+      } catch (err) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: String(err) }] }));
+      }
+    };
+    close = () => apollo.stop();
+  } else {
+    const { createGatewayRuntime } = require('@graphql-hive/gateway-runtime');
+    const gateway = createGatewayRuntime({ supergraph: sdl, logging: 'error', landingPage: false, graphiql: false,
+      transports: { http: require('@graphql-mesh/transport-http') },
+      ...(o.serve === 'hive-nodedupe' && { transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } } }) });
+    handler = gateway;
+    close = () => gateway.dispose();
+  }
+  const server = http.createServer(handler);
+  server.keepAliveTimeout = 60_000;
+  const port = await listen(server, o.port, 20);
+  process.send({ port });
+  process.on('message', async (m) => {
+    if (m === 'calls') process.send({ calls: subgraphCalls });
+    if (m === 'stop') { server.closeAllConnections(); server.close(); await Promise.race([close(), sleep(2000)]); process.exit(0); }
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+function listen(server, port, tries) {
+  return new Promise((resolve, reject) => {
+    const onError = (e) => (e.code === 'EADDRINUSE' && tries > 1 ? resolve(listen(server, port + 1, tries - 1)) : reject(e));
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => { server.off('error', onError); resolve(port); });
+  });
+}
+
+// ---- parent: processes, /proc readings, load generator ---------------------------------------
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const ask = (child, msg) => new Promise((resolve) => { child.once('message', resolve); child.send(msg); });
+
+function startChild(engine, port, o) {
+  const args = ['--serve', engine, '--port', String(port), '--supergraph', o.supergraph];
+  for (const [name, url] of Object.entries(o.subgraphs)) args.push('--subgraph', `${name}=${url}`);
+  const child = fork(__filename, args, { env: { ...process.env, NODE_ENV: 'production' } });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ engine, child, pid: child.pid, url: `http://127.0.0.1:${m.port}/graphql`, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`${engine} gateway exited with ${code} before it listened`)));
+  });
+}
+
+const CLK_TCK = (() => { try { return Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100; } catch { return 100; } })();
+/** CPU seconds (user + system) of a process so far. */
+function procCpu(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // fields 14 and 15 (utime, stime)
+}
+function rssMB(pid) { return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; }
+/** [busy, total] jiffies of the whole machine. */
+function machineTicks() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return [total - f[3] - f[4], total];
+}
+/** The pid listening on a loopback TCP port (IPv4), found through /proc/net/tcp and /proc/<pid>/fd. */
+function pidOfPort(port) {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const line = fs.readFileSync('/proc/net/tcp', 'utf8').split('\n').map((l) => l.trim().split(/\s+/))
+    .find((c) => c[1]?.endsWith(`:${hex}`) && c[3] === '0A');
+  if (!line) return undefined;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try { if (fs.readdirSync(`/proc/${pid}/fd`).some((fd) => fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${line[9]}]`)) return Number(pid); } catch { /* not ours */ }
+  }
+  return undefined;
+}
+
+/** PostgreSQL backends serving database `db` (process titles "postgres: <cluster>: <user> <db> <client> <state>"). */
+function pgPids(db) {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try { const t = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); return t.startsWith('postgres: ') && t.split(/[\s\0]+/).includes(db); } catch { return false; }
+  }).map(Number);
+}
+
+const ERRORS = Buffer.from('"errors"');
+function post(agent, url, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, timeout: 60_000,
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': body.length } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, buf: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+async function gql(url, query, variables) {
+  const agent = new http.Agent({ keepAlive: false });
+  const r = await post(agent, url, Buffer.from(JSON.stringify({ query, variables })));
+  const json = JSON.parse(r.buf.toString('utf8'));
+  if (r.status !== 200 || json.errors) throw new Error(`${url}: HTTP ${r.status} ${JSON.stringify(json.errors ?? json).slice(0, 400)}`);
+  return json.data;
+}
+
+/** `connections` loops, each sending the next request when its answer is in, for `seconds` or `maxRequests`. */
+async function load(url, body, seconds, o) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
+  const latencies = []; let errors = 0, firstError;
+  const t0 = performance.now(), end = t0 + seconds * 1000;
+  const loop = async () => {
+    while (performance.now() < end && latencies.length + errors < o.maxRequests) {
+      const t = performance.now();
+      try {
+        const r = await post(agent, url, body);
+        if (r.status === 200 && !r.buf.includes(ERRORS)) latencies.push(performance.now() - t);
+        else { errors++; firstError ??= `HTTP ${r.status} ${r.buf.toString('utf8', 0, 300)}`; }
+      } catch (err) { errors++; firstError ??= String(err); }
+    }
+  };
+  await Promise.all(Array.from({ length: o.connections }, loop));
+  const wall = (performance.now() - t0) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN);
+  return { requests: latencies.length, errors, firstError, wall, rps: latencies.length / wall, p50: pct(0.5), p99: pct(0.99) };
+}
+
+/** Best effort against a busy shared machine: wait (≤ 60 s) until it is below `pct` % busy; returns the last reading. */
+async function waitIdle(pct) {
+  let busy = 1;
+  for (let i = 0; i < 60 && busy * 100 > pct; i++) {
+    const a = machineTicks(); await sleep(1000); const b = machineTicks();
+    busy = (b[0] - a[0]) / (b[1] - a[1]);
+  }
+  return busy;
+}
+
+/** One timed run against one target, with the CPU of every process involved and the gateway's memory. */
+async function measure(target, body, seconds, o, subgraphPids) {
+  if (o.warmup > 0) await load(target.url, body, o.warmup, o);
+  const busyBefore = await waitIdle(o.waitIdle);
+  const pg = pgPids(o.db), gw = target.pid ? [target.pid] : [];
+  const cpu = (pids) => pids.reduce((s, p) => { try { return s + procCpu(p); } catch { return s; } }, 0);
+  const calls0 = target.child ? (await ask(target.child, 'calls')).calls : 0;
+  const gw0 = cpu(gw), sub0 = cpu(subgraphPids), pg0 = cpu(pg), me0 = process.cpuUsage(), m0 = machineTicks();
+  let peak = 0;
+  const timer = target.pid && setInterval(() => { peak = Math.max(peak, rssMB(target.pid)); }, 250);
+  const r = await load(target.url, body, seconds, o);
+  clearInterval(timer);
+  const me = process.cpuUsage(me0), m1 = machineTicks(), sent = Math.max(1, r.requests + r.errors);
+  const res = { ...r, busyBefore, gwCpu: (cpu(gw) - gw0) / r.wall, subCpu: (cpu(subgraphPids) - sub0) / r.wall,
+    pgCpu: (cpu(pg) - pg0) / r.wall, clientCpu: (me.user + me.system) / 1e6 / r.wall };
+  res.otherCpu = ((m1[0] - m0[0]) / (m1[1] - m0[1])) * os.availableParallelism() - res.gwCpu - res.subCpu - res.pgCpu - res.clientCpu;
+  if (target.pid) {
+    res.gwMsPerReq = (res.gwCpu * r.wall * 1000) / sent;
+    res.rss = rssMB(target.pid);
+    res.rssPeak = Math.max(peak, res.rss);
+    res.callsPerReq = ((await ask(target.child, 'calls')).calls - calls0) / sent;
+  } else res.gwCpu = undefined;
+  return res;
+}
+
+function sameData(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+const fmt = (v, d = 0) => (v === undefined || Number.isNaN(v) ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const pc = (v) => (v === undefined ? '–' : `${Math.round(v * 100)}`);
+function version(pkg) { try { return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version; } catch { return '?'; } }
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (o.help) return console.log(HELP);
+  if (o.serve) return serve(o);
+  const children = [];
+  const killAll = () => { for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL'); };
+  process.on('exit', killAll);
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
+  for (const [name, url] of Object.entries(o.subgraphs)) await gql(url, '{ __typename }').catch((e) => { throw new Error(`subgraph ${name} does not answer: ${e.message}`); });
+  const subgraphPids = Object.values(o.subgraphs).map((u) => pidOfPort(Number(new URL(u).port))).filter(Boolean);
+  const m0 = machineTicks(); await sleep(1000); const m1 = machineTicks();
+  const background = (m1[0] - m0[0]) / (m1[1] - m0[1]);
+  let port = o.port;
+  for (const engine of o.engines) { const c = await startChild(engine, port, o); children.push(c); port = c.port + 1; }
+  console.log(`gateways: ${children.map((c) => `${c.engine} pid ${c.pid} ${c.url}`).join(', ')}; subgraph pids ${subgraphPids.join(',') || '?'}`);
+
+  const rows = [];
+  for (const q of QUERIES) {
+    // Verify first: every engine returns the same data, and the cases subgraph agrees on caseStats.
+    const datas = await Promise.all(children.map((c) => gql(c.url, q.query)));
+    datas.forEach((d, i) => { if (!sameData(d, datas[0])) throw new Error(`${q.label}: ${children[i].engine} differs from ${children[0].engine}`); });
+    const units = datas[0].units;
+    if (!units.length) throw new Error(`${q.label}: no units; is the database seeded?`);
+    console.log(`${q.label}: ${units.length} units, identical data from ${children.map((c) => c.engine).join(', ')}`);
+    const targets = children.map((c) => ({ ...c, name: c.engine, body: Buffer.from(JSON.stringify({ query: q.query })) }));
+    if (o.baseline) {
+      const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on OrgUnit { ${q.casesSelection} } } }`;
+      const variables = { r: units.map((u) => ({ __typename: 'OrgUnit', id: u.id })) };
+      const entities = (await gql(o.subgraphs.cases, query, variables))._entities;
+      if (!sameData(entities.map((e) => e.caseStats), units.map((u) => u.caseStats))) throw new Error(`${q.label}: cases subgraph differs from the gateways`);
+      targets.push({ name: 'cases subgraph alone (_entities)', url: o.subgraphs.cases, body: Buffer.from(JSON.stringify({ query, variables })) });
+    }
+    for (const t of targets) {
+      process.stdout.write(`${q.label} ${t.name}: ${o[q.durationKey]} s … `);
+      const r = await measure(t, t.body, o[q.durationKey], o, subgraphPids);
+      console.log(`${fmt(r.rps, 1)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, ${r.errors} errors`);
+      rows.push({ query: q, name: t.name, units: units.length, ...r });
+    }
+  }
+  for (const c of children) { c.child.send('stop'); await Promise.race([new Promise((r) => c.child.once('exit', r)), sleep(3000)]); }
+  killAll();
+
+  const lines = [
+    `# Gateway engines on the hub's real subgraphs`, '',
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`,
+    `- Machine busy in the 1 s before the run: ${pc(background)} %`,
+    `- Engines: @apollo/gateway ${version('@apollo/gateway')} on @apollo/server ${version('@apollo/server')}; @graphql-hive/gateway-runtime ${version('@graphql-hive/gateway-runtime')} with @graphql-mesh/transport-http ${version('@graphql-mesh/transport-http')}`,
+    `- Load: ${o.connections} keep-alive connections, ${o.warmup} s untimed warm-up before each run, (a) ${o.durationA} s, (b) ${o.durationB} s; everything on loopback, on the same machine`,
+    `- Subgraphs: ${Object.entries(o.subgraphs).map(([n, u]) => `${n} ${u}`).join(', ')}`, '',
+    '| query | target | req/s | p50 ms | p99 ms | ok / errors | gateway CPU % | gateway CPU ms/req | gateway RSS end / peak MB | subgraph calls/req | subgraphs CPU % | PostgreSQL CPU % | load generator CPU % | other CPU % | busy before % |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows.map((r) => `| ${r.query.label} (${fmt(r.units)} units) | ${r.name} | ${fmt(r.rps, 1)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.requests)} / ${r.errors} | ${pc(r.gwCpu)} | ${fmt(r.gwMsPerReq, 2)} | ${r.rss ? `${fmt(r.rss)} / ${fmt(r.rssPeak)}` : '–'} | ${fmt(r.callsPerReq, 2)} | ${pc(r.subCpu)} | ${pc(r.pgCpu)} | ${pc(r.clientCpu)} | ${pc(r.otherCpu)} | ${pc(r.busyBefore)} |`),
+    '', 'CPU % is of one core (200 % = all of a 2-CPU machine), averaged over the timed run. "subgraphs" sums the four subgraph processes,',
+    `"PostgreSQL" the backends of database ${o.db}, "other" is the rest of the machine (other people's work); "busy before" is the whole machine in the second before the run.`,
+    'Errors (first of each run): ' + (rows.filter((r) => r.errors).map((r) => `${r.query.key}/${r.name}: ${r.firstError}`).join('; ') || 'none'), '',
+    '## Ratios (Hive ÷ Apollo)', '',
+    '| query | engine | req/s | p50 | p99 | gateway CPU ms/req | peak RSS |', '|---|---|--:|--:|--:|--:|--:|',
+  ];
+  for (const q of QUERIES) {
+    const apollo = rows.find((r) => r.query === q && r.name === 'apollo');
+    for (const r of rows.filter((x) => x.query === q && x.name.startsWith('hive'))) {
+      if (!apollo) continue;
+      const ratio = (k) => fmt(r[k] / apollo[k], 2);
+      lines.push(`| ${q.label} | ${r.name} | ${ratio('rps')} | ${ratio('p50')} | ${ratio('p99')} | ${ratio('gwMsPerReq')} | ${ratio('rssPeak')} |`);
+    }
+  }
+  const md = lines.join('\n') + '\n';
+  console.log('\n' + md);
+  if (o.out !== '-') { fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true }); fs.writeFileSync(o.out, md); console.log(`written to ${o.out}`); }
+}
+
+main().catch((err) => { console.error(err instanceof Error ? err.message : err); process.exit(1); });

@@ -1,0 +1,29 @@
+import { ConfigError, readServiceConfig } from './env';
+
+describe('readServiceConfig', () => {
+  it('reads the environment with defaults', () => {
+    expect(readServiceConfig(4002, { DATABASE_URL: 'postgres://x/y' })).toEqual({
+      PORT: 4002,
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://x/y',
+      LOG_LEVEL: 'info',
+      DB_POOL_SIZE: 10,
+    });
+  });
+
+  it('reports every problem at once, saying what to set', () => {
+    let error: unknown;
+    try {
+      readServiceConfig(4002, { PORT: 'abc', LOG_LEVEL: 'loud', DB_POOL_SIZE: '0' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/PORT must be a port number/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL is required/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace/);
+    expect(problems.join('\n')).toMatch(/DB_POOL_SIZE must be a whole number 1–200/);
+  });
+});

@@ -1,0 +1,22 @@
+import { buildRollupSql, emptyRow } from './rollup-query';
+
+describe('buildRollupSql', () => {
+  const spec = { table: 'cases.case_month', flows: ['received'], stocks: ['open_delta'] };
+
+  it('reads flows within the period and stocks at its start and end, over the edges valid at asOf', () => {
+    const sql = buildRollupSql(spec);
+    expect(sql).toContain('FILTER (WHERE a.month >= $2::date)');
+    expect(sql).toContain('AS "open_deltaAtStart"');
+    expect(sql).toContain('AS "open_deltaAtEnd"');
+    expect(sql).toContain('e.valid_from <= $4::date AND e.valid_to > $4::date');
+    expect(sql).toContain('GROUP BY e.ancestor_id, a.bucket');
+  });
+
+  it('refuses identifiers that are not plain names', () => {
+    expect(() => buildRollupSql({ ...spec, flows: ['x; DROP TABLE y'] })).toThrow(/safe SQL identifier/);
+  });
+
+  it('makes zero rows with every column', () => {
+    expect(emptyRow(spec)).toEqual({ received: 0n, open_deltaAtStart: 0n, open_deltaAtEnd: 0n });
+  });
+});

@@ -1,0 +1,94 @@
+import { gql, gqlData } from '../support/graphql-client';
+import { freePortRange, startHubProcess, type HubProcess } from '../support/hub-process';
+import { createTestDatabase, dropTestDatabase } from '../support/test-db';
+
+const CASE = 'caseStats(period: $period, asOf: $asOf) { newlyReceived done toEnforce enforceable completionRate }';
+const MONEY = 'moneyStats(period: $period, asOf: $asOf) { newlyReceived done enforceable }';
+const COMPLAINTS = 'complaintStats(period: $period, asOf: $asOf) { newlyReceived resolved citizensReceived }';
+const ALL = `${CASE} ${MONEY} ${COMPLAINTS}`;
+
+describe('the whole hub, started as a user starts it', () => {
+  let db: string;
+  let hub: HubProcess;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('e2e');
+    hub = await startHubProcess(db, await freePortRange(5), ['--cases', '4000']);
+  }, 240000);
+
+  afterAll(async () => {
+    await hub?.stop();
+    if (db) await dropTestDatabase(db);
+  });
+
+  it('answers one query for a province and its wards with fields from all four subgraphs, and the figures add up', async () => {
+    const data = await gqlData(
+      hub.url,
+      `query($code: String!, $period: PeriodInput!, $asOf: Date) {
+        unitByCode(code: $code) {
+          id name type
+          ${ALL}
+          children { id name type wardKind ${ALL} }
+          lineage { kind from { id name ${ALL} } }
+        }
+      }`,
+      { code: 'tuyen-quang', period: { year: 2025 }, asOf: '2025-09-30' },
+    );
+    const province = data.unitByCode;
+    expect(province).toMatchObject({ name: 'Tuyên Quang', type: 'PROVINCE' });
+    expect(province.children.length).toBeGreaterThan(10);
+    expect(province.children.every((w: { type: string; name: string }) => w.type === 'WARD' && /^(Xã|Phường|Đặc khu) /.test(w.name))).toBe(true);
+    // A merged province = its wards + its predecessors (each with its old districts).
+    const parts = [...province.children, ...province.lineage.map((l: { from: unknown }) => l.from)];
+    const sum = (pick: (u: any) => string | number) => parts.reduce((s: bigint, u: unknown) => s + BigInt(pick(u)), 0n).toString();
+    expect(String(province.caseStats.done)).toBe(sum((u) => u.caseStats.done));
+    expect(String(province.caseStats.newlyReceived)).toBe(sum((u) => u.caseStats.newlyReceived));
+    expect(province.moneyStats.done).toBe(sum((u) => u.moneyStats.done));
+    expect(province.moneyStats.enforceable).toBe(sum((u) => u.moneyStats.enforceable));
+    expect(String(province.complaintStats.newlyReceived)).toBe(sum((u) => u.complaintStats.newlyReceived));
+    expect(province.caseStats.done).toBeGreaterThan(0);
+    expect(BigInt(province.moneyStats.done)).toBeGreaterThan(0n);
+  });
+
+  it('ranks nothing yet but serves the national figures equal to the sum of the 34 provinces', async () => {
+    const data = await gqlData(
+      hub.url,
+      `query($period: PeriodInput!, $asOf: Date) { ministry { ${CASE} } units(type: PROVINCE, asOf: "2025-09-30") { ${CASE} } }`,
+      { period: { year: 2025, months: 6 }, asOf: null },
+    );
+    const total = data.units.reduce((s: number, u: { caseStats: { done: number } }) => s + u.caseStats.done, 0);
+    expect(data.units).toHaveLength(34);
+    expect(total).toBe(data.ministry.caseStats.done);
+  });
+
+  it('answers bad input with a clear error and a stable code, and keeps serving', async () => {
+    const unknown = await gql(hub.url, `{ unit(id: "987654") { name caseStats(period: { year: 2025 }) { done } } }`);
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('UNIT_NOT_FOUND');
+    expect(unknown.errors?.[0]?.message).toMatch(/No organizational unit has id "987654"/);
+    const badDate = await gql(hub.url, `{ units(type: PROVINCE, asOf: "2025-31-12") { id } }`);
+    expect(badDate.errors?.[0]?.extensions?.code).toBe('INVALID_DATE');
+    const badPeriod = await gql(hub.url, `{ ministry { caseStats(period: { year: 2025, quarter: 5 }) { done } } }`);
+    expect(badPeriod.errors?.[0]?.extensions?.code).toBe('INVALID_PERIOD');
+    const badVariable = await gql(hub.url, `query($d: Date) { units(type: WARD, asOf: $d) { id } }`, { d: '30/09/2025' });
+    expect(badVariable.errors?.[0]?.extensions?.code).toBe('INVALID_DATE');
+    for (const res of [unknown, badDate, badPeriod, badVariable]) expect(JSON.stringify(res.errors)).not.toMatch(/stacktrace|node_modules|SELECT /);
+    const ok = await gqlData(hub.url, `{ ministry { name } }`);
+    expect(ok.ministry.name).toMatch(/Bộ Tư pháp/);
+  });
+
+  it('carries the request id back to the client', async () => {
+    const res = await gql(hub.url, `{ ministry { id } }`, undefined, { 'x-request-id': 'e2e-trace-42' });
+    expect(res.headers.get('x-request-id')).toBe('e2e-trace-42');
+  });
+
+  it('reports ready only when every subgraph is ready', async () => {
+    const ready = await fetch(hub.url.replace('/graphql', '/ready'));
+    expect(ready.status).toBe(200);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const code = await hub.stop();
+    expect(code).toBe(0);
+    await expect(fetch(hub.url, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+  });
+});
