@@ -26,3 +26,4 @@ export * from './demo/generate';
 export * from './graphql/org-unit-stub';
 export * from './http/subgraph';
 export * from './graphql/scalar-checks';
+export * from './db/copy-rows';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { bulkInsert, categoryBucketsSql, type DemoCase } from '@thads/kit';
+import { categoryBucketsSql, copyRows, type DemoCase } from '@thads/kit';
 import { applyCaseEvent, type CaseEventKind, type CaseState } from '../cases/case-lifecycle';
 
 const CASE_COLUMNS = [
@@ -46,8 +46,8 @@ export async function insertDemoCases(db: DataSource, chunk: DemoCase[]): Promis
     }
     caseRows.push([c.id, c.unitId, c.judgmentRef, c.receivedOn, c.categories, state!.status, state!.enforceable, statusOn]);
   }
-  await bulkInsert(db, 'cases.enforcement_case', CASE_COLUMNS, caseRows);
-  await bulkInsert(db, 'cases.case_event', EVENT_COLUMNS, eventRows);
+  await copyRows(db, 'cases.enforcement_case', CASE_COLUMNS, caseRows);
+  await copyRows(db, 'cases.case_event', EVENT_COLUMNS, eventRows);
   return eventRows.length;
 }
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { bulkInsert, categoryBucketsSql, type DemoCase } from '@thads/kit';
+import { categoryBucketsSql, copyRows, type DemoCase } from '@thads/kit';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from '../money/money-lifecycle';
 
 const MONEY_COLUMNS = [
@@ -45,8 +45,8 @@ export async function insertDemoMoney(db: DataSource, chunk: DemoCase[]): Promis
     }
     rows.push([c.id, c.unitId, c.categories, c.amount, state!.remaining, state!.open, state!.enforceable, c.receivedOn]);
   }
-  await bulkInsert(db, 'finances.case_money', MONEY_COLUMNS, rows);
-  await bulkInsert(db, 'finances.money_event', EVENT_COLUMNS, events);
+  await copyRows(db, 'finances.case_money', MONEY_COLUMNS, rows);
+  await copyRows(db, 'finances.money_event', EVENT_COLUMNS, events);
   return events.length;
 }
 

@@ -1,0 +1,49 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Column } from './bulk-insert';
+
+/** One value in PostgreSQL's COPY text format. */
+function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  const text = typeof value === 'string' ? value : String(value);
+  return /[\\\t\n\r]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : text;
+}
+
+function* lines(rows: readonly unknown[][], batch = 2000): Generator<string> {
+  for (let i = 0; i < rows.length; i += batch) {
+    let chunk = '';
+    for (const row of rows.slice(i, i + batch)) chunk += `${row.map(copyText).join('\t')}\n`;
+    yield chunk;
+  }
+}
+
+async function withClient<T>(db: DataSource | EntityManager, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const manager = 'manager' in db ? db.manager : db;
+  const runner = manager.queryRunner;
+  if (runner && !runner.isReleased) {
+    // Inside a transaction: use its connection, so the rows commit or roll back with it.
+    return work((await runner.connect()) as PoolClient);
+  }
+  const qr = manager.connection.createQueryRunner();
+  try {
+    return await work((await qr.connect()) as PoolClient);
+  } finally {
+    await qr.release();
+  }
+}
+
+/**
+ * Streams rows into a table with COPY FROM STDIN: the fastest way PostgreSQL loads data,
+ * several times faster than multi-row INSERTs for large batches.
+ */
+export async function copyRows(db: DataSource | EntityManager, table: string, columns: Column[], rows: readonly unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  await withClient(db, async (client) => {
+    const sql = `COPY ${table} (${columns.map((c) => `"${c.name}"`).join(', ')}) FROM STDIN`;
+    await pipeline(Readable.from(lines(rows)), client.query(copyFrom(sql)));
+  });
+}
