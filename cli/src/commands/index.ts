@@ -1,6 +1,7 @@
 import { positiveInt, UsageError, type CommandSpec } from '../cli-args';
 import { openDatabase } from '../database';
 import { compose, staleFiles, writeComposition } from './compose';
+import { importFile } from './import';
 import { migrateAll } from './migrate';
 import { seedAll } from './seed';
 import { startHub } from './start';
@@ -116,6 +117,24 @@ const composeCommand: CommandSpec = {
   },
 };
 
+const importCommand: CommandSpec = {
+  name: 'import',
+  summary: 'Import an NDJSON or CSV file of events (CASE_*, MONEY_*, PETITION_*, CITIZENS_RECEIVED) with the same checks as the mutations, all or nothing.',
+  usage: 'hub import --file events.ndjson',
+  options: { file: { type: 'string', description: 'The file (.ndjson, or .csv with a header line).' } },
+  async run(v) {
+    if (!v.file) throw new UsageError('Give the file to import: hub import --file events.ndjson');
+    const db = await openDatabase(process.env, say);
+    try {
+      const s = await importFile(db.url, String(v.file), say);
+      say(`imported ${s.lines.toLocaleString('en')} events (${s.cases} case, ${s.money} money, ${s.complaints} complaint) in ${s.seconds.toFixed(2)}s: ${s.perSecond.toLocaleString('en')} events/s`);
+    } finally {
+      await db.stop();
+    }
+    return 0;
+  },
+};
+
 const dbCommand: CommandSpec = {
   name: 'db',
   summary: 'Run only the embedded PostgreSQL and print its URL (for tests and tools); stops on Ctrl+C.',
@@ -132,4 +151,4 @@ const dbCommand: CommandSpec = {
   },
 };
 
-export const COMMANDS: CommandSpec[] = [start, seed, migrate, composeCommand, dbCommand];
+export const COMMANDS: CommandSpec[] = [start, seed, importCommand, migrate, composeCommand, dbCommand];

@@ -1,17 +1,24 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createRollupLoader } from '@thads/kit';
+import { createRankingLoader, createRollupLoader, createTargetLoader, type ServiceConfig } from '@thads/kit';
 import { EnforcementCase } from './cases/case.entity';
-import { CASE_BUCKETS, CASE_ROLLUP } from './stats/case-rollup';
+import { ADMIN_ROLLUP } from './admin/admin-rollup';
+import { caseMetric, type CaseRankingMetric } from './stats/case-ranking';
+import { CASE_BUCKETS, CASE_ROLLUP, caseFigures } from './stats/case-rollup';
 
 export interface Context {
   requestId: string;
+  db: DataSource;
+  importDir: string;
   loaders: ReturnType<typeof createLoaders>;
 }
 
 function createLoaders(db: DataSource) {
   return {
     caseRollup: createRollupLoader(db, CASE_ROLLUP, CASE_BUCKETS),
+    adminRollup: createRollupLoader(db, ADMIN_ROLLUP),
+    caseRanking: createRankingLoader<CaseRankingMetric, ReturnType<typeof caseFigures>>(db, CASE_ROLLUP, [0], (rows) => caseFigures(rows.get(0)!), caseMetric),
+    targets: createTargetLoader(db),
     caseById: new DataLoader<string, EnforcementCase | null>(async (ids) => {
       const rows = await db.getRepository(EnforcementCase).createQueryBuilder('c').where('c.id = ANY(:ids)', { ids }).getMany();
       const byId = new Map(rows.map((c) => [String(c.id), c]));
@@ -20,6 +27,6 @@ function createLoaders(db: DataSource) {
   };
 }
 
-export function createContext(db: DataSource, requestId: string): Context {
-  return { requestId, loaders: createLoaders(db) };
+export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>): Context {
+  return { requestId, db, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
 }

@@ -5,3 +5,6 @@ export { applyCaseEvent } from './cases/case-lifecycle';
 export { caseFigures } from './stats/case-rollup';
 export { buildCasesSchema } from './schema';
 export { start, DEFAULT_PORT } from './server';
+export { applyCaseCommands } from './cases/case.writer';
+export { caseCommandsOf } from './cases/case-import';
+export type { CaseCommand } from './cases/case-commands';

@@ -1,17 +1,21 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createRollupLoader } from '@thads/kit';
+import { createRankingLoader, createRollupLoader, type ServiceConfig } from '@thads/kit';
 import { Petition } from './petitions/petition.entity';
-import { COMPLAINT_BUCKETS, COMPLAINT_ROLLUP } from './stats/complaint-rollup';
+import { complaintMetric, type ComplaintRankingMetric } from './stats/complaint-ranking';
+import { COMPLAINT_BUCKETS, COMPLAINT_ROLLUP, petitionFigures } from './stats/complaint-rollup';
 
 export interface Context {
   requestId: string;
+  db: DataSource;
+  importDir: string;
   loaders: ReturnType<typeof createLoaders>;
 }
 
 function createLoaders(db: DataSource) {
   return {
     complaintRollup: createRollupLoader(db, COMPLAINT_ROLLUP, COMPLAINT_BUCKETS),
+    complaintRanking: createRankingLoader<ComplaintRankingMetric, ReturnType<typeof petitionFigures>>(db, COMPLAINT_ROLLUP, [0], (rows) => petitionFigures(rows.get(0)!), complaintMetric),
     petitionById: new DataLoader<string, Petition | null>(async (ids) => {
       const rows = await db.getRepository(Petition).createQueryBuilder('p').where('p.id = ANY(:ids)', { ids }).getMany();
       const byId = new Map(rows.map((p) => [String(p.id), p]));
@@ -20,6 +24,6 @@ function createLoaders(db: DataSource) {
   };
 }
 
-export function createContext(db: DataSource, requestId: string): Context {
-  return { requestId, loaders: createLoaders(db) };
+export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>): Context {
+  return { requestId, db, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
 }

@@ -4,3 +4,5 @@ export { insertDemoComplaints, rebuildComplaintAggregates, clearComplaints } fro
 export { petitionFigures } from './stats/complaint-rollup';
 export { buildComplaintsSchema } from './schema';
 export { start, DEFAULT_PORT } from './server';
+export { applyComplaintCommands } from './petitions/complaint.writer';
+export { complaintCommandsOf } from './petitions/complaint-import';

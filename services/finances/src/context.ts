@@ -1,17 +1,22 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createRollupLoader } from '@thads/kit';
+import { createRankingLoader, createRollupLoader, createTargetLoader, type ServiceConfig } from '@thads/kit';
 import { CaseMoney } from './money/case-money.entity';
-import { MONEY_BUCKETS, MONEY_ROLLUP } from './stats/money-rollup';
+import { moneyMetric, type MoneyRankingFigures, type MoneyRankingMetric } from './stats/money-ranking';
+import { MONEY_BUCKETS, MONEY_ROLLUP, moneyFigures } from './stats/money-rollup';
 
 export interface Context {
   requestId: string;
+  db: DataSource;
+  importDir: string;
   loaders: ReturnType<typeof createLoaders>;
 }
 
 function createLoaders(db: DataSource) {
   return {
     moneyRollup: createRollupLoader(db, MONEY_ROLLUP, MONEY_BUCKETS),
+    moneyRanking: createRankingLoader<MoneyRankingMetric, MoneyRankingFigures>(db, MONEY_ROLLUP, [0, 1], (rows) => ({ totals: moneyFigures(rows.get(0)!), stateBudgetCollected: rows.get(1)!.collected! }), moneyMetric),
+    targets: createTargetLoader(db),
     moneyByCase: new DataLoader<string, CaseMoney | null>(async (ids) => {
       const rows = await db.getRepository(CaseMoney).createQueryBuilder('m').where('m.case_id = ANY(:ids)', { ids }).getMany();
       const byId = new Map(rows.map((m) => [String(m.caseId), m]));
@@ -20,6 +25,6 @@ function createLoaders(db: DataSource) {
   };
 }
 
-export function createContext(db: DataSource, requestId: string): Context {
-  return { requestId, loaders: createLoaders(db) };
+export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>): Context {
+  return { requestId, db, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
 }

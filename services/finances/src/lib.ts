@@ -5,3 +5,5 @@ export { applyMoneyEvent } from './money/money-lifecycle';
 export { moneyFigures } from './stats/money-rollup';
 export { buildFinancesSchema } from './schema';
 export { start, DEFAULT_PORT } from './server';
+export { applyMoneyCommands } from './money/money.writer';
+export { moneyCommandsOf } from './money/money-import';

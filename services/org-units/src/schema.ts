@@ -1,9 +1,10 @@
 import { buildFederatedSchema } from '@thads/kit';
+import { CalendarResolver } from './calendar/calendar.resolver';
 import { LineageFields } from './lineage/lineage.fields';
 import { OrgUnitFields } from './units/org-unit.fields';
 import { orgUnitReference } from './units/org-unit.reference';
 import { OrgUnitQueries } from './units/org-unit.resolver';
 
 export function buildOrgUnitsSchema() {
-  return buildFederatedSchema({ resolvers: [OrgUnitQueries, OrgUnitFields, LineageFields] }, orgUnitReference);
+  return buildFederatedSchema({ resolvers: [OrgUnitQueries, OrgUnitFields, LineageFields, CalendarResolver] }, orgUnitReference);
 }

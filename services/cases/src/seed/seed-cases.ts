@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { categoryBucketsSql, copyRows, type DemoCase } from '@thads/kit';
+import { caseFlowCountsSql } from '../cases/case-flows';
 import { applyCaseEvent, type CaseEventKind, type CaseState } from '../cases/case-lifecycle';
 
 const CASE_COLUMNS = [
@@ -58,11 +59,7 @@ export async function rebuildCaseAggregates(db: DataSource): Promise<void> {
     await tx.query(`INSERT INTO cases.case_month
         (unit_id, month, bucket, received, entrusted_out, withdrawn, done, separate_book, open_delta, open_enforceable_delta)
       SELECT e.unit_id, date_trunc('month', e.occurred_on)::date, b.bucket,
-        count(*) FILTER (WHERE e.kind = 'RECEIVED'),
-        count(*) FILTER (WHERE e.kind = 'ENTRUSTED_OUT'),
-        count(*) FILTER (WHERE e.kind = 'WITHDRAWN'),
-        count(*) FILTER (WHERE e.kind IN ('COMPLETED', 'TERMINATED')),
-        count(*) FILTER (WHERE e.kind = 'SEPARATE_BOOK'),
+        ${caseFlowCountsSql('e')},
         sum(e.d_open), sum(e.d_open_enforceable)
       FROM cases.case_event e
       JOIN cases.enforcement_case c ON c.id = e.case_id
@@ -70,8 +67,9 @@ export async function rebuildCaseAggregates(db: DataSource): Promise<void> {
       GROUP BY 1, 2, 3`);
   });
   await db.query('ANALYZE cases.case_month');
+  await db.query(`SELECT setval('cases.case_id_seq', greatest((SELECT max(id) FROM cases.enforcement_case), 999999999))`);
 }
 
 export async function clearCases(db: DataSource): Promise<void> {
-  await db.query('TRUNCATE cases.case_month, cases.case_event, cases.enforcement_case');
+  await db.query('TRUNCATE cases.case_month, cases.case_event, cases.enforcement_case, cases.admin_month, cases.admin_judgment, cases.outbox, cases.idempotency');
 }

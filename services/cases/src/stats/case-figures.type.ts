@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { CaseCategoryName, DateScalar } from '@thads/kit';
+import { CaseCategoryName, DateScalar, TargetAchievement } from '@thads/kit';
 
 @ObjectType({ description: 'Case indicators of one unit (its whole subtree) for one period, as in the THADS report on results by case.' })
 export class CaseFigures {
@@ -62,4 +62,13 @@ export class CaseStats extends CaseFigures {
 
   @Field(() => [CategoryCaseFigures], { description: 'The same indicators for state-budget revenue, credit-institution debts and corruption/economic crime cases.' })
   byCategory!: CategoryCaseFigures[];
+
+  @Field(() => CaseFigures, { description: 'The same period of the previous year, rolled up on the same hierarchy (`asOf`), so that merged units compare with the sums of their predecessors.' })
+  previousYear!: CaseFigures;
+
+  @Field(() => CaseFigures, { description: 'This period minus the same period of the previous year, figure by figure; rates in percentage points.' })
+  change!: CaseFigures;
+
+  @Field(() => TargetAchievement, { description: 'The completion rate against the unit’s own target and the national target for the statistical year the period ends in.' })
+  target!: TargetAchievement;
 }

@@ -1,4 +1,4 @@
-import { CATEGORY_BUCKETS, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
+import { CATEGORY_BUCKETS, difference, percent, type RollupRow, type RollupSpec, type StatsScope, type TargetAchievement } from '@thads/kit';
 import type { CaseFigures, CaseStats } from './case-figures.type';
 
 export const CASE_ROLLUP: RollupSpec = {
@@ -38,12 +38,24 @@ export function caseFigures(row: RollupRow): CaseFigures {
   };
 }
 
-export function caseStats(rows: Map<number, RollupRow>, scope: StatsScope): CaseStats {
+/** Figure-by-figure difference; rates in percentage points (2 decimals). */
+export function caseChange(now: CaseFigures, before: CaseFigures): CaseFigures {
+  const out = {} as Record<string, number | null>;
+  for (const key of Object.keys(now) as (keyof CaseFigures)[]) out[key] = difference(now[key], before[key]);
+  return out as unknown as CaseFigures;
+}
+
+export function caseStats(rows: Map<number, RollupRow>, previous: Map<number, RollupRow>, scope: StatsScope, target: TargetAchievement): CaseStats {
+  const current = caseFigures(rows.get(0)!);
+  const previousYear = caseFigures(previous.get(0)!);
   return {
-    ...caseFigures(rows.get(0)!),
+    ...current,
     periodStart: scope.period.start,
     periodEnd: scope.period.end,
     asOf: scope.asOf,
     byCategory: CATEGORY_BUCKETS.map(([category, bucket]) => ({ category, ...caseFigures(rows.get(bucket)!) })),
+    previousYear,
+    change: caseChange(current, previousYear),
+    target,
   };
 }

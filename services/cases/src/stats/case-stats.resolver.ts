@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DateScalar, PeriodInput, parseUnitId, statsScope } from '@thads/kit';
+import { DateScalar, NATIONAL_UNIT_ID, PeriodInput, achievement, parseUnitId, previousYear, statisticalYearOf, statsScope } from '@thads/kit';
 import type { Context } from '../context';
 import { CaseStats } from './case-figures.type';
 import { caseStats } from './case-rollup';
@@ -15,7 +15,16 @@ export class CaseStatsResolver {
     @Ctx() ctx: Context,
   ): Promise<CaseStats> {
     const scope = statsScope(period, asOf);
-    const rows = await ctx.loaders.caseRollup.load({ unitId: parseUnitId(unit.id), ...scope });
-    return caseStats(rows, scope);
+    const unitId = parseUnitId(unit.id);
+    const year = statisticalYearOf(scope.period.end);
+    const [rows, previous, own, national] = await Promise.all([
+      ctx.loaders.caseRollup.load({ unitId, ...scope }),
+      ctx.loaders.caseRollup.load({ unitId, period: previousYear(scope.period), asOf: scope.asOf }),
+      ctx.loaders.targets.load(`${unitId}|${year}`),
+      ctx.loaders.targets.load(`${NATIONAL_UNIT_ID}|${year}`),
+    ]);
+    const figures = caseStats(rows, previous, scope, achievement(null, null, null));
+    figures.target = achievement(figures.completionRate, own?.caseRate ?? null, national?.caseRate ?? null);
+    return figures;
   }
 }

@@ -53,5 +53,5 @@ export async function rebuildComplaintAggregates(db: DataSource): Promise<void> 
 }
 
 export async function clearComplaints(db: DataSource): Promise<void> {
-  await db.query('TRUNCATE complaints.complaint_month, complaints.citizen_reception, complaints.petition');
+  await db.query('TRUNCATE complaints.complaint_month, complaints.citizen_reception, complaints.petition, complaints.outbox, complaints.idempotency');
 }

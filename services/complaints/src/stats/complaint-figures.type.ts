@@ -48,4 +48,10 @@ export class ComplaintStats extends PetitionFigures {
 
   @Field(() => [KindPetitionFigures], { description: 'The same indicators for each kind of petition.' })
   byKind!: KindPetitionFigures[];
+
+  @Field(() => PetitionFigures, { description: 'The same period of the previous year, on the same hierarchy (`asOf`).' })
+  previousYear!: PetitionFigures;
+
+  @Field(() => PetitionFigures, { description: 'This period minus the same period of the previous year; the rate in percentage points.' })
+  change!: PetitionFigures;
 }

@@ -1,4 +1,4 @@
-import { percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
+import { difference, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
 import { PETITION_BUCKETS } from '../petitions/petition.entity';
 import type { ComplaintStats, PetitionFigures } from './complaint-figures.type';
 
@@ -18,10 +18,20 @@ export function petitionFigures(row: RollupRow): PetitionFigures {
   return { carriedOver, newlyReceived, toResolve, resolved, pending: toResolve - resolved, resolutionRate: percent(resolved, toResolve) };
 }
 
-export function complaintStats(rows: Map<number, RollupRow>, scope: StatsScope): ComplaintStats {
+export function petitionChange(now: PetitionFigures, before: PetitionFigures): PetitionFigures {
+  const out = {} as Record<string, number | null>;
+  for (const key of Object.keys(now) as (keyof PetitionFigures)[]) out[key] = difference(now[key], before[key]);
+  return out as unknown as PetitionFigures;
+}
+
+export function complaintStats(rows: Map<number, RollupRow>, previous: Map<number, RollupRow>, scope: StatsScope): ComplaintStats {
   const all = rows.get(0)!;
+  const current = petitionFigures(all);
+  const previousYear = petitionFigures(previous.get(0)!);
   return {
-    ...petitionFigures(all),
+    ...current,
+    previousYear,
+    change: petitionChange(current, previousYear),
     periodStart: scope.period.start,
     periodEnd: scope.period.end,
     asOf: scope.asOf,

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DateScalar, PeriodInput, parseUnitId, statsScope } from '@thads/kit';
+import { DateScalar, PeriodInput, parseUnitId, previousYear, statsScope } from '@thads/kit';
 import type { Context } from '../context';
 import { ComplaintStats } from './complaint-figures.type';
 import { complaintStats } from './complaint-rollup';
@@ -15,7 +15,11 @@ export class ComplaintStatsResolver {
     @Ctx() ctx: Context,
   ): Promise<ComplaintStats> {
     const scope = statsScope(period, asOf);
-    const rows = await ctx.loaders.complaintRollup.load({ unitId: parseUnitId(unit.id), ...scope });
-    return complaintStats(rows, scope);
+    const unitId = parseUnitId(unit.id);
+    const [rows, previous] = await Promise.all([
+      ctx.loaders.complaintRollup.load({ unitId, ...scope }),
+      ctx.loaders.complaintRollup.load({ unitId, period: previousYear(scope.period), asOf: scope.asOf }),
+    ]);
+    return complaintStats(rows, previous, scope);
   }
 }

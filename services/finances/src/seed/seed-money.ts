@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { categoryBucketsSql, copyRows, type DemoCase } from '@thads/kit';
+import { moneyFlowSumsSql } from '../money/money-flows';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from '../money/money-lifecycle';
 
 const MONEY_COLUMNS = [
@@ -50,8 +51,6 @@ export async function insertDemoMoney(db: DataSource, chunk: DemoCase[]): Promis
   return events.length;
 }
 
-const flowOf = (...kinds: string[]) => `coalesce(sum(e.flow) FILTER (WHERE e.kind IN (${kinds.map((k) => `'${k}'`).join(', ')})), 0)`;
-
 /** Rebuilds the monthly money aggregates from the events, in one statement. */
 export async function rebuildMoneyAggregates(db: DataSource): Promise<void> {
   await db.transaction(async (tx) => {
@@ -59,8 +58,7 @@ export async function rebuildMoneyAggregates(db: DataSource): Promise<void> {
     await tx.query(`INSERT INTO finances.money_month
         (unit_id, month, bucket, received, entrusted_out, withdrawn, done, collected, separate_book, open_delta, open_enforceable_delta)
       SELECT e.unit_id, date_trunc('month', e.occurred_on)::date, b.bucket,
-        ${flowOf('RECEIVED')}, ${flowOf('ENTRUSTED_OUT')}, ${flowOf('WITHDRAWN')},
-        ${flowOf('COLLECTED', 'COMPLETED', 'TERMINATED')}, ${flowOf('COLLECTED')}, ${flowOf('SEPARATE_BOOK')},
+        ${moneyFlowSumsSql('e')},
         sum(e.d_open), sum(e.d_open_enforceable)
       FROM finances.money_event e
       JOIN finances.case_money m ON m.case_id = e.case_id
@@ -71,5 +69,5 @@ export async function rebuildMoneyAggregates(db: DataSource): Promise<void> {
 }
 
 export async function clearMoney(db: DataSource): Promise<void> {
-  await db.query('TRUNCATE finances.money_month, finances.money_event, finances.case_money');
+  await db.query('TRUNCATE finances.money_month, finances.money_event, finances.case_money, finances.outbox, finances.idempotency');
 }

@@ -1,5 +1,5 @@
 import { Field, Float, ObjectType } from 'type-graphql';
-import { CaseCategoryName, DateScalar, VndScalar } from '@thads/kit';
+import { CaseCategoryName, DateScalar, TargetAchievement, VndScalar } from '@thads/kit';
 
 @ObjectType({ description: 'Money indicators of one unit (its whole subtree) for one period, in VND, as in the THADS report on results by money.' })
 export class MoneyFigures {
@@ -68,4 +68,13 @@ export class MoneyStats extends MoneyFigures {
 
   @Field(() => [CategoryMoneyFigures], { description: 'The same indicators for state-budget revenue, credit-institution debts and corruption/economic crime cases.' })
   byCategory!: CategoryMoneyFigures[];
+
+  @Field(() => MoneyFigures, { description: 'The same period of the previous year, rolled up on the same hierarchy (`asOf`).' })
+  previousYear!: MoneyFigures;
+
+  @Field(() => MoneyFigures, { description: 'This period minus the same period of the previous year, figure by figure; rates in percentage points.' })
+  change!: MoneyFigures;
+
+  @Field(() => TargetAchievement, { description: 'The money completion rate against the unit’s own target and the national target for the statistical year the period ends in.' })
+  target!: TargetAchievement;
 }

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DateScalar, PeriodInput, parseUnitId, statsScope } from '@thads/kit';
+import { DateScalar, NATIONAL_UNIT_ID, PeriodInput, achievement, parseUnitId, previousYear, statisticalYearOf, statsScope } from '@thads/kit';
 import type { Context } from '../context';
 import { MoneyStats } from './money-figures.type';
 import { moneyStats } from './money-rollup';
@@ -15,7 +15,16 @@ export class MoneyStatsResolver {
     @Ctx() ctx: Context,
   ): Promise<MoneyStats> {
     const scope = statsScope(period, asOf);
-    const rows = await ctx.loaders.moneyRollup.load({ unitId: parseUnitId(unit.id), ...scope });
-    return moneyStats(rows, scope);
+    const unitId = parseUnitId(unit.id);
+    const year = statisticalYearOf(scope.period.end);
+    const [rows, previous, own, national] = await Promise.all([
+      ctx.loaders.moneyRollup.load({ unitId, ...scope }),
+      ctx.loaders.moneyRollup.load({ unitId, period: previousYear(scope.period), asOf: scope.asOf }),
+      ctx.loaders.targets.load(`${unitId}|${year}`),
+      ctx.loaders.targets.load(`${NATIONAL_UNIT_ID}|${year}`),
+    ]);
+    const figures = moneyStats(rows, previous, scope, achievement(null, null, null));
+    figures.target = achievement(figures.completionRate, own?.moneyRate ?? null, national?.moneyRate ?? null);
+    return figures;
   }
 }

@@ -8,6 +8,7 @@ describe('readServiceConfig', () => {
       DATABASE_URL: 'postgres://x/y',
       LOG_LEVEL: 'info',
       DB_POOL_SIZE: 10,
+      IMPORT_DIR: expect.stringMatching(/\.data\/imports$/),
     });
   });
 

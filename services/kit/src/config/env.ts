@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 /**
  * Typed configuration read from the environment once, at start. Every problem is reported
  * together, with what to set, before anything else runs.
@@ -74,6 +76,8 @@ export type ServiceConfig = {
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** Connections in the pool. @default 10 */
   DB_POOL_SIZE: number;
+  /** Folder the import mutations read server-side files from. @default ./.data/imports */
+  IMPORT_DIR: string;
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -86,6 +90,7 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       DATABASE_URL: env.string(),
       LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
       DB_POOL_SIZE: env.int(10, 1, 200),
+      IMPORT_DIR: env.string(resolve('.data', 'imports')),
     },
     source,
   );

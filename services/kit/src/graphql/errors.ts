@@ -17,6 +17,16 @@ export const ErrorCode = {
   CASE_NOT_FOUND: 'CASE_NOT_FOUND',
   /** No petition has this id. */
   PETITION_NOT_FOUND: 'PETITION_NOT_FOUND',
+  /** The unit exists but not on the event's date, or cannot hold events (the ministry). */
+  UNIT_NOT_VALID: 'UNIT_NOT_VALID',
+  /** The event's date is after today in Vietnam. */
+  FUTURE_DATE: 'FUTURE_DATE',
+  /** The event's date falls in a reporting period that is closed. */
+  PERIOD_CLOSED: 'PERIOD_CLOSED',
+  /** The idempotency key was used before for a different request. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** An import file has lines that cannot be read or applied; nothing was written. */
+  IMPORT_REJECTED: 'IMPORT_REJECTED',
   /** Something failed on our side; the request id in the logs tells what. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -35,3 +35,14 @@ export function categoryBucketsSql(categoriesColumn: string): string {
     || CASE WHEN ${categoriesColumn} & 2 > 0 THEN ARRAY[2] ELSE '{}'::int[] END
     || CASE WHEN ${categoriesColumn} & 4 > 0 THEN ARRAY[3] ELSE '{}'::int[] END`;
 }
+
+/** Category names → the bitmask stored with a case; an unknown name throws with the list. */
+export function categoryMask(names: readonly string[], onUnknown: (name: string) => never): number {
+  let mask = 0;
+  for (const name of names) {
+    const index = CATEGORY_BUCKETS.findIndex(([n]) => n === name);
+    if (index < 0) onUnknown(name);
+    mask |= 1 << index;
+  }
+  return mask;
+}

@@ -11,7 +11,7 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   config: ServiceConfig;
   dataSource: DataSource;
   schema: () => Promise<GraphQLSchema>;
-  context: (db: DataSource, requestId: string) => TContext;
+  context: (db: DataSource, requestId: string, config: ServiceConfig) => TContext;
 }
 
 export interface RunningSubgraph extends RunningService {
@@ -31,7 +31,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
     port: config.PORT,
     logger,
     schema: await options.schema(),
-    context: async (_req, requestId) => options.context(db, requestId),
+    context: async (_req, requestId) => options.context(db, requestId, config),
     ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
     onStop: () => db.destroy(),
   });

@@ -13,3 +13,11 @@ export function percent(part: bigint | number, whole: bigint | number): number |
   const value = Number(hundredths) / 100;
   return negative ? -value : value;
 }
+
+/** now − before for counts, amounts and rates; a rate difference is in points, 2 decimals; null when either side is null. */
+export function difference<T extends number | bigint | null | string>(now: T, before: T): T {
+  if (now === null || before === null) return null as T;
+  if (typeof now === 'bigint' && typeof before === 'bigint') return (now - before) as T;
+  if (typeof now === 'number' && typeof before === 'number') return (Math.round(now * 100 - before * 100) / 100) as T;
+  return now;
+}

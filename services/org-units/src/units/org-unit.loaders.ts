@@ -5,6 +5,7 @@ import type { Lineage } from '../lineage/lineage.entity';
 import { LineageRepository } from '../lineage/lineage.repository';
 import type { OrgUnit } from './org-unit.entity';
 import { OrgUnitRepository } from './org-unit.repository';
+import { CalendarRepository } from '../calendar/calendar.repository';
 
 export interface DatedKey {
   id: number;
@@ -17,6 +18,7 @@ export function createLoaders(db: DataSource) {
   const lineage = new LineageRepository(db);
   return {
     units,
+    calendar: new CalendarRepository(db),
     unitById: new DataLoader<number, OrgUnit | null>(async (ids) => {
       const rows = await units.byIds(ids);
       const byId = new Map(rows.map((u) => [u.id, u]));

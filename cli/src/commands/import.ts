@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { parseEventText } from '@thads/kit';
+import { applyCaseCommands, casesDataSource, caseCommandsOf } from '@thads/cases';
+import { applyComplaintCommands, complaintCommandsOf } from '@thads/complaints';
+import { applyMoneyCommands, moneyCommandsOf } from '@thads/finances';
+import { migrateAll } from './migrate';
+
+export interface ImportSummary {
+  lines: number;
+  cases: number;
+  money: number;
+  complaints: number;
+  seconds: number;
+  perSecond: number;
+}
+
+/**
+ * Imports an NDJSON or CSV event file into all three services in ONE transaction (they
+ * share the database, each in its own schema): every line is checked as the mutations
+ * check it, and any bad line leaves the database as it was.
+ */
+export async function importFile(url: string, path: string, log: (line: string) => void): Promise<ImportSummary> {
+  await migrateAll(url, () => {});
+  const started = Date.now();
+  const records = parseEventText(await readFile(path, 'utf8'), /\.csv$/i.test(path) ? 'csv' : 'ndjson');
+  const cases = caseCommandsOf(records).commands;
+  const money = moneyCommandsOf(records).commands;
+  const complaints = complaintCommandsOf(records).commands;
+  const unknown = records.length - cases.length - money.length - complaints.length;
+  if (unknown > 0) {
+    const line = records.find((r) => typeof r.fields.event !== 'string' || !/^(CASE_|MONEY_|PETITION_|CITIZENS_)/.test(String(r.fields.event)))?.line;
+    throw new Error(`Line ${line}: unknown event "${String(records.find((r) => r.line === line)?.fields.event)}"; events start with CASE_, MONEY_, PETITION_ or CITIZENS_. Nothing was imported.`);
+  }
+  log(`read ${records.length.toLocaleString('en')} lines: ${cases.length} case, ${money.length} money, ${complaints.length} complaint events`);
+  const db = casesDataSource(url, 1);
+  await db.initialize();
+  try {
+    await db.transaction(async (tx) => {
+      await applyCaseCommands(tx, cases);
+      await applyMoneyCommands(tx, money);
+      await applyComplaintCommands(tx, complaints);
+    });
+  } finally {
+    await db.destroy();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  return { lines: records.length, cases: cases.length, money: money.length, complaints: complaints.length, seconds, perSecond: Math.round(records.length / seconds) };
+}

@@ -1,0 +1,151 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type MonthDelta } from '@thads/kit';
+import type { CaseCommand } from './case-commands';
+import { CASE_MONTH_COLUMNS, caseMonthValues } from './case-flows';
+import { applyCaseEvent, type CaseEventKind, type CaseState, type CaseStatus } from './case-lifecycle';
+
+interface CaseRow {
+  id: string;
+  unitId: number;
+  judgmentRef: string;
+  receivedOn: string;
+  categories: number;
+  status: CaseStatus;
+  enforceable: boolean | null;
+  statusOn: string;
+  isNew: boolean;
+}
+
+export interface ApplyResult {
+  caseIds: string[];
+  events: number;
+  cases: number;
+}
+
+const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
+
+/**
+ * The one write path of the cases service, for a single mutation and a whole import
+ * alike: every command is checked (unit valid on the date, date open and not in the
+ * future, transition possible, events in date order), then the facts, their deltas on the
+ * monthly aggregates and one change event are written in the caller's transaction.
+ * Any error throws before anything is written, so the transaction holds all or nothing.
+ */
+export async function applyCaseCommands(tx: EntityManager, commands: readonly CaseCommand[]): Promise<ApplyResult> {
+  if (commands.length === 0) return { caseIds: [], events: 0, cases: 0 };
+  const referenced = [...new Set(commands.filter((c) => c.type === 'EVENT').map((c) => c.caseId))];
+  for (const c of commands) {
+    if (c.type === 'EVENT' && !/^\d{1,18}$/.test(c.caseId)) throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no enforcement case has id "${c.caseId}".`, { caseId: c.caseId, line: c.line });
+  }
+  const existing = new Map<string, CaseRow>();
+  if (referenced.length) {
+    const rows = (await tx.query(
+      `SELECT id::text, unit_id, judgment_ref, received_on::text, categories, status, enforceable, status_on::text
+       FROM cases.enforcement_case WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+      [referenced],
+    )) as { id: string; unit_id: number; judgment_ref: string; received_on: string; categories: number; status: CaseStatus; enforceable: boolean | null; status_on: string }[];
+    for (const r of rows) {
+      existing.set(r.id, { id: r.id, unitId: r.unit_id, judgmentRef: r.judgment_ref, receivedOn: r.received_on, categories: r.categories, status: r.status, enforceable: r.enforceable, statusOn: r.status_on, isNew: false });
+    }
+  }
+  const newIds = commands.flatMap((c) => (c.type === 'RECEIVE' && c.caseId ? [c.caseId] : []));
+  if (newIds.length) {
+    const taken = (await tx.query(`SELECT id::text FROM cases.enforcement_case WHERE id = ANY($1::bigint[])`, [newIds])) as { id: string }[];
+    if (taken.length) {
+      const line = commands.find((c) => c.type === 'RECEIVE' && c.caseId === taken[0]!.id)?.line;
+      throw userError(ErrorCode.BAD_USER_INPUT, `${at(line)}case ${taken[0]!.id} was received already; give a new case id, or record an event on it instead.`, { caseId: taken[0]!.id, reason: 'DUPLICATE_CASE', line });
+    }
+  }
+  const missingIds = commands.filter((c) => c.type === 'RECEIVE' && !c.caseId).length;
+  const assigned: string[] = missingIds
+    ? ((await tx.query(`SELECT nextval('cases.case_id_seq')::text AS id FROM generate_series(1, $1)`, [missingIds])) as { id: string }[]).map((r) => r.id)
+    : [];
+
+  const cases = new Map(existing);
+  const events: unknown[][] = [];
+  const deltas: MonthDelta[] = [];
+  const datesToCheck: { unitId: number; date: string; line?: number }[] = [];
+  const touched: string[] = [];
+  let earliest = '9999-12-31';
+
+  for (const c of commands) {
+    let row: CaseRow;
+    let kind: CaseEventKind;
+    if (c.type === 'RECEIVE') {
+      const id = c.caseId ?? assigned.shift()!;
+      if (cases.has(id)) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}case ${id} is received twice.`, { caseId: id, reason: 'DUPLICATE_CASE', line: c.line });
+      if (!c.judgmentRef.trim()) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}a case needs the reference of the judgment it enforces (judgmentRef).`, { field: 'judgmentRef', line: c.line });
+      row = { id, unitId: c.unitId, judgmentRef: c.judgmentRef.trim(), receivedOn: c.date, categories: c.categories, status: 'OPEN', enforceable: null, statusOn: c.date, isNew: true };
+      kind = 'RECEIVED';
+    } else {
+      const found = cases.get(c.caseId);
+      if (!found) throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no enforcement case has id "${c.caseId}".`, { caseId: c.caseId, line: c.line });
+      if (c.date < found.statusOn) {
+        throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}case ${c.caseId} last changed on ${found.statusOn}; an event cannot be dated earlier (${c.date}).`, { reason: 'OUT_OF_ORDER', caseId: c.caseId, line: c.line });
+      }
+      row = found;
+      kind = c.kind;
+    }
+    const before: CaseState | null = c.type === 'RECEIVE' ? null : { status: row.status, enforceable: row.enforceable };
+    let applied;
+    try {
+      applied = applyCaseEvent(before, kind);
+    } catch (err) {
+      if (c.line !== undefined && err instanceof Error) err.message = `${at(c.line)}${err.message}`;
+      throw err;
+    }
+    row = { ...row, status: applied.state.status, enforceable: applied.state.enforceable, statusOn: c.date };
+    cases.set(row.id, row);
+    touched.push(row.id);
+    datesToCheck.push({ unitId: row.unitId, date: c.date, line: c.line });
+    events.push([row.id, row.unitId, kind, c.date, applied.deltas.open, applied.deltas.openEnforceable]);
+    const values = caseMonthValues(kind, applied.deltas.open, applied.deltas.openEnforceable);
+    for (const bucket of bucketsOf(row.categories)) deltas.push({ unitId: row.unitId, month: monthOf(c.date), bucket, values });
+    if (c.date < earliest) earliest = c.date;
+  }
+
+  await checkUnitsOnDates(tx, datesToCheck);
+
+  const rows = [...new Set(touched)].map((id) => cases.get(id)!);
+  const created = rows.filter((r) => r.isNew);
+  const changed = rows.filter((r) => !r.isNew);
+  const caseColumns = [
+    { name: 'id', type: 'bigint' },
+    { name: 'unit_id', type: 'int' },
+    { name: 'judgment_ref', type: 'text' },
+    { name: 'received_on', type: 'date' },
+    { name: 'categories', type: 'smallint' },
+    { name: 'status', type: 'text' },
+    { name: 'enforceable', type: 'boolean' },
+    { name: 'status_on', type: 'date' },
+  ];
+  await copyRows(tx, 'cases.enforcement_case', caseColumns, created.map((r) => [r.id, r.unitId, r.judgmentRef, r.receivedOn, r.categories, r.status, r.enforceable, r.statusOn]));
+  if (changed.length) {
+    await tx.query(
+      `UPDATE cases.enforcement_case c SET status = u.status, enforceable = u.enforceable, status_on = u.status_on
+       FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::date[]) AS u(id, status, enforceable, status_on) WHERE c.id = u.id`,
+      [changed.map((r) => r.id), changed.map((r) => r.status), changed.map((r) => r.enforceable), changed.map((r) => r.statusOn)],
+    );
+  }
+  await copyRows(
+    tx,
+    'cases.case_event',
+    [
+      { name: 'case_id', type: 'bigint' },
+      { name: 'unit_id', type: 'int' },
+      { name: 'kind', type: 'text' },
+      { name: 'occurred_on', type: 'date' },
+      { name: 'd_open', type: 'smallint' },
+      { name: 'd_open_enforceable', type: 'smallint' },
+    ],
+    events,
+  );
+  await addMonthDeltas(tx, 'cases.case_month', CASE_MONTH_COLUMNS, deltas);
+  await appendOutbox(tx, 'cases', { unitIds: [...new Set(rows.map((r) => r.unitId))], kind: commands.length === 1 ? 'case.changed' : 'case.imported', from: earliest, payload: { events: events.length } });
+  return { caseIds: rows.map((r) => r.id), events: events.length, cases: created.length };
+}
+
+/** A single command in its own transaction, applied once per idempotency key. */
+export function applyOnce(db: DataSource, key: string, command: CaseCommand): Promise<ApplyResult> {
+  return db.transaction((tx) => once(tx, 'cases', key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command])));
+}

@@ -1,0 +1,98 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, once, userError, type MonthDelta } from '@thads/kit';
+import { PETITION_BUCKETS, type PetitionKind } from './petition.entity';
+
+export type ComplaintCommand =
+  | { type: 'RECEIVE'; petitionId?: string; unitId: number; kind: PetitionKind; date: string; line?: number }
+  | { type: 'RESOLVE'; petitionId: string; date: string; line?: number }
+  | { type: 'RECEPTION'; unitId: number; date: string; citizens: number; line?: number };
+
+const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
+const bucketOf = (kind: PetitionKind) => PETITION_BUCKETS.find(([k]) => k === kind)![1];
+const COLUMNS = ['received', 'resolved', 'pending_delta', 'receptions', 'citizens'];
+
+interface PetitionRow {
+  id: string;
+  unitId: number;
+  kind: PetitionKind;
+  receivedOn: string;
+  resolvedOn: string | null;
+  isNew: boolean;
+}
+
+/**
+ * The one write path of the complaints service: petitions received and resolved, citizen
+ * receptions; checked, then written with their deltas and a change event, all or nothing.
+ */
+export async function applyComplaintCommands(tx: EntityManager, commands: readonly ComplaintCommand[]): Promise<string[]> {
+  if (commands.length === 0) return [];
+  const referenced = [...new Set(commands.flatMap((c) => (c.type === 'RESOLVE' ? [c.petitionId] : c.type === 'RECEIVE' && c.petitionId ? [c.petitionId] : [])))];
+  const petitions = new Map<string, PetitionRow>();
+  if (referenced.length) {
+    for (const r of (await tx.query(
+      `SELECT id::text, unit_id, kind, received_on::text, resolved_on::text FROM complaints.petition WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+      [referenced.filter((id) => /^\d{1,18}$/.test(id))],
+    )) as { id: string; unit_id: number; kind: PetitionKind; received_on: string; resolved_on: string | null }[]) {
+      petitions.set(r.id, { id: r.id, unitId: r.unit_id, kind: r.kind, receivedOn: r.received_on, resolvedOn: r.resolved_on, isNew: false });
+    }
+  }
+  const needIds = commands.filter((c) => c.type === 'RECEIVE' && !c.petitionId).length;
+  const ids = needIds ? ((await tx.query(`SELECT nextval('complaints.petition_id_seq')::text AS id FROM generate_series(1, $1)`, [needIds])) as { id: string }[]).map((r) => r.id) : [];
+  const deltas: MonthDelta[] = [];
+  const checks: { unitId: number; date: string; line?: number }[] = [];
+  const receptions: unknown[][] = [];
+  const touched = new Set<string>();
+  for (const c of commands) {
+    if (c.type === 'RECEPTION') {
+      if (!Number.isInteger(c.citizens) || c.citizens < 1 || c.citizens > 10000) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}citizens must be a whole number from 1 to 10000.`, { field: 'citizens' });
+      receptions.push([c.unitId, c.date, c.citizens]);
+      checks.push({ unitId: c.unitId, date: c.date, line: c.line });
+      deltas.push({ unitId: c.unitId, month: monthOf(c.date), bucket: 0, values: { receptions: 1, citizens: c.citizens } });
+      continue;
+    }
+    if (c.type === 'RECEIVE') {
+      const id = c.petitionId ?? ids.shift()!;
+      if (petitions.has(id)) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${id} was received already.`, { reason: 'DUPLICATE_PETITION', line: c.line });
+      petitions.set(id, { id, unitId: c.unitId, kind: c.kind, receivedOn: c.date, resolvedOn: null, isNew: true });
+      touched.add(id);
+      checks.push({ unitId: c.unitId, date: c.date, line: c.line });
+      for (const bucket of [0, bucketOf(c.kind)]) deltas.push({ unitId: c.unitId, month: monthOf(c.date), bucket, values: { received: 1, pending_delta: 1 } });
+      continue;
+    }
+    const p = petitions.get(c.petitionId);
+    if (!p) throw userError(ErrorCode.PETITION_NOT_FOUND, `${at(c.line)}no petition has id "${c.petitionId}"; a petition must be received before it is resolved.`, { petitionId: c.petitionId, line: c.line });
+    if (p.resolvedOn) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${p.id} was resolved on ${p.resolvedOn} already.`, { reason: 'IMPOSSIBLE_TRANSITION', line: c.line });
+    if (c.date < p.receivedOn) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${p.id} was received on ${p.receivedOn}; it cannot be resolved earlier (${c.date}).`, { reason: 'OUT_OF_ORDER', line: c.line });
+    p.resolvedOn = c.date;
+    touched.add(p.id);
+    checks.push({ unitId: p.unitId, date: c.date, line: c.line });
+    for (const bucket of [0, bucketOf(p.kind)]) deltas.push({ unitId: p.unitId, month: monthOf(c.date), bucket, values: { resolved: 1, pending_delta: -1 } });
+  }
+  await checkUnitsOnDates(tx, checks);
+  const rows = [...touched].map((id) => petitions.get(id)!);
+  const created = rows.filter((r) => r.isNew);
+  const changed = rows.filter((r) => !r.isNew);
+  if (created.length) {
+    await tx.query(
+      `INSERT INTO complaints.petition (id, unit_id, kind, received_on, resolved_on) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::date[], $5::date[])`,
+      [created.map((r) => r.id), created.map((r) => r.unitId), created.map((r) => r.kind), created.map((r) => r.receivedOn), created.map((r) => r.resolvedOn)],
+    );
+  }
+  if (changed.length) {
+    await tx.query(`UPDATE complaints.petition p SET resolved_on = u.d FROM unnest($1::bigint[], $2::date[]) AS u(id, d) WHERE p.id = u.id`, [changed.map((r) => r.id), changed.map((r) => r.resolvedOn)]);
+  }
+  if (receptions.length) {
+    await tx.query(
+      `INSERT INTO complaints.citizen_reception (id, unit_id, received_on, citizens)
+       SELECT nextval('complaints.reception_id_seq'), * FROM unnest($1::int[], $2::date[], $3::int[])`,
+      [receptions.map((r) => r[0]), receptions.map((r) => r[1]), receptions.map((r) => r[2])],
+    );
+  }
+  await addMonthDeltas(tx, 'complaints.complaint_month', COLUMNS, deltas);
+  await appendOutbox(tx, 'complaints', { unitIds: [...new Set(checks.map((c) => c.unitId))], kind: 'complaints.changed', from: checks.map((c) => c.date).sort()[0]!, payload: {} });
+  return rows.map((r) => r.id);
+}
+
+export function applyComplaintOnce(db: DataSource, key: string, command: ComplaintCommand): Promise<string[]> {
+  return db.transaction((tx) => once(tx, 'complaints', key, `complaints.${command.type}`, command, () => applyComplaintCommands(tx, [command])));
+}

@@ -1,0 +1,76 @@
+import DataLoader from 'dataloader';
+import { registerEnumType } from 'type-graphql';
+import type { DataSource } from 'typeorm';
+import { queryRollup, type RollupRow, type RollupSpec } from '../rollup/rollup-query';
+import type { StatsScope } from '../rollup/stats-args';
+import { rank, type RankedRow } from './ranking';
+import { levelOf, unitsOfLevel } from './units-of-level';
+
+export enum RankingLevel {
+  PROVINCE = 'PROVINCE',
+  DISTRICT = 'DISTRICT',
+  WARD = 'WARD',
+}
+
+registerEnumType(RankingLevel, {
+  name: 'RankingLevel',
+  description: 'The level whose units are ranked against each other.',
+  valuesConfig: {
+    PROVINCE: { description: 'Provinces: 63 before 2025-07-01, 34 after.' },
+    DISTRICT: { description: 'Districts (until 2025-06-30).' },
+    WARD: { description: 'Wards, communes and special zones (from 2025-07-01).' },
+  },
+});
+
+export interface RankingKey<M extends string> {
+  level: RankingLevel;
+  metric: M;
+  scope: StatsScope;
+}
+
+/**
+ * Per-request loader of whole rankings: all units of a level valid at asOf, their figures
+ * from one grouped rollup statement, ranked by the metric (ties share a rank).
+ */
+export function createRankingLoader<M extends string, F>(
+  db: DataSource,
+  spec: RollupSpec,
+  buckets: readonly number[],
+  figures: (rows: Map<number, RollupRow>) => F,
+  value: (figures: F, metric: M) => number | bigint | null,
+) {
+  return new DataLoader<RankingKey<M>, RankedRow<F>[], string>(
+    (keys) =>
+      Promise.all(
+        keys.map(async ({ level, metric, scope }) => {
+          const ids = await unitsOfLevel(db, level, scope.asOf);
+          const byUnit = await queryRollup(db, spec, ids, scope.period, scope.asOf, buckets);
+          return rank(ids.map((unitId) => {
+            const item = figures(byUnit.get(unitId)!);
+            return { unitId, item, value: value(item, metric) };
+          }));
+        }),
+      ),
+    { cacheKeyFn: (k) => `${k.level}|${k.metric}|${k.scope.period.firstMonth}|${k.scope.period.lastMonth}|${k.scope.asOf}` },
+  );
+}
+
+/** One unit's position in the ranking of its own level; null for a level that is not ranked or a unit not in it. */
+export async function rankPositionOf<M extends string, F>(
+  db: DataSource,
+  loader: DataLoader<RankingKey<M>, RankedRow<F>[], string>,
+  unitId: number,
+  metric: M,
+  scope: StatsScope,
+): Promise<{ rank: number; of: number; value: string | null } | null> {
+  const level = await levelOf(db, unitId);
+  if (!level || !(Object.values(RankingLevel) as string[]).includes(level)) return null;
+  const rows = await loader.load({ level: level as RankingLevel, metric, scope });
+  const mine = rows.find((r) => r.unitId === unitId);
+  return mine ? { rank: mine.rank, of: rows.length, value: mine.value === null ? null : String(mine.value) } : null;
+}
+
+/** Ranking rows as GraphQL rows: the unit as an entity reference. */
+export function rankingRows<F>(rows: RankedRow<F>[]): { rank: number; unit: { id: string }; value: string | null; figures: F }[] {
+  return rows.map((r) => ({ rank: r.rank, unit: { id: String(r.unitId) }, value: r.value === null ? null : String(r.value), figures: r.item }));
+}

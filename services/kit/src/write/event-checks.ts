@@ -1,0 +1,42 @@
+import type { EntityManager } from 'typeorm';
+import { ErrorCode, userError } from '../graphql/errors';
+import { todayInVietnam, type LocalDate } from '../time/local-date';
+
+/**
+ * What a write must respect before it touches anything: the unit exists and is valid on
+ * the event's date, the date is not in the future, and its period is not closed. Reads the
+ * reference data that org-units publishes (units, and the reporting calendar).
+ */
+export async function checkUnitsOnDates(tx: EntityManager, pairs: readonly { unitId: number; date: LocalDate; line?: number }[]): Promise<void> {
+  if (pairs.length === 0) return;
+  const today = todayInVietnam();
+  const [{ closed_through: closedThrough }] = (await tx.query(`SELECT max(closed_through)::text AS closed_through FROM org_units.reporting_close`)) as { closed_through: string | null }[];
+  const ids = [...new Set(pairs.map((p) => p.unitId))];
+  const units = new Map(
+    ((await tx.query(`SELECT id, name, type, valid_from::text AS valid_from, valid_to::text AS valid_to FROM org_units.org_unit WHERE id = ANY($1::int[])`, [ids])) as {
+      id: number;
+      name: string;
+      type: string;
+      valid_from: string;
+      valid_to: string | null;
+    }[]).map((u) => [u.id, u]),
+  );
+  for (const { unitId, date, line } of pairs) {
+    const where = line === undefined ? {} : { line };
+    const at = line === undefined ? '' : `Line ${line}: `;
+    if (date > today) throw userError(ErrorCode.FUTURE_DATE, `${at}${date} is in the future (today is ${today} in Vietnam); record events on or after the day they happen.`, { date, ...where });
+    if (closedThrough && date <= closedThrough) {
+      throw userError(ErrorCode.PERIOD_CLOSED, `${at}the period through ${closedThrough} is closed; a correction of an event dated ${date} goes into the current period, dated today.`, { date, closedThrough, ...where });
+    }
+    const unit = units.get(unitId);
+    if (!unit) throw userError(ErrorCode.UNIT_NOT_FOUND, `${at}no organizational unit has id "${unitId}".`, { unitId: String(unitId), ...where });
+    if (unit.type === 'MINISTRY') throw userError(ErrorCode.UNIT_NOT_VALID, `${at}the ministry does not handle cases itself; record the event at a province, district or ward.`, { unitId: String(unitId), ...where });
+    if (date < unit.valid_from || (unit.valid_to !== null && date >= unit.valid_to)) {
+      throw userError(
+        ErrorCode.UNIT_NOT_VALID,
+        `${at}${unit.name} (id ${unitId}) does not exist on ${date}: it is valid from ${unit.valid_from}${unit.valid_to ? ` until the day before ${unit.valid_to}` : ''}. Record the event at the unit valid on that date.`,
+        { unitId: String(unitId), date, ...where },
+      );
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ErrorCode, userError } from '../graphql/errors';
+import { parseLocalDate } from '../time/local-date';
+
+/** One line of an import file: its number (1-based, header excluded for CSV) and fields. */
+export interface EventRecord {
+  line: number;
+  fields: Record<string, string | number | boolean | string[] | null>;
+}
+
+export function rejectLine(line: number, message: string, details: Record<string, unknown> = {}): never {
+  throw userError(ErrorCode.IMPORT_REJECTED, `Line ${line}: ${message} Nothing was imported.`, { line, ...details });
+}
+
+/** Splits one CSV line; fields may be quoted with "" for a quote inside. */
+function splitCsv(text: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(field);
+      field = '';
+    } else field += ch;
+  }
+  out.push(field);
+  return out;
+}
+
+/**
+ * Reads an NDJSON (one JSON object a line) or CSV (a header line naming the fields) text.
+ * In CSV, `categories` is separated by ";", and an empty field is absent.
+ */
+export function parseEventText(text: string, format: 'ndjson' | 'csv'): EventRecord[] {
+  const lines = text.split(/\r?\n/);
+  const records: EventRecord[] = [];
+  if (format === 'ndjson') {
+    lines.forEach((raw, i) => {
+      if (!raw.trim()) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        rejectLine(i + 1, 'not a JSON object; each line of an NDJSON file is one event object.');
+      }
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) rejectLine(i + 1, 'not a JSON object.');
+      records.push({ line: i + 1, fields: parsed as EventRecord['fields'] });
+    });
+    return records;
+  }
+  const header = splitCsv(lines[0] ?? '').map((h) => h.trim());
+  if (!header.includes('event')) rejectLine(1, 'the CSV header must name the fields, among them "event".');
+  lines.slice(1).forEach((raw, i) => {
+    if (!raw.trim()) return;
+    const values = splitCsv(raw);
+    const fields: EventRecord['fields'] = {};
+    header.forEach((name, j) => {
+      const v = values[j]?.trim();
+      if (v === undefined || v === '') return;
+      fields[name] = name === 'categories' ? v.split(';').map((s) => s.trim()).filter(Boolean) : v;
+    });
+    records.push({ line: i + 2, fields });
+  });
+  return records;
+}
+
+/**
+ * Reads an import file from the import folder. A server path outside that folder is
+ * refused: the mutation must not read arbitrary files of the server.
+ */
+export async function readEventFile(importDir: string, path: string): Promise<EventRecord[]> {
+  const full = resolve(importDir, path);
+  const rel = relative(resolve(importDir), full);
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw userError(ErrorCode.BAD_USER_INPUT, `The import path must lie inside the import folder (${importDir}); put the file there and give its name.`, { path });
+  }
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch {
+    throw userError(ErrorCode.BAD_USER_INPUT, `No readable file "${path}" in the import folder (${importDir}).`, { path });
+  }
+  return parseEventText(text, /\.csv$/i.test(full) ? 'csv' : 'ndjson');
+}
+
+/** Field readers that reject a line with a message saying what is wrong. */
+export const field = {
+  string(r: EventRecord, name: string): string {
+    const v = r.fields[name];
+    if (typeof v !== 'string' || !v.trim()) rejectLine(r.line, `"${name}" is missing or not text.`, { field: name });
+    return v;
+  },
+  id(r: EventRecord, name: string): string {
+    const v = r.fields[name];
+    const text = typeof v === 'number' ? String(v) : v;
+    if (typeof text !== 'string' || !/^\d{1,18}$/.test(text) || /^0+$/.test(text)) rejectLine(r.line, `"${name}" must be a positive whole number, got ${JSON.stringify(v)}.`, { field: name });
+    return text.replace(/^0+/, '');
+  },
+  int(r: EventRecord, name: string, min: number, max: number): number {
+    const v = r.fields[name];
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) rejectLine(r.line, `"${name}" must be a whole number ${min}–${max}, got ${JSON.stringify(v)}.`, { field: name });
+    return n;
+  },
+  date(r: EventRecord, name = 'date'): string {
+    try {
+      return parseLocalDate(r.fields[name]);
+    } catch (err) {
+      return rejectLine(r.line, (err as Error).message, { field: name });
+    }
+  },
+  /** VND: a whole, non-negative number of dong, as digits (or a safe JSON integer). */
+  vnd(r: EventRecord, name = 'amount'): bigint {
+    const v = r.fields[name];
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+    if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return BigInt(v);
+    return rejectLine(r.line, `"${name}" must be a whole, non-negative number of dong written with digits only (no decimals, signs or separators), got ${JSON.stringify(v)}.`, { field: name });
+  },
+  oneOf<T extends string>(r: EventRecord, name: string, values: readonly T[]): T {
+    const v = r.fields[name];
+    if (typeof v !== 'string' || !values.includes(v as T)) rejectLine(r.line, `"${name}" must be one of ${values.join(', ')}, got ${JSON.stringify(v)}.`, { field: name });
+    return v as T;
+  },
+  list(r: EventRecord, name: string): string[] {
+    const v = r.fields[name];
+    if (v === undefined || v === null) return [];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
+    if (typeof v === 'string') return v.split(';').map((s) => s.trim()).filter(Boolean);
+    return rejectLine(r.line, `"${name}" must be a list of names.`, { field: name });
+  },
+};

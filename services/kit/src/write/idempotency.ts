@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { ErrorCode, userError } from '../graphql/errors';
+
+const KEY_RE = /^[A-Za-z0-9._:-]{8,200}$/;
+
+export function requestHash(operation: string, input: unknown): string {
+  return createHash('sha256')
+    .update(operation)
+    .update(JSON.stringify(input, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))
+    .digest('hex');
+}
+
+/**
+ * Runs a write once per idempotency key. The key is claimed in the caller's transaction,
+ * so a retry either finds the stored answer (and changes nothing) or waits for the first
+ * attempt to commit or roll back. The same key with another request is refused.
+ */
+export async function once<T>(tx: EntityManager, schema: string, key: string, operation: string, input: unknown, work: () => Promise<T>): Promise<T> {
+  if (!KEY_RE.test(key)) {
+    throw userError(ErrorCode.BAD_USER_INPUT, 'idempotencyKey must be 8–200 characters of letters, digits, ".", "_", ":" or "-"; a UUID is a good choice.', { field: 'idempotencyKey' });
+  }
+  const hash = requestHash(operation, input);
+  const claimed: unknown[] = await tx.query(
+    `INSERT INTO ${schema}.idempotency (key, operation, request_hash) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING key`,
+    [key, operation, hash],
+  );
+  if (claimed.length === 0) {
+    const [row] = (await tx.query(`SELECT operation, request_hash, response FROM ${schema}.idempotency WHERE key = $1`, [key])) as { operation: string; request_hash: string; response: T }[];
+    if (!row || row.operation !== operation || row.request_hash !== hash) {
+      throw userError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `The idempotency key "${key}" was already used for another request. Use a new key for a new request; resend a retry unchanged.`, { key });
+    }
+    return row.response;
+  }
+  const response = await work();
+  await tx.query(`UPDATE ${schema}.idempotency SET response = $2 WHERE key = $1`, [key, JSON.stringify(response, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))]);
+  return response;
+}
+
+/** The idempotency table every writing service keeps in its own schema. */
+export function idempotencyTableSql(schema: string): string {
+  return `CREATE TABLE ${schema}.idempotency (
+    key text PRIMARY KEY,
+    operation text NOT NULL,
+    request_hash text NOT NULL,
+    response jsonb,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`;
+}

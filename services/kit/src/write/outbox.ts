@@ -1,0 +1,38 @@
+import type { EntityManager } from 'typeorm';
+
+/** The channel every committed change is announced on (payload: "<schema>:<outbox id>"). */
+export const CHANGES_CHANNEL = 'thads_changes';
+
+export interface ChangeEvent {
+  /** The units whose own facts changed; subscribers map them to their ancestors. */
+  unitIds: number[];
+  kind: string;
+  /** Earliest date the change touches: rollups of periods ending before it are unchanged. */
+  from: string;
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * Records a change event in the service's outbox within the write's transaction and
+ * announces it: PostgreSQL delivers the NOTIFY only when the transaction commits, so a
+ * listener never hears of a change that was rolled back.
+ */
+export async function appendOutbox(tx: EntityManager, schema: string, event: ChangeEvent): Promise<number> {
+  const [{ id }] = (await tx.query(
+    `INSERT INTO ${schema}.outbox (unit_ids, kind, from_date, payload) VALUES ($1::int[], $2, $3::date, $4::jsonb) RETURNING id`,
+    [event.unitIds, event.kind, event.from, JSON.stringify(event.payload ?? {})],
+  )) as { id: string }[];
+  await tx.query(`SELECT pg_notify($1, $2)`, [CHANGES_CHANNEL, `${schema}:${id}`]);
+  return Number(id);
+}
+
+export function outboxTableSql(schema: string): string {
+  return `CREATE TABLE ${schema}.outbox (
+    id bigserial PRIMARY KEY,
+    unit_ids int[] NOT NULL,
+    kind text NOT NULL,
+    from_date date NOT NULL,
+    payload jsonb NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`;
+}
