@@ -63,4 +63,4 @@ export async function seedTestComplaints(url: string, leaves: DemoLeaf[], cases:
   return generated;
 }
 
-export const TEST_CONFIG = (url: string) => ({ PORT: 0, HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 4 });
+export const TEST_CONFIG = (url: string, importDir = '/nonexistent') => ({ PORT: 0, HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 4, IMPORT_DIR: importDir });

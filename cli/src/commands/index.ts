@@ -1,6 +1,7 @@
 import { positiveInt, UsageError, type CommandSpec } from '../cli-args';
 import { openDatabase } from '../database';
 import { compose, staleFiles, writeComposition } from './compose';
+import { benchImport } from './bench-import';
 import { importFile } from './import';
 import { migrateAll } from './migrate';
 import { seedAll } from './seed';
@@ -135,6 +136,33 @@ const importCommand: CommandSpec = {
   },
 };
 
+const bench: CommandSpec = {
+  name: 'bench',
+  summary: 'Measure the hub on this machine, side by side with a baseline in the same run. Benchmarks: import (events/s through the import path vs a bare COPY).',
+  usage: 'hub bench --what import [--cases 20000]',
+  options: {
+    what: { type: 'string', description: 'Which benchmark: import.', default: 'import' },
+    cases: { type: 'string', description: 'Demo cases to generate events from.', default: '20000' },
+  },
+  async run(v) {
+    if (v.what !== 'import') throw new UsageError(`Unknown benchmark "${String(v.what)}"; available: import. The gateway engines are measured by bench/gateway-engines.js.`);
+    const db = await openDatabase(process.env, say);
+    try {
+      const r = await benchImport(db.url, positiveInt(v.cases, 'cases'), say);
+      const where = db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL';
+      process.stdout.write(
+        `import benchmark (${where}, ${r.events.toLocaleString('en')} events)\n` +
+          `  hub import (checked, aggregates, outbox): ${r.importRate.toLocaleString('en')} events/s (${r.importSeconds.toFixed(2)} s)\n` +
+          `  baseline bare COPY of the same rows:      ${r.copyRate.toLocaleString('en')} rows/s (${r.copySeconds.toFixed(2)} s)\n` +
+          `  ratio import ÷ COPY: ${(r.importRate / r.copyRate).toFixed(2)}\n`,
+      );
+    } finally {
+      await db.stop();
+    }
+    return 0;
+  },
+};
+
 const dbCommand: CommandSpec = {
   name: 'db',
   summary: 'Run only the embedded PostgreSQL and print its URL (for tests and tools); stops on Ctrl+C.',
@@ -151,4 +179,4 @@ const dbCommand: CommandSpec = {
   },
 };
 
-export const COMMANDS: CommandSpec[] = [start, seed, importCommand, migrate, composeCommand, dbCommand];
+export const COMMANDS: CommandSpec[] = [start, seed, importCommand, migrate, composeCommand, bench, dbCommand];

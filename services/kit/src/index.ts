@@ -38,3 +38,4 @@ export * from './stats/stats-types';
 export * from './stats/targets';
 export * from './stats/units-of-level';
 export * from './stats/ranking-loader';
+export * from './demo/demo-lines';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, userError } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, userError, type DatedWrite } from '@thads/kit';
 
 export type AdminCommand =
   | { type: 'RECEIVE'; unitId: number; date: string; judgmentRef: string; withDecision: boolean; judgmentId?: string; line?: number }
@@ -10,7 +10,7 @@ const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
 /** Writes administrative-judgment monitoring facts with their deltas and a change event. */
 export async function applyAdminCommands(tx: EntityManager, commands: readonly AdminCommand[]): Promise<string[]> {
   const ids: string[] = [];
-  const checks: { unitId: number; date: string; line?: number }[] = [];
+  const checks: DatedWrite[] = [];
   const deltas = [];
   for (const c of commands) {
     if (c.type === 'RECEIVE') {
@@ -20,7 +20,7 @@ export async function applyAdminCommands(tx: EntityManager, commands: readonly A
         [c.judgmentId ?? null, c.unitId, c.judgmentRef, c.date, c.withDecision],
       )) as { id: string }[];
       ids.push(id);
-      checks.push({ unitId: c.unitId, date: c.date, line: c.line });
+      checks.push({ unitId: c.unitId, date: c.date, line: c.line, opens: true });
       deltas.push({ unitId: c.unitId, month: monthOf(c.date), bucket: 0, values: { received: 1, open_delta: 1, open_with_decision_delta: c.withDecision ? 1 : 0 } });
       continue;
     }
@@ -31,7 +31,7 @@ export async function applyAdminCommands(tx: EntityManager, commands: readonly A
     if (!j) throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no administrative judgment under monitoring has id "${c.judgmentId}".`, { judgmentId: c.judgmentId });
     if (j.completed_on) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}judgment ${j.id} was completed on ${j.completed_on}; nothing can happen to it any more.`, { reason: 'IMPOSSIBLE_TRANSITION' });
     if (c.date < j.received_on || (j.decision_on && c.date < j.decision_on)) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}${c.date} is before the judgment's last change.`, { reason: 'OUT_OF_ORDER' });
-    checks.push({ unitId: j.unit_id, date: c.date, line: c.line });
+    checks.push({ unitId: j.unit_id, date: c.date, line: c.line, opens: false });
     ids.push(j.id);
     if (c.type === 'DECISION') {
       if (j.decision_on) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}judgment ${j.id} has a monitoring decision already (${j.decision_on}).`, { reason: 'IMPOSSIBLE_TRANSITION' });

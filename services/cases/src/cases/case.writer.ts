@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { CaseCommand } from './case-commands';
 import { CASE_MONTH_COLUMNS, caseMonthValues } from './case-flows';
 import { applyCaseEvent, type CaseEventKind, type CaseState, type CaseStatus } from './case-lifecycle';
@@ -64,7 +64,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   const cases = new Map(existing);
   const events: unknown[][] = [];
   const deltas: MonthDelta[] = [];
-  const datesToCheck: { unitId: number; date: string; line?: number }[] = [];
+  const datesToCheck: DatedWrite[] = [];
   const touched: string[] = [];
   let earliest = '9999-12-31';
 
@@ -97,7 +97,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
     row = { ...row, status: applied.state.status, enforceable: applied.state.enforceable, statusOn: c.date };
     cases.set(row.id, row);
     touched.push(row.id);
-    datesToCheck.push({ unitId: row.unitId, date: c.date, line: c.line });
+    datesToCheck.push({ unitId: row.unitId, date: c.date, line: c.line, opens: c.type === 'RECEIVE' });
     events.push([row.id, row.unitId, kind, c.date, applied.deltas.open, applied.deltas.openEnforceable]);
     const values = caseMonthValues(kind, applied.deltas.open, applied.deltas.openEnforceable);
     for (const bucket of bucketsOf(row.categories)) deltas.push({ unitId: row.unitId, month: monthOf(c.date), bucket, values });

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, once, userError, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, once, userError, type DatedWrite, type MonthDelta } from '@thads/kit';
 import { PETITION_BUCKETS, type PetitionKind } from './petition.entity';
 
 export type ComplaintCommand =
@@ -39,14 +39,14 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
   const needIds = commands.filter((c) => c.type === 'RECEIVE' && !c.petitionId).length;
   const ids = needIds ? ((await tx.query(`SELECT nextval('complaints.petition_id_seq')::text AS id FROM generate_series(1, $1)`, [needIds])) as { id: string }[]).map((r) => r.id) : [];
   const deltas: MonthDelta[] = [];
-  const checks: { unitId: number; date: string; line?: number }[] = [];
+  const checks: DatedWrite[] = [];
   const receptions: unknown[][] = [];
   const touched = new Set<string>();
   for (const c of commands) {
     if (c.type === 'RECEPTION') {
       if (!Number.isInteger(c.citizens) || c.citizens < 1 || c.citizens > 10000) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}citizens must be a whole number from 1 to 10000.`, { field: 'citizens' });
       receptions.push([c.unitId, c.date, c.citizens]);
-      checks.push({ unitId: c.unitId, date: c.date, line: c.line });
+      checks.push({ unitId: c.unitId, date: c.date, line: c.line, opens: true });
       deltas.push({ unitId: c.unitId, month: monthOf(c.date), bucket: 0, values: { receptions: 1, citizens: c.citizens } });
       continue;
     }
@@ -55,7 +55,7 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
       if (petitions.has(id)) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${id} was received already.`, { reason: 'DUPLICATE_PETITION', line: c.line });
       petitions.set(id, { id, unitId: c.unitId, kind: c.kind, receivedOn: c.date, resolvedOn: null, isNew: true });
       touched.add(id);
-      checks.push({ unitId: c.unitId, date: c.date, line: c.line });
+      checks.push({ unitId: c.unitId, date: c.date, line: c.line, opens: true });
       for (const bucket of [0, bucketOf(c.kind)]) deltas.push({ unitId: c.unitId, month: monthOf(c.date), bucket, values: { received: 1, pending_delta: 1 } });
       continue;
     }
@@ -65,7 +65,7 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
     if (c.date < p.receivedOn) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${p.id} was received on ${p.receivedOn}; it cannot be resolved earlier (${c.date}).`, { reason: 'OUT_OF_ORDER', line: c.line });
     p.resolvedOn = c.date;
     touched.add(p.id);
-    checks.push({ unitId: p.unitId, date: c.date, line: c.line });
+    checks.push({ unitId: p.unitId, date: c.date, line: c.line, opens: false });
     for (const bucket of [0, bucketOf(p.kind)]) deltas.push({ unitId: p.unitId, month: monthOf(c.date), bucket, values: { resolved: 1, pending_delta: -1 } });
   }
   await checkUnitsOnDates(tx, checks);

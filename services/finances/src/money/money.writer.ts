@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { MoneyCommand } from './money-commands';
 import { MONEY_MONTH_COLUMNS, moneyMonthValues } from './money-flows';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from './money-lifecycle';
@@ -46,7 +46,7 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
   }
   const events: unknown[][] = [];
   const deltas: MonthDelta[] = [];
-  const checks: { unitId: number; date: string; line?: number }[] = [];
+  const checks: DatedWrite[] = [];
   const touched = new Set<string>();
   for (const c of commands) {
     let row = rows.get(c.caseId);
@@ -72,7 +72,7 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
         : { ...row!, state: applied.state, lastOn: c.date };
     rows.set(c.caseId, row);
     touched.add(c.caseId);
-    checks.push({ unitId: row.unitId, date: c.date, line: c.line });
+    checks.push({ unitId: row.unitId, date: c.date, line: c.line, opens: c.type === 'RECEIVE' });
     const d = applied.deltas;
     events.push([row.caseId, row.unitId, kind, c.date, d.flow, d.open, d.openEnforceable]);
     const values = moneyMonthValues(kind, d.flow, d.open, d.openEnforceable);

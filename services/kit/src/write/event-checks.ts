@@ -2,12 +2,25 @@ import type { EntityManager } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
 import { todayInVietnam, type LocalDate } from '../time/local-date';
 
+/** A write to check: its unit, date and import line. */
+export interface DatedWrite {
+  unitId: number;
+  date: LocalDate;
+  line?: number;
+  /**
+   * Whether the unit must be valid on the date: true for what starts there (a case
+   * received, a petition, a reception); false for what happens later to an existing case,
+   * which stays recorded against the unit that received it and rolls up through lineage.
+   */
+  opens: boolean;
+}
+
 /**
- * What a write must respect before it touches anything: the unit exists and is valid on
- * the event's date, the date is not in the future, and its period is not closed. Reads the
- * reference data that org-units publishes (units, and the reporting calendar).
+ * What a write must respect before it touches anything: the unit exists (and is valid on
+ * the date of what opens there), the date is not in the future, and its period is not
+ * closed. Reads the reference data that org-units publishes (units, reporting calendar).
  */
-export async function checkUnitsOnDates(tx: EntityManager, pairs: readonly { unitId: number; date: LocalDate; line?: number }[]): Promise<void> {
+export async function checkUnitsOnDates(tx: EntityManager, pairs: readonly DatedWrite[]): Promise<void> {
   if (pairs.length === 0) return;
   const today = todayInVietnam();
   const [{ closed_through: closedThrough }] = (await tx.query(`SELECT max(closed_through)::text AS closed_through FROM org_units.reporting_close`)) as { closed_through: string | null }[];
@@ -21,7 +34,7 @@ export async function checkUnitsOnDates(tx: EntityManager, pairs: readonly { uni
       valid_to: string | null;
     }[]).map((u) => [u.id, u]),
   );
-  for (const { unitId, date, line } of pairs) {
+  for (const { unitId, date, line, opens } of pairs) {
     const where = line === undefined ? {} : { line };
     const at = line === undefined ? '' : `Line ${line}: `;
     if (date > today) throw userError(ErrorCode.FUTURE_DATE, `${at}${date} is in the future (today is ${today} in Vietnam); record events on or after the day they happen.`, { date, ...where });
@@ -31,7 +44,7 @@ export async function checkUnitsOnDates(tx: EntityManager, pairs: readonly { uni
     const unit = units.get(unitId);
     if (!unit) throw userError(ErrorCode.UNIT_NOT_FOUND, `${at}no organizational unit has id "${unitId}".`, { unitId: String(unitId), ...where });
     if (unit.type === 'MINISTRY') throw userError(ErrorCode.UNIT_NOT_VALID, `${at}the ministry does not handle cases itself; record the event at a province, district or ward.`, { unitId: String(unitId), ...where });
-    if (date < unit.valid_from || (unit.valid_to !== null && date >= unit.valid_to)) {
+    if (opens && (date < unit.valid_from || (unit.valid_to !== null && date >= unit.valid_to))) {
       throw userError(
         ErrorCode.UNIT_NOT_VALID,
         `${at}${unit.name} (id ${unitId}) does not exist on ${date}: it is valid from ${unit.valid_from}${unit.valid_to ? ` until the day before ${unit.valid_to}` : ''}. Record the event at the unit valid on that date.`,

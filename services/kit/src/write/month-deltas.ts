@@ -11,33 +11,47 @@ export interface MonthDelta {
 
 const IDENT = /^[a-z_][a-z0-9_.]*$/;
 
+interface Summed {
+  unitId: number;
+  month: string;
+  bucket: number;
+  sums: (bigint | number)[];
+}
+
 /**
  * Adds deltas to the per-month aggregate rows atomically (INSERT … ON CONFLICT DO UPDATE
  * SET col = col + excluded.col): concurrent writers on the same unit and month never lose
- * an update. Many deltas go in one statement; equal keys are summed first.
+ * an update. Many deltas go in one statement; equal keys are summed first (numbers stay
+ * numbers, VND stays bigint).
  */
 export async function addMonthDeltas(tx: EntityManager, table: string, columns: readonly string[], deltas: readonly MonthDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   for (const c of [table, ...columns]) if (!IDENT.test(c)) throw new Error(`not a safe SQL identifier: ${c}`);
-  const summed = new Map<string, MonthDelta>();
+  const summed = new Map<string, Summed>();
   for (const d of deltas) {
     const key = `${d.unitId}|${d.month}|${d.bucket}`;
-    const current = summed.get(key);
-    if (!current) {
-      summed.set(key, { ...d, values: { ...d.values } });
-      continue;
+    let row = summed.get(key);
+    if (!row) {
+      row = { unitId: d.unitId, month: d.month, bucket: d.bucket, sums: columns.map(() => 0) };
+      summed.set(key, row);
     }
-    for (const c of columns) current.values[c] = BigInt(current.values[c] ?? 0) + BigInt(d.values[c] ?? 0);
+    for (let i = 0; i < columns.length; i++) {
+      const v = d.values[columns[i]!];
+      if (v === undefined) continue;
+      const s = row.sums[i]!;
+      row.sums[i] = typeof v === 'bigint' || typeof s === 'bigint' ? BigInt(s) + BigInt(v) : s + v;
+    }
   }
   // Rows are taken in key order so that two writers lock them in the same order (no deadlock).
-  const rows = [...summed.values()].sort((a, b) => a.unitId - b.unitId || a.month.localeCompare(b.month) || a.bucket - b.bucket);
+  const rows = [...summed.values()].sort((a, b) => a.unitId - b.unitId || (a.month < b.month ? -1 : a.month > b.month ? 1 : 0) || a.bucket - b.bucket);
   const params: unknown[] = [rows.map((r) => r.unitId), rows.map((r) => r.month), rows.map((r) => r.bucket)];
-  for (const c of columns) params.push(rows.map((r) => String(r.values[c] ?? 0)));
+  columns.forEach((_c, i) => params.push(rows.map((r) => String(r.sums[i]))));
   const casts = columns.map((_c, i) => `$${i + 4}::numeric[]`).join(', ');
+  const name = table.split('.').pop()!;
   await tx.query(
     `INSERT INTO ${table} (unit_id, month, bucket, ${columns.join(', ')})
      SELECT * FROM unnest($1::int[], $2::date[], $3::smallint[], ${casts})
-     ON CONFLICT (unit_id, month, bucket) DO UPDATE SET ${columns.map((c) => `${c} = ${table.split('.').pop()}.${c} + EXCLUDED.${c}`).join(', ')}`,
+     ON CONFLICT (unit_id, month, bucket) DO UPDATE SET ${columns.map((c) => `${c} = ${name}.${c} + EXCLUDED.${c}`).join(', ')}`,
     params,
   );
 }

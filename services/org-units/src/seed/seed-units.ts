@@ -15,8 +15,8 @@ export interface UnitSeedResult extends GeneratedUnits {
 }
 
 /** Writes the generated units and lineage and builds the rollup edges, in one transaction. */
-export async function seedUnits(db: DataSource, options: UnitGeneratorOptions = {}): Promise<UnitSeedResult> {
-  const generated = generateUnits(loadProvinceData(), options);
+export async function seedUnits(db: DataSource, options: UnitGeneratorOptions = {}, data: ProvinceData = loadProvinceData()): Promise<UnitSeedResult> {
+  const generated = generateUnits(data, options);
   const rollupEdges = await db.transaction(async (tx) => {
     await tx.query('TRUNCATE org_units.rollup_edge, org_units.lineage, org_units.org_unit');
     await bulkInsert(

@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningService, RunningSubgraph } from '@thads/kit';
+import * as cases from '@thads/cases';
+import * as complaints from '@thads/complaints';
+import * as finances from '@thads/finances';
+import * as orgUnits from '@thads/org-units';
+import { start as startGateway } from '@thads/gateway';
+import { ROOT } from './pg-server';
+import { migrated } from './seeded-db';
+
+export interface InProcessHub {
+  url: string;
+  importDir: string;
+  subgraphs: RunningSubgraph[];
+  gateway: RunningService;
+  stop(): Promise<void>;
+}
+
+/** Migrates every schema of a test database. */
+export async function migrateAll(url: string): Promise<void> {
+  for (const make of [orgUnits.orgUnitsDataSource, cases.casesDataSource, finances.financesDataSource, complaints.complaintsDataSource]) {
+    await (await migrated(make(url, 1))).destroy();
+  }
+}
+
+/** The four subgraphs and the gateway in this process, each on a real HTTP port of its own. */
+export async function startInProcessHub(databaseUrl: string): Promise<InProcessHub> {
+  const importDir = mkdtempSync(join(tmpdir(), 'thads-import-'));
+  const config = { PORT: 0, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 6, IMPORT_DIR: importDir };
+  const subgraphs = [await orgUnits.start(config), await cases.start(config), await finances.start(config), await complaints.start(config)];
+  const [ou, cs, fi, co] = subgraphs.map((s) => s.url);
+  const gateway = await startGateway({
+    PORT: 0,
+    HOST: '127.0.0.1',
+    SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
+    ORG_UNITS_URL: ou,
+    CASES_URL: cs,
+    FINANCES_URL: fi,
+    COMPLAINTS_URL: co,
+    LOG_LEVEL: 'warn',
+  });
+  return {
+    url: gateway.url,
+    importDir,
+    subgraphs,
+    gateway,
+    stop: async () => {
+      await gateway.stop();
+      for (const s of subgraphs) await s.stop();
+    },
+  };
+}
