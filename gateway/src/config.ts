@@ -14,6 +14,12 @@ export type GatewayConfig = {
   FINANCES_URL: string | undefined;
   COMPLAINTS_URL: string | undefined;
   LOG_LEVEL: (typeof LOG_LEVELS)[number];
+  /** Database whose outbox announces changes (LISTEN/NOTIFY); without it, live values do not update. */
+  DATABASE_URL: string | undefined;
+  /** How change events reach the gateway. @default postgres */
+  LIVE_TRANSPORT: 'postgres' | 'none';
+  /** A live query refreshes at most once per window (ms). @default 250 */
+  LIVE_WINDOW_MS: number;
 };
 
 /** The project's root: gateway/dist/config.js lives two levels below it. */
@@ -30,6 +36,9 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       FINANCES_URL: env.optionalString(),
       COMPLAINTS_URL: env.optionalString(),
       LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
+      DATABASE_URL: env.optionalString(),
+      LIVE_TRANSPORT: env.oneOf(['postgres', 'none'] as const, 'postgres'),
+      LIVE_WINDOW_MS: env.int(250, 0, 60000),
     },
     source,
   );

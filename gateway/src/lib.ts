@@ -1,2 +1,2 @@
-export { start } from './server';
+export { start, type RunningGateway } from './server';
 export { readGatewayConfig, type GatewayConfig } from './config';

@@ -1,0 +1,125 @@
+import { EventEmitter } from 'node:events';
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import { CHANGES_CHANNEL } from '@thads/kit';
+
+/** What a committed change means for the live layer. */
+export type Change = { kind: 'units'; unitIds: Set<number> } | { kind: 'all'; reason: string };
+
+export interface ChangeFeed {
+  on(event: 'change', listener: (change: Change) => void): this;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const SCHEMAS = new Set(['cases', 'finances', 'complaints']);
+
+/**
+ * The default transport: PostgreSQL LISTEN/NOTIFY on the outbox channel. A notification
+ * names an outbox row; the units it changed are mapped to every unit whose figures they
+ * count towards (any date), through the rollup edges. When the connection drops, it
+ * reconnects with backoff and asks for a refresh of everything, so nothing is missed.
+ */
+export class PgChangeFeed extends EventEmitter implements ChangeFeed {
+  private client?: Client;
+  private stopped = false;
+  private pending = new Map<string, Set<number>>();
+  private flushTimer?: NodeJS.Timeout;
+  private readonly ancestors = new Map<number, { ids: number[]; at: number }>();
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    await this.connect(false);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.flushTimer);
+    await this.client?.end().catch(() => {});
+  }
+
+  private async connect(isReconnect: boolean): Promise<void> {
+    const client = new Client({ connectionString: this.databaseUrl, application_name: 'gateway-live' });
+    client.on('error', (err) => this.logger.warn({ err: err.message }, 'change feed connection error'));
+    client.on('end', () => {
+      if (this.stopped) return;
+      this.logger.warn('change feed disconnected; reconnecting');
+      void this.reconnect();
+    });
+    client.on('notification', (n) => this.onNotification(n.payload ?? ''));
+    await client.connect();
+    await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    this.client = client;
+    if (isReconnect) {
+      this.logger.info('change feed reconnected; refreshing every live query');
+      this.emit('change', { kind: 'all', reason: 'reconnected' } satisfies Change);
+    }
+  }
+
+  private async reconnect(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+      try {
+        await this.connect(true);
+        return;
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message, attempt }, 'change feed reconnect failed');
+      }
+    }
+  }
+
+  private onNotification(payload: string): void {
+    const [schema, id] = payload.split(':');
+    if (!schema || !SCHEMAS.has(schema) || !id || !/^\d+$/.test(id)) return;
+    (this.pending.get(schema) ?? this.pending.set(schema, new Set()).get(schema)!).add(Number(id));
+    // Notifications of one burst are read with one query a schema.
+    this.flushTimer ??= setTimeout(() => void this.flush(), 5);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushTimer = undefined;
+    const batches = [...this.pending];
+    this.pending.clear();
+    const client = this.client;
+    if (!client) return;
+    try {
+      const changed = new Set<number>();
+      for (const [schema, ids] of batches) {
+        const rows = (await client.query(`SELECT unit_ids FROM ${schema}.outbox WHERE id = ANY($1::bigint[])`, [[...ids]])).rows as { unit_ids: number[] }[];
+        for (const r of rows) for (const u of r.unit_ids) changed.add(u);
+      }
+      const affected = await this.ancestorsOf([...changed]);
+      if (affected.size) this.emit('change', { kind: 'units', unitIds: affected } satisfies Change);
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message }, 'reading the outbox failed; refreshing every live query');
+      this.emit('change', { kind: 'all', reason: 'outbox read failed' } satisfies Change);
+    }
+  }
+
+  /** Every unit whose figures include one of these units on some date (cached for a minute). */
+  private async ancestorsOf(unitIds: number[]): Promise<Set<number>> {
+    const now = Date.now();
+    const out = new Set<number>();
+    const missing: number[] = [];
+    for (const id of unitIds) {
+      const cached = this.ancestors.get(id);
+      if (cached && now - cached.at < 60000) cached.ids.forEach((a) => out.add(a));
+      else missing.push(id);
+    }
+    if (missing.length) {
+      const rows = (await this.client!.query(`SELECT descendant_id, array_agg(DISTINCT ancestor_id) AS ids FROM org_units.rollup_edge WHERE descendant_id = ANY($1::int[]) GROUP BY descendant_id`, [missing])).rows as { descendant_id: number; ids: number[] }[];
+      for (const id of missing) {
+        const ids = rows.find((r) => r.descendant_id === id)?.ids ?? [id];
+        this.ancestors.set(id, { ids, at: now });
+        ids.forEach((a) => out.add(a));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Server } from 'node:http';
+import { GraphQLError, OperationTypeNode, getOperationAST, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { AuthenticateConnection, AuthorizeOperation, Identity } from '../auth/identity';
+import type { LiveRegistry } from './live-registry';
+import type { LiveMetrics } from './metrics';
+
+export interface LiveServerOptions {
+  httpServer: Server;
+  schema: () => GraphQLSchema | undefined;
+  registry: LiveRegistry;
+  authenticate: AuthenticateConnection;
+  authorize: AuthorizeOperation;
+  metrics: LiveMetrics;
+  logger: Logger;
+}
+
+type Extra = Record<PropertyKey, unknown> & { identity?: Identity };
+
+const refuse = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
+
+/**
+ * graphql-ws on the gateway's `/graphql` path: identity checked in onConnect from
+ * connectionParams (refusal closes with 4403), each operation parsed, validated and
+ * authorized in onSubscribe, then served by the live registry.
+ */
+export function attachLiveServer(options: LiveServerOptions): { dispose(): Promise<void> } {
+  const { metrics, logger } = options;
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const server = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      onConnect: async (ctx) => {
+        const identity = await options.authenticate(ctx.connectionParams).catch(() => null);
+        if (!identity) return false;
+        (ctx.extra as Extra).identity = identity;
+        metrics.connections++;
+        return true;
+      },
+      onClose: (ctx) => {
+        if ((ctx.extra as Extra).identity) metrics.connections--;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const schema = options.schema();
+        if (!schema) return refuse('The gateway is still loading its schema; retry in a moment.', 'SERVICE_UNAVAILABLE');
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return refuse((err as Error).message, 'GRAPHQL_PARSE_FAILED');
+        }
+        const invalid = validate(schema, document);
+        if (invalid.length) return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return refuse('Name the operation to run (operationName).', 'BAD_USER_INPUT');
+        if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+          return refuse('Only subscriptions are served over WebSocket; send queries and mutations over HTTP to /graphql.', 'BAD_REQUEST');
+        }
+        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        if (coerced.errors) return coerced.errors.map((e) => new GraphQLError(e.message, { extensions: { code: (e.originalError as GraphQLError | undefined)?.extensions?.code ?? 'BAD_USER_INPUT' } }));
+        const identity = (ctx.extra as Extra).identity!;
+        const denied = await options.authorize(identity, document, payload.variables ?? {});
+        if (denied?.length) return denied;
+        return { schema, document, variableValues: payload.variables ?? {}, operationName: payload.operationName ?? undefined, contextValue: { identity } };
+      },
+      subscribe: (args) => {
+        const identity = (args.contextValue as { identity: Identity }).identity;
+        // Values are already formatted results (as sent over HTTP); graphql-ws sends them as they are.
+        return options.registry.subscribe(args.document, (args.variableValues ?? {}) as Record<string, unknown>, identity.scopeKey) as unknown as AsyncGenerator<ExecutionResult>;
+      },
+    },
+    wss,
+  );
+  wss.on('error', (err) => logger.error({ err }, 'websocket server error'));
+  return {
+    dispose: async () => {
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
