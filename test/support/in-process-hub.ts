@@ -41,6 +41,9 @@ export async function startInProcessHub(databaseUrl: string): Promise<InProcessH
     FINANCES_URL: fi,
     COMPLAINTS_URL: co,
     LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    LIVE_TRANSPORT: 'postgres',
+    LIVE_WINDOW_MS: 50,
   });
   return {
     url: gateway.url,
