@@ -20,6 +20,30 @@ export type GatewayConfig = {
   LIVE_TRANSPORT: 'postgres' | 'none';
   /** A live query refreshes at most once per window (ms). @default 250 */
   LIVE_WINDOW_MS: number;
+  /** Secret the gateway signs forwarded identities with; the subgraphs share it. Required. */
+  IDENTITY_SECRET: string;
+  /** HS256 secret of bearer tokens (the embedded default). */
+  AUTH_JWT_SECRET: string | undefined;
+  /** JWKS (file path or URL) for RS256/ES256 bearer tokens. */
+  AUTH_JWKS: string | undefined;
+  /** Required issuer (iss) and audience (aud) of tokens, when set. */
+  AUTH_ISSUER: string | undefined;
+  AUTH_AUDIENCE: string | undefined;
+  /** Seconds of clock skew tolerated on exp and nbf. @default 60 */
+  AUTH_CLOCK_SKEW_S: number;
+  /** Role of callers without credentials: none (refused) or ministry (local demo only). @default none */
+  AUTH_ANONYMOUS: 'none' | 'ministry';
+  /** Operation limits, checked before any subgraph is called. */
+  MAX_DEPTH: number;
+  MAX_ALIASES: number;
+  MAX_COST: number;
+  MAX_TOKENS: number;
+  /** Requests a minute per identity (0: no limit). @default 600 */
+  RATE_LIMIT_PER_MINUTE: number;
+  /** JSON file of registered operations (sha256 → document): when set, only those run. */
+  PERSISTED_OPERATIONS_FILE: string | undefined;
+  /** Whether introspection is served (integrators need it). @default true */
+  INTROSPECTION: 'true' | 'false';
 };
 
 /** The project's root: gateway/dist/config.js lives two levels below it. */
@@ -39,6 +63,20 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       DATABASE_URL: env.optionalString(),
       LIVE_TRANSPORT: env.oneOf(['postgres', 'none'] as const, 'postgres'),
       LIVE_WINDOW_MS: env.int(250, 0, 60000),
+      IDENTITY_SECRET: env.secret(),
+      AUTH_JWT_SECRET: env.optionalString(),
+      AUTH_JWKS: env.optionalString(),
+      AUTH_ISSUER: env.optionalString(),
+      AUTH_AUDIENCE: env.optionalString(),
+      AUTH_CLOCK_SKEW_S: env.int(60, 0, 3600),
+      AUTH_ANONYMOUS: env.oneOf(['none', 'ministry'] as const, 'none'),
+      MAX_DEPTH: env.int(12, 2, 100),
+      MAX_ALIASES: env.int(30, 0, 10000),
+      MAX_COST: env.int(200000, 1, 100000000),
+      MAX_TOKENS: env.int(5000, 100, 1000000),
+      RATE_LIMIT_PER_MINUTE: env.int(600, 0, 1000000),
+      PERSISTED_OPERATIONS_FILE: env.optionalString(),
+      INTROSPECTION: env.oneOf(['true', 'false'] as const, 'true'),
     },
     source,
   );

@@ -1,4 +1,4 @@
-import type { Identity } from './auth/identity';
+import type { Identity } from '@thads/kit';
 
 /** What the gateway knows of one request. */
 export interface GatewayContext {

@@ -1,2 +1,3 @@
 export { start, type RunningGateway } from './server';
 export { readGatewayConfig, type GatewayConfig } from './config';
+export { signHs256 } from './auth/jwt';

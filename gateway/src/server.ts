@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, OperationTypeNode } from 'graphql';
-import { createLogger, installScalarChecks, startService, type RunningService } from '@thads/kit';
-import { ANONYMOUS, openAccess } from './auth/identity';
+import { GraphQLError, Kind, OperationTypeNode, getOperationAST, type FragmentDefinitionNode } from 'graphql';
+import { Pool } from 'pg';
+import { createLogger, ensureApiKeyTable, installScalarChecks, startService, type RunningService } from '@thads/kit';
+import { authenticate, credentialOf, type AuthOptions } from './auth/authenticate';
+import { JwtVerifier } from './auth/jwt';
 import { subgraphUrlOverrides, type GatewayConfig } from './config';
 import type { GatewayContext } from './context';
+import { PersistedOperations } from './limits/persisted-operations';
+import { checkOperation, type OperationLimits } from './limits/operation-limits';
+import { RateLimiter } from './limits/rate-limit';
 import { PgChangeFeed, type ChangeFeed } from './live/change-feed';
 import { LiveGateway } from './live/live-gateway';
 import { LiveRegistry } from './live/live-registry';
@@ -18,23 +23,34 @@ export interface RunningGateway extends RunningService {
   metrics: LiveMetrics;
 }
 
-/** Subscriptions are served over graphql-ws only; over HTTP they get a clear error. */
-const subscriptionsOverWebSocketOnly: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation }) {
-        if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
-          throw new GraphQLError('Subscriptions are served over graphql-ws (WebSocket) at /graphql, not over HTTP.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
-        }
-      },
-    };
-  },
-};
+function fragmentsOf(document: { definitions: readonly { kind: string }[] }): Record<string, FragmentDefinitionNode> {
+  return Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+}
 
 /**
- * Starts the gateway on the committed supergraph: it plans each query over the subgraphs,
- * carries the request id to them, and serves live subscriptions over graphql-ws, refreshed
- * from the outbox's change events.
+ * Every request: subscriptions refused over HTTP, and the
+ * operation limits (depth, aliases, cost) checked before any subgraph is called.
+ */
+function guardPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, schema }) {
+          if (!operation) return;
+          if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
+            throw new GraphQLError('Subscriptions are served over graphql-ws (WebSocket) at /graphql, not over HTTP.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
+          checkOperation(schema, operation, fragmentsOf(document), limits);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Starts the gateway on the committed supergraph: it authenticates each caller, plans each
+ * query over the subgraphs with the caller's signed identity, and serves live subscriptions
+ * over graphql-ws, refreshed from the outbox's change events.
  */
 export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
@@ -43,7 +59,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const subgraphUrls = subgraphsOf(supergraphSdl).map(({ name, url }) => overrides[name] ?? url);
   const inner = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url }),
+    buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url ?? '' }, config.IDENTITY_SECRET),
     logger: {
       debug: (m: unknown) => logger.debug(String(m)),
       info: (m: unknown) => logger.info(String(m)),
@@ -52,6 +68,17 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     },
   });
   const gateway = new LiveGateway(inner, installScalarChecks);
+  const limits: OperationLimits = { maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxCost: config.MAX_COST };
+  const keys = config.DATABASE_URL ? new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'gateway-auth' }) : undefined;
+  if (keys) await ensureApiKeyTable(keys);
+  const auth: AuthOptions = {
+    verifier: new JwtVerifier({ secret: config.AUTH_JWT_SECRET, jwks: config.AUTH_JWKS, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, clockSkew: config.AUTH_CLOCK_SKEW_S }),
+    keys,
+    anonymousRole: config.AUTH_ANONYMOUS === 'ministry' ? 'ministry' : undefined,
+  };
+  if (auth.anonymousRole) logger.warn('AUTH_ANONYMOUS=ministry: callers without credentials read everything. For a local demo only.');
+  const rateLimiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  const persisted = config.PERSISTED_OPERATIONS_FILE ? new PersistedOperations(config.PERSISTED_OPERATIONS_FILE) : undefined;
   const metrics = new LiveMetrics();
   let live: { dispose(): Promise<void> } | undefined;
   let feed: ChangeFeed | undefined;
@@ -64,11 +91,18 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     port: config.PORT,
     logger,
     gateway,
-    context: async (_req, requestId) => ({ requestId, identity: ANONYMOUS }),
+    introspection: config.INTROSPECTION === 'true',
+    parseOptions: { maxTokens: config.MAX_TOKENS },
+    rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined,
+    context: async (req, requestId) => {
+      const identity = await authenticate(auth, credentialOf(req.headers as Record<string, unknown>));
+      rateLimiter.take(identity.subject);
+      return { requestId, identity };
+    },
     ready: () => allReady(subgraphUrls),
     plugins: [
-      subscriptionsOverWebSocketOnly,
-      { async serverWillStart() { return { async drainServer() { await live?.dispose(); registry?.close(); await feed?.stop(); } }; } },
+      guardPlugin(limits),
+      { async serverWillStart() { return { async drainServer() { await live?.dispose(); registry?.close(); await feed?.stop(); await keys?.end(); } }; } },
     ],
     extraRoute: (req, res) => {
       if (req.url !== '/metrics') return false;
@@ -79,8 +113,8 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   });
 
   registry = new LiveRegistry(
-    async (query, variables) => {
-      const response = await running.apollo.executeOperation({ query, variables }, { contextValue: { requestId: `live-${++counter}`, identity: ANONYMOUS } });
+    async (query, variables, identity) => {
+      const response = await running.apollo.executeOperation({ query, variables }, { contextValue: { requestId: `live-${++counter}`, identity } });
       return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'Incremental delivery is not supported in a live query.' }] };
     },
     config.LIVE_WINDOW_MS,
@@ -94,6 +128,22 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   } else {
     logger.warn('no change feed (DATABASE_URL unset or LIVE_TRANSPORT=none): subscriptions get their first value only');
   }
-  live = attachLiveServer({ httpServer: running.httpServer, schema: () => gateway.schema, registry, ...openAccess, metrics, logger });
+  live = attachLiveServer({
+    httpServer: running.httpServer,
+    schema: () => gateway.schema,
+    registry,
+    metrics,
+    logger,
+    authenticate: async (params) => authenticate(auth, credentialOf(params as Record<string, unknown> | undefined)).catch(() => null),
+    authorize: async (_identity, document) => {
+      const operation = getOperationAST(document);
+      try {
+        if (operation && gateway.schema) checkOperation(gateway.schema, operation, fragmentsOf(document), limits);
+        return null;
+      } catch (err) {
+        return [err as GraphQLError];
+      }
+    },
+  });
   return { ...running, metrics };
 }

@@ -1,14 +1,23 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { REQUEST_ID_HEADER } from '@thads/kit';
+import { IDENTITY_HEADER, REQUEST_ID_HEADER, signIdentity } from '@thads/kit';
 import type { GatewayContext } from './context';
 
-/** Calls one subgraph, carrying the request id so that one request reads across every log. */
+/** Calls one subgraph, carrying the request id (one request reads across every log) and the caller's signed identity. */
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    options: { url: string },
+    private readonly identitySecret: string,
+  ) {
+    super(options);
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const requestId = (context as Partial<GatewayContext>).requestId;
+    const { requestId, identity } = context as Partial<GatewayContext>;
     if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+    // The subgraphs enforce access themselves, from this signed identity only.
+    if (identity) request.http?.headers.set(IDENTITY_HEADER, signIdentity(identity, this.identitySecret));
   }
 
   /**

@@ -5,6 +5,7 @@ import { gqlData } from '../support/graphql-client';
 import { freePortRange, startHubProcess, type HubProcess } from '../support/hub-process';
 import { liveClient, subscribe } from '../support/live-client';
 import { ROOT } from '../support/pg-server';
+import { TEST_IDENTITY_SECRET, TEST_JWT_SECRET, bearer } from '../support/auth';
 import { createTestDatabase, dropTestDatabase } from '../support/test-db';
 
 const PERIOD = { fromMonth: '2025-07', toMonth: '2026-12' };
@@ -18,6 +19,8 @@ function startGateway(port: number, base: number, databaseUrl: string): Promise<
       ...process.env,
       PORT: String(port),
       DATABASE_URL: databaseUrl,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      IDENTITY_SECRET: TEST_IDENTITY_SECRET,
       LOG_LEVEL: 'info',
       ORG_UNITS_URL: `http://127.0.0.1:${base + 1}/graphql`,
       CASES_URL: `http://127.0.0.1:${base + 2}/graphql`,
@@ -70,7 +73,7 @@ describe('live totals through the gateway', () => {
         gqlData(hub.url, `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id } }`, {
           input: { unitId: ward, receivedOn: '2026-10-15', judgmentRef: `live-${n}/2026` },
           key: `live-test-${process.pid}-${++n}`,
-        }),
+        }, bearer('reporter', [1])),
       ),
     );
   const received = async (id: string, p = PERIOD) => (await gqlData(hub.url, `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`, { id, p })).unit.caseStats.newlyReceived as number;

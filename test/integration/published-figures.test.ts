@@ -5,6 +5,7 @@ import { gqlData } from '../support/graphql-client';
 import { migrateAll, startInProcessHub, type InProcessHub } from '../support/in-process-hub';
 import { seedTestUnits } from '../support/seeded-db';
 import { createTestDatabase, dropTestDatabase } from '../support/test-db';
+import { bearer } from '../support/auth';
 
 /** Raw case events that produce given counts, spread over a unit's districts. */
 function caseLines(districts: number[], firstId: number, spec: { carriedOver: number; received: number; entrusted: number; withdrawn: number; enforceable: number; done: number }, year: number): EventLine[] {
@@ -53,7 +54,7 @@ describe('published figures, reproduced from their raw counts loaded through the
     const district = seeded.units.find((u) => u.type === 'DISTRICT')!.id;
     const lines = caseLines([district], 1, { carriedOver: 55, received: 296, entrusted: 8, withdrawn: 0, enforceable: 327, done: 289 }, 2022);
     writeFileSync(join(hub.importDir, 'district.ndjson'), toNdjson(lines));
-    const imported = await gqlData(hub.url, `mutation { importCaseEvents(path: "district.ndjson") { applied } }`);
+    const imported = await gqlData(hub.url, `mutation { importCaseEvents(path: "district.ndjson") { applied } }`, undefined, bearer('reporter', [1]));
     expect(imported.importCaseEvents.applied).toBe(lines.length);
     const res = await gqlData(hub.url, `query($id: ID!, $year: Int!) { unit(id: $id) { ${stats} } }`, { id: String(district), year: 2022 });
     expect(res.unit.caseStats).toEqual({ carriedOver: 55, newlyReceived: 296, totalHandled: 351, entrustedOut: 8, withdrawn: 0, toEnforce: 343, enforceable: 327, notEnforceable: 16, done: 289, carriedToNext: 54, completionRate: 88.38 });
@@ -64,7 +65,7 @@ describe('published figures, reproduced from their raw counts loaded through the
     const districts = seeded.units.filter((u) => u.parentId === province.id).map((u) => u.id);
     const lines = caseLines(districts, 10_000_000, { carriedOver: 9_874, received: 43_766, entrusted: 368, withdrawn: 6, enforceable: 36_542, done: 30_650 }, 2024);
     writeFileSync(join(hub.importDir, 'province.ndjson'), toNdjson(lines));
-    const imported = await gqlData(hub.url, `mutation { importCaseEvents(path: "province.ndjson") { applied milliseconds } }`);
+    const imported = await gqlData(hub.url, `mutation { importCaseEvents(path: "province.ndjson") { applied milliseconds } }`, undefined, bearer('reporter', [1]));
     expect(imported.importCaseEvents.applied).toBe(lines.length);
     const res = await gqlData(hub.url, `query($id: ID!, $year: Int!) { unit(id: $id) { ${stats} } }`, { id: String(province.id), year: 2024 });
     expect(res.unit.caseStats).toEqual({

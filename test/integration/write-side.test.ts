@@ -13,6 +13,10 @@ import { migrateAll, startInProcessHub, type InProcessHub } from '../support/in-
 import { randomProvinceData } from '../support/random-hierarchy';
 import { leavesOf, migrated } from '../support/seeded-db';
 import { createTestDatabase, dropTestDatabase } from '../support/test-db';
+import { bearer } from '../support/auth';
+
+/** A reporter for the whole country: the role that may record events. */
+const REPORTER = bearer('reporter', [1]);
 import { casesDataSource } from '@thads/cases';
 import { complaintsDataSource } from '@thads/complaints';
 import { financesDataSource } from '@thads/finances';
@@ -63,9 +67,9 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
 
   async function importAll(name: string, text: string) {
     writeFileSync(join(hub.importDir, name), text);
-    const a = await gqlData(hub.url, IMPORT, { path: name });
-    const b = await gqlData(hub.url, IMPORT_MONEY, { path: name });
-    const c = await gqlData(hub.url, IMPORT_COMPLAINTS, { path: name });
+    const a = await gqlData(hub.url, IMPORT, { path: name }, REPORTER);
+    const b = await gqlData(hub.url, IMPORT_MONEY, { path: name }, REPORTER);
+    const c = await gqlData(hub.url, IMPORT_COMPLAINTS, { path: name }, REPORTER);
     return a.cases.applied + b.importMoneyEvents.applied + c.importComplaintEvents.applied;
   }
 
@@ -116,12 +120,12 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
       gql(hub.url, `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id status } }`, {
         input: { unitId: String(unitId), receivedOn, judgmentRef, categories: ['STATE_BUDGET'] },
         key: idempotencyKey,
-      });
+      }, REPORTER);
     const event = (caseId: string, kind: string, occurredOn: string, idempotencyKey: string) =>
       gql(hub.url, `mutation($input: CaseEventInput!, $key: String!) { recordCaseEvent(input: $input, idempotencyKey: $key) { id status enforceable } }`, {
         input: { caseId, kind, occurredOn },
         key: idempotencyKey,
-      });
+      }, REPORTER);
     const wardStats = async () =>
       (await gqlData(hub.url, `query($id: ID!) { unit(id: $id) { caseStats(period: { fromMonth: "2025-07", toMonth: "2025-12" }, asOf: "2025-12-31") { newlyReceived done enforceable byCategory { category newlyReceived } } } }`, { id: String(ward) })).unit.caseStats;
     const counts = async () => (await admin.query(`SELECT (SELECT count(*) FROM cases.case_event)::int AS events, (SELECT count(*) FROM cases.outbox)::int AS outbox, (SELECT count(*) FROM finances.money_event)::int AS money`)).rows[0];
@@ -177,10 +181,10 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
         [event(open, 'COMPLETED', '2025-08-10', key('b8')), 'BAD_USER_INPUT', 'IMPOSSIBLE_TRANSITION'],
         [event(open, 'CLASSIFIED_ENFORCEABLE', '2025-08-01', key('b9')), 'BAD_USER_INPUT'],
         [event('424242424', 'COMPLETED', '2025-08-10', key('b10')), 'CASE_NOT_FOUND'],
-        [gql(hub.url, `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "-5", idempotencyKey: "${key('m1')}") { amount } }`), 'BAD_USER_INPUT'],
-        [gql(hub.url, `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "12.50", idempotencyKey: "${key('m2')}") { amount } }`), 'BAD_USER_INPUT'],
-        [gql(hub.url, `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "1e9", idempotencyKey: "${key('m3')}") { amount } }`), 'BAD_USER_INPUT'],
-        [gql(hub.url, `mutation { resolvePetition(petitionId: "77777", resolvedOn: "2025-08-01", idempotencyKey: "${key('p1')}") { id } }`), 'PETITION_NOT_FOUND'],
+        [gql(hub.url, `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "-5", idempotencyKey: "${key('m1')}") { amount } }`, undefined, REPORTER), 'BAD_USER_INPUT'],
+        [gql(hub.url, `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "12.50", idempotencyKey: "${key('m2')}") { amount } }`, undefined, REPORTER), 'BAD_USER_INPUT'],
+        [gql(hub.url, `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "1e9", idempotencyKey: "${key('m3')}") { amount } }`, undefined, REPORTER), 'BAD_USER_INPUT'],
+        [gql(hub.url, `mutation { resolvePetition(petitionId: "77777", resolvedOn: "2025-08-01", idempotencyKey: "${key('p1')}") { id } }`, undefined, REPORTER), 'PETITION_NOT_FOUND'],
       ];
       for (const [pending, code, reason] of bad) {
         const res = await pending;
@@ -199,13 +203,13 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
         { event: 'CASE_COMPLETED', caseId: '900002', date: '2025-08-03' },
       ];
       writeFileSync(join(hub.importDir, 'bad.ndjson'), toNdjson(lines));
-      const res = await gql(hub.url, `mutation { importCaseEvents(path: "bad.ndjson") { applied } }`);
+      const res = await gql(hub.url, `mutation { importCaseEvents(path: "bad.ndjson") { applied } }`, undefined, REPORTER);
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'IMPOSSIBLE_TRANSITION' });
       expect(res.errors?.[0]?.message).toMatch(/^Line 4: /);
       writeFileSync(join(hub.importDir, 'bad.csv'), 'event,caseId,unitId,date,amount\nMONEY_RECEIVED,900003,' + ward + ',2025-08-01,12.5\n');
-      const csv = await gql(hub.url, `mutation { importMoneyEvents(path: "bad.csv") { applied } }`);
+      const csv = await gql(hub.url, `mutation { importMoneyEvents(path: "bad.csv") { applied } }`, undefined, REPORTER);
       expect(csv.errors?.[0]?.extensions).toMatchObject({ code: 'IMPORT_REJECTED', line: 2, field: 'amount' });
-      const outside = await gql(hub.url, `mutation { importCaseEvents(path: "../../etc/passwd") { applied } }`);
+      const outside = await gql(hub.url, `mutation { importCaseEvents(path: "../../etc/passwd") { applied } }`, undefined, REPORTER);
       expect(outside.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(await counts()).toEqual(before);
     });

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT } from './pg-server';
+import { TEST_IDENTITY_SECRET, TEST_JWT_SECRET } from './auth';
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -32,7 +33,7 @@ export interface HubProcess {
 /** Runs `hub start` as a user would, as its own process tree, until it prints the gateway URL. */
 export async function startHubProcess(databaseUrl: string, port: number, extraArgs: string[] = []): Promise<HubProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'main.js'), 'start', '--port', String(port), '--json', ...extraArgs], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', AUTH_JWT_SECRET: TEST_JWT_SECRET, IDENTITY_SECRET: TEST_IDENTITY_SECRET },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log: string[] = [];

@@ -10,6 +10,25 @@ import * as orgUnits from '@thads/org-units';
 import { start as startGateway } from '@thads/gateway';
 import { ROOT } from './pg-server';
 import { migrated } from './seeded-db';
+import { TEST_IDENTITY_SECRET, TEST_JWT_SECRET } from './auth';
+
+/** The gateway's access settings in tests: tokens signed with the test secret, nobody anonymous. */
+export const TEST_GATEWAY_AUTH = {
+  IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+  AUTH_JWT_SECRET: TEST_JWT_SECRET,
+  AUTH_JWKS: undefined,
+  AUTH_ISSUER: undefined,
+  AUTH_AUDIENCE: undefined,
+  AUTH_CLOCK_SKEW_S: 60,
+  AUTH_ANONYMOUS: 'none' as const,
+  MAX_DEPTH: 12,
+  MAX_ALIASES: 30,
+  MAX_COST: 200000,
+  MAX_TOKENS: 5000,
+  RATE_LIMIT_PER_MINUTE: 0,
+  PERSISTED_OPERATIONS_FILE: undefined,
+  INTROSPECTION: 'true' as const,
+};
 
 export interface InProcessHub {
   url: string;
@@ -29,7 +48,7 @@ export async function migrateAll(url: string): Promise<void> {
 /** The four subgraphs and the gateway in this process, each on a real HTTP port of its own. */
 export async function startInProcessHub(databaseUrl: string): Promise<InProcessHub> {
   const importDir = mkdtempSync(join(tmpdir(), 'thads-import-'));
-  const config = { PORT: 0, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 6, IMPORT_DIR: importDir };
+  const config = { PORT: 0, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 6, IMPORT_DIR: importDir, IDENTITY_SECRET: TEST_IDENTITY_SECRET };
   const subgraphs = [await orgUnits.start(config), await cases.start(config), await finances.start(config), await complaints.start(config)];
   const [ou, cs, fi, co] = subgraphs.map((s) => s.url);
   const gateway = await startGateway({
@@ -44,6 +63,7 @@ export async function startInProcessHub(databaseUrl: string): Promise<InProcessH
     DATABASE_URL: databaseUrl,
     LIVE_TRANSPORT: 'postgres',
     LIVE_WINDOW_MS: 50,
+    ...TEST_GATEWAY_AUTH,
   });
   return {
     url: gateway.url,

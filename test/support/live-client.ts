@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { token } from './auth';
 
 export interface LiveSubscription<T> {
   values: T[];
@@ -10,7 +11,7 @@ export interface LiveSubscription<T> {
 }
 
 /** A real graphql-ws client, as a dashboard uses it (retrying when the gateway restarts). */
-export function liveClient(url: string, connectionParams?: Record<string, unknown>): Client {
+export function liveClient(url: string, connectionParams: Record<string, unknown> = { authorization: `Bearer ${token('ministry')}` }): Client {
   return createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams, retryAttempts: 100, retryWait: async () => new Promise((r) => setTimeout(r, 250)), shouldRetry: () => true, lazy: true });
 }
 

@@ -5,6 +5,7 @@ import { complaintsDataSource, insertDemoComplaints, rebuildComplaintAggregates 
 import { financesDataSource, insertDemoMoney, rebuildMoneyAggregates } from '@thads/finances';
 import { orgUnitsDataSource, seedUnits } from '@thads/org-units';
 import type { DataSource } from 'typeorm';
+import { TEST_IDENTITY_SECRET } from './auth';
 
 /** Migrates one service's schema on a fresh connection and hands the connection over. */
 export async function migrated(ds: DataSource): Promise<DataSource> {
@@ -63,4 +64,4 @@ export async function seedTestComplaints(url: string, leaves: DemoLeaf[], cases:
   return generated;
 }
 
-export const TEST_CONFIG = (url: string, importDir = '/nonexistent') => ({ PORT: 0, HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 4, IMPORT_DIR: importDir });
+export const TEST_CONFIG = (url: string, importDir = '/nonexistent') => ({ PORT: 0, HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 4, IMPORT_DIR: importDir, IDENTITY_SECRET: TEST_IDENTITY_SECRET });

@@ -3,6 +3,7 @@ import { openDatabase } from '../database';
 import { compose, staleFiles, writeComposition } from './compose';
 import { benchImport } from './bench-import';
 import { importFile } from './import';
+import { devToken, keysCommand, parseFamilies, parseRole, parseUnits } from './keys';
 import { migrateAll } from './migrate';
 import { seedAll } from './seed';
 import { startHub } from './start';
@@ -38,9 +39,10 @@ const start: CommandSpec = {
     port: { type: 'string', description: 'Gateway port; the subgraphs take the next four.', default: '4000' },
     host: { type: 'string', description: 'Address every process listens on.', default: '127.0.0.1' },
     json: { type: 'boolean', description: 'Print the processes’ JSON log lines as they are.', default: false },
+    secure: { type: 'boolean', description: 'Refuse callers without a token or key (by default a local hub lets them read as the ministry).', default: false },
   },
   async run(v) {
-    const hub = await startHub({ cases: positiveInt(v.cases, 'cases'), json: Boolean(v.json), gatewayPort: positiveInt(v.port, 'port'), host: String(v.host) }, say);
+    const hub = await startHub({ cases: positiveInt(v.cases, 'cases'), json: Boolean(v.json), gatewayPort: positiveInt(v.port, 'port'), host: String(v.host), secure: Boolean(v.secure) }, say);
     say(`\nThe hub is up: GraphQL at ${hub.url}\nDatabase: ${hub.databaseUrl}\nStop with Ctrl+C.\n`);
     process.stdout.write(`${hub.url}\n`);
     let stopping = false;
@@ -163,6 +165,37 @@ const bench: CommandSpec = {
   },
 };
 
+const keys: CommandSpec = {
+  name: 'keys',
+  summary: 'Manage access: create, revoke or list API keys (stored hashed in PostgreSQL), or print a bearer token signed with the hub’s secret.',
+  usage: 'hub keys --action create --name NAME --role integrator --units 2001 --families cases,money | --action revoke --id N | --action list | --action token --role ministry',
+  options: {
+    action: { type: 'string', description: 'create, revoke, list or token.', default: 'list' },
+    name: { type: 'string', description: 'A name for the key (who uses it).' },
+    role: { type: 'string', description: 'ministry, province, integrator or reporter.' },
+    units: { type: 'string', description: 'Unit ids the key or token covers, comma-separated (a province id for a province; 1 is the whole country).' },
+    families: { type: 'string', description: 'For integrators: field families granted, from units, cases, money, complaints.' },
+    id: { type: 'string', description: 'Id of the key to revoke.' },
+    ttl: { type: 'string', description: 'Token lifetime in seconds.', default: '3600' },
+  },
+  async run(v) {
+    if (v.action === 'token') {
+      const role = parseRole(v.role ?? 'ministry');
+      const units = parseUnits(v.units);
+      if (role !== 'ministry' && units.length === 0) throw new UsageError(`A ${role} token needs --units.`);
+      process.stdout.write(`${devToken(role, units, parseFamilies(v.families, role), String(v.name ?? role), positiveInt(v.ttl, 'ttl'))}\n`);
+      return 0;
+    }
+    const db = await openDatabase(process.env, say);
+    try {
+      process.stdout.write(await keysCommand(db.url, String(v.action), v));
+    } finally {
+      await db.stop();
+    }
+    return 0;
+  },
+};
+
 const dbCommand: CommandSpec = {
   name: 'db',
   summary: 'Run only the embedded PostgreSQL and print its URL (for tests and tools); stops on Ctrl+C.',
@@ -179,4 +212,4 @@ const dbCommand: CommandSpec = {
   },
 };
 
-export const COMMANDS: CommandSpec[] = [start, seed, importCommand, migrate, composeCommand, bench, dbCommand];
+export const COMMANDS: CommandSpec[] = [start, seed, importCommand, migrate, composeCommand, bench, keys, dbCommand];

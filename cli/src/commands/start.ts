@@ -1,4 +1,6 @@
-import { GATEWAY, SERVICES } from '../services';
+import { join } from 'node:path';
+import { GATEWAY, PROJECT_ROOT, SERVICES } from '../services';
+import { hubSecrets } from '../secrets';
 import { openDatabase } from '../database';
 import { startChild, stopChildren, waitForReady, type Child } from '../processes';
 import { migrateAll } from './migrate';
@@ -11,6 +13,8 @@ export interface StartOptions {
   /** Gateway port; the subgraphs take the next four (4000 → 4001–4004). */
   gatewayPort: number;
   host: string;
+  /** Refuse callers without credentials (else they read as the ministry: local demo). */
+  secure: boolean;
 }
 
 /** Subgraph i listens on the gateway's port + 1 + i, so that a second hub fits beside the first. */
@@ -42,12 +46,14 @@ export async function startHub(options: StartOptions, log: (line: string) => voi
       log(`empty database: seeding demo data (${options.cases.toLocaleString('en')} cases; hub seed --cases N for more)`);
       await seedAll(db.url, { cases: options.cases, seed: 'demo' }, log);
     }
-    const env = { DATABASE_URL: db.url, HOST: options.host };
+    const secrets = hubSecrets();
+    const env = { DATABASE_URL: db.url, HOST: options.host, IDENTITY_SECRET: secrets.identitySecret, IMPORT_DIR: join(PROJECT_ROOT, '.data', 'imports') };
     const ports = SERVICES.map((_s, i) => subgraphPort(options.gatewayPort, i));
     SERVICES.forEach((s, i) => children.push(startChild(s.name, s.entry, { ...env, PORT: String(ports[i]), DB_POOL_SIZE: '8' }, options.json, log)));
     await Promise.all(SERVICES.map((_s, i) => waitForReady(`http://${options.host}:${ports[i]}/ready`, children[i]!)));
     const urls = Object.fromEntries(SERVICES.map((s, i) => [`${s.name.toUpperCase().replace('-', '_')}_URL`, `http://${options.host}:${ports[i]}/graphql`]));
-    const gateway = startChild(GATEWAY.name, GATEWAY.entry, { ...env, ...urls, PORT: String(options.gatewayPort) }, options.json, log);
+    const auth = { AUTH_JWT_SECRET: secrets.jwtSecret, AUTH_ANONYMOUS: options.secure ? 'none' : 'ministry' };
+    const gateway = startChild(GATEWAY.name, GATEWAY.entry, { ...env, ...urls, ...auth, PORT: String(options.gatewayPort) }, options.json, log);
     children.push(gateway);
     await waitForReady(`http://${options.host}:${options.gatewayPort}/ready`, gateway);
   } catch (err) {

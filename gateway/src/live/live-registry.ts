@@ -1,17 +1,20 @@
 import { print, type DocumentNode, type FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
+import { scopeKey, type Identity } from '@thads/kit';
 import type { Change } from './change-feed';
 import { LatestValue } from './latest-value';
 import type { LiveMetrics } from './metrics';
 import { asRefreshQuery, rootUnitIds } from './subscription-schema';
 
-export type Execute = (query: string, variables: Record<string, unknown>, scope: string) => Promise<FormattedExecutionResult>;
+export type Execute = (query: string, variables: Record<string, unknown>, identity: Identity) => Promise<FormattedExecutionResult>;
 
 interface LiveQuery {
   key: string;
   query: string;
   variables: Record<string, unknown>;
   scope: string;
+  /** One of the identities sharing the scope: equal scopes see equal data. */
+  identity: Identity;
   roots: number[] | 'any';
   /** Unit ids that appear in the last value: a change to any of them refreshes it too. */
   seen: Set<number>;
@@ -50,12 +53,13 @@ export class LiveRegistry {
     private readonly logger: Logger,
   ) {}
 
-  subscribe(document: DocumentNode, variables: Record<string, unknown>, scope: string): LatestValue<FormattedExecutionResult> {
+  subscribe(document: DocumentNode, variables: Record<string, unknown>, identity: Identity): LatestValue<FormattedExecutionResult> {
+    const scope = scopeKey(identity);
     const query = print(asRefreshQuery(document));
     const key = `${scope}\u0000${query}\u0000${JSON.stringify(variables)}`;
     let live = this.queries.get(key);
     if (!live) {
-      live = { key, query, variables, scope, roots: rootUnitIds(document, variables), seen: new Set(), subscribers: new Set(), lastRefresh: 0, refreshing: false, dirty: true };
+      live = { key, query, variables, scope, identity, roots: rootUnitIds(document, variables), seen: new Set(), subscribers: new Set(), lastRefresh: 0, refreshing: false, dirty: true };
       this.queries.set(key, live);
       this.metrics.queries = this.queries.size;
     }
@@ -120,7 +124,7 @@ export class LiveRegistry {
     live.refreshing = true;
     this.metrics.executions++;
     try {
-      const result = await this.execute(live.query, live.variables, live.scope);
+      const result = await this.execute(live.query, live.variables, live.identity);
       const text = JSON.stringify(result);
       if (text === live.last) this.metrics.skippedUnchanged++;
       else {

@@ -4,7 +4,8 @@ import { getVariableValues } from 'graphql/execution/values';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import type { AuthenticateConnection, AuthorizeOperation, Identity } from '../auth/identity';
+import type { Identity } from '@thads/kit';
+import type { AuthenticateConnection, AuthorizeOperation } from '../auth/identity';
 import type { LiveRegistry } from './live-registry';
 import type { LiveMetrics } from './metrics';
 
@@ -68,7 +69,7 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
       subscribe: (args) => {
         const identity = (args.contextValue as { identity: Identity }).identity;
         // Values are already formatted results (as sent over HTTP); graphql-ws sends them as they are.
-        return options.registry.subscribe(args.document, (args.variableValues ?? {}) as Record<string, unknown>, identity.scopeKey) as unknown as AsyncGenerator<ExecutionResult>;
+        return options.registry.subscribe(args.document, (args.variableValues ?? {}) as Record<string, unknown>, identity) as unknown as AsyncGenerator<ExecutionResult>;
       },
     },
     wss,

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createRankingLoader, createRollupLoader, createTargetLoader, type ServiceConfig } from '@thads/kit';
+import { createRankingLoader, createRollupLoader, createTargetLoader, type Access, type ServiceConfig } from '@thads/kit';
 import { EnforcementCase } from './cases/case.entity';
 import { ADMIN_ROLLUP } from './admin/admin-rollup';
 import { caseMetric, type CaseRankingMetric } from './stats/case-ranking';
@@ -9,6 +9,7 @@ import { CASE_BUCKETS, CASE_ROLLUP, caseFigures } from './stats/case-rollup';
 export interface Context {
   requestId: string;
   db: DataSource;
+  access: Access;
   importDir: string;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -27,6 +28,6 @@ function createLoaders(db: DataSource) {
   };
 }
 
-export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>): Context {
-  return { requestId, db, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
+export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>, access: Access): Context {
+  return { requestId, db, access, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
 }

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createRankingLoader, createRollupLoader, type ServiceConfig } from '@thads/kit';
+import { createRankingLoader, createRollupLoader, type Access, type ServiceConfig } from '@thads/kit';
 import { Petition } from './petitions/petition.entity';
 import { complaintMetric, type ComplaintRankingMetric } from './stats/complaint-ranking';
 import { COMPLAINT_BUCKETS, COMPLAINT_ROLLUP, petitionFigures } from './stats/complaint-rollup';
@@ -8,6 +8,7 @@ import { COMPLAINT_BUCKETS, COMPLAINT_ROLLUP, petitionFigures } from './stats/co
 export interface Context {
   requestId: string;
   db: DataSource;
+  access: Access;
   importDir: string;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -24,6 +25,6 @@ function createLoaders(db: DataSource) {
   };
 }
 
-export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>): Context {
-  return { requestId, db, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
+export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>, access: Access): Context {
+  return { requestId, db, access, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
 }

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createRankingLoader, createRollupLoader, createTargetLoader, type ServiceConfig } from '@thads/kit';
+import { createRankingLoader, createRollupLoader, createTargetLoader, type Access, type ServiceConfig } from '@thads/kit';
 import { CaseMoney } from './money/case-money.entity';
 import { moneyMetric, type MoneyRankingFigures, type MoneyRankingMetric } from './stats/money-ranking';
 import { MONEY_BUCKETS, MONEY_ROLLUP, moneyFigures } from './stats/money-rollup';
@@ -8,6 +8,7 @@ import { MONEY_BUCKETS, MONEY_ROLLUP, moneyFigures } from './stats/money-rollup'
 export interface Context {
   requestId: string;
   db: DataSource;
+  access: Access;
   importDir: string;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -25,6 +26,6 @@ function createLoaders(db: DataSource) {
   };
 }
 
-export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>): Context {
-  return { requestId, db, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
+export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>, access: Access): Context {
+  return { requestId, db, access, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
 }

@@ -39,3 +39,7 @@ export * from './stats/targets';
 export * from './stats/units-of-level';
 export * from './stats/ranking-loader';
 export * from './demo/demo-lines';
+export * from './auth/access';
+export * from './auth/identity';
+export * from './auth/signed-identity';
+export * from './auth/api-keys';

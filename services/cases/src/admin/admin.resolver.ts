@@ -24,12 +24,14 @@ export class AdminMonitoringResolver {
     @Ctx() ctx: Context,
   ): Promise<AdminMonitoring> {
     const scope = statsScope(period, asOf);
-    const rows = await ctx.loaders.adminRollup.load({ unitId: parseUnitId(unit.id), ...scope });
+    const unitId = parseUnitId(unit.id);
+    await ctx.access.assertRead(unitId, 'cases');
+    const rows = await ctx.loaders.adminRollup.load({ unitId, ...scope });
     return adminMonitoring(rows.get(0)!);
   }
 
   private write(ctx: Context, key: string, command: AdminCommand): Promise<AdminJudgmentRef> {
-    return ctx.db.transaction((tx) => once(tx, 'cases', key, `admin.${command.type}`, command, async () => ({ id: (await applyAdminCommands(tx, [command]))[0]! })));
+    return ctx.db.transaction((tx) => once(tx, 'cases', key, `admin.${command.type}`, command, async () => ({ id: (await applyAdminCommands(tx, [command], (unitId, tx) => ctx.access.assertWrite(unitId, tx)))[0]! })));
   }
 
   @Mutation(() => AdminJudgmentRef, { description: 'An administrative judgment comes under monitoring, with or without a decision to monitor.' })

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, userError, type DatedWrite } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, userError, type AuthorizeWrite, type DatedWrite } from '@thads/kit';
 
 export type AdminCommand =
   | { type: 'RECEIVE'; unitId: number; date: string; judgmentRef: string; withDecision: boolean; judgmentId?: string; line?: number }
@@ -8,7 +8,7 @@ export type AdminCommand =
 const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
 
 /** Writes administrative-judgment monitoring facts with their deltas and a change event. */
-export async function applyAdminCommands(tx: EntityManager, commands: readonly AdminCommand[]): Promise<string[]> {
+export async function applyAdminCommands(tx: EntityManager, commands: readonly AdminCommand[], authorize?: AuthorizeWrite): Promise<string[]> {
   const ids: string[] = [];
   const checks: DatedWrite[] = [];
   const deltas = [];
@@ -43,6 +43,7 @@ export async function applyAdminCommands(tx: EntityManager, commands: readonly A
     }
   }
   await checkUnitsOnDates(tx, checks);
+  if (authorize) for (const unitId of new Set(checks.map((d) => d.unitId))) await authorize(unitId, tx);
   await addMonthDeltas(tx, 'cases.admin_month', ['received', 'completed', 'open_delta', 'open_with_decision_delta'], deltas);
   await appendOutbox(tx, 'cases', { unitIds: [...new Set(checks.map((c) => c.unitId))], kind: 'admin.changed', from: checks.map((c) => c.date).sort()[0]!, payload: {} });
   return ids;

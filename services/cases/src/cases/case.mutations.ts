@@ -19,7 +19,7 @@ export class CaseMutations {
     const categories = categoryMask(input.categories, (name) => {
       throw userError(ErrorCode.BAD_USER_INPUT, `Unknown category ${name}.`);
     });
-    const result = await applyOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', unitId: parseUnitId(input.unitId), date: input.receivedOn, judgmentRef: input.judgmentRef, categories });
+    const result = await applyOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', unitId: parseUnitId(input.unitId), date: input.receivedOn, judgmentRef: input.judgmentRef, categories }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
     return (await ctx.loaders.caseById.load(result.caseIds[0]!))!;
   }
 
@@ -29,7 +29,7 @@ export class CaseMutations {
     @Arg('idempotencyKey', { description: KEY_DESCRIPTION }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<EnforcementCase> {
-    const result = await applyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId: input.caseId, kind: input.kind, date: input.occurredOn });
+    const result = await applyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId: input.caseId, kind: input.kind, date: input.occurredOn }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
     return (await ctx.loaders.caseById.load(result.caseIds[0]!))!;
   }
 
@@ -39,7 +39,7 @@ export class CaseMutations {
   async importCaseEvents(@Arg('path', { description: 'File name inside the import folder (IMPORT_DIR), ending in .ndjson or .csv.' }) path: string, @Ctx() ctx: Context): Promise<ImportResult> {
     const started = Date.now();
     const { commands, skipped } = caseCommandsOf(await readEventFile(ctx.importDir, path));
-    await ctx.db.transaction((tx) => applyCaseCommands(tx, commands));
+    await ctx.db.transaction((tx) => applyCaseCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));
     return { applied: commands.length, skipped, milliseconds: Date.now() - started };
   }
 }

@@ -9,6 +9,7 @@ export class CaseQueries {
   async enforcementCase(@Arg('id', () => ID, { description: 'Case id.' }) id: string, @Ctx() ctx: Context): Promise<EnforcementCase> {
     const found = /^\d{1,18}$/.test(id) ? await ctx.loaders.caseById.load(id) : null;
     if (!found) throw userError(ErrorCode.CASE_NOT_FOUND, `No enforcement case has id "${id}".`, { id });
+    await ctx.access.assertRead(found.unitId, 'cases');
     return found;
   }
 }

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type DatedWrite, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { CaseCommand } from './case-commands';
 import { CASE_MONTH_COLUMNS, caseMonthValues } from './case-flows';
 import { applyCaseEvent, type CaseEventKind, type CaseState, type CaseStatus } from './case-lifecycle';
@@ -31,7 +31,7 @@ const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
  * monthly aggregates and one change event are written in the caller's transaction.
  * Any error throws before anything is written, so the transaction holds all or nothing.
  */
-export async function applyCaseCommands(tx: EntityManager, commands: readonly CaseCommand[]): Promise<ApplyResult> {
+export async function applyCaseCommands(tx: EntityManager, commands: readonly CaseCommand[], authorize?: AuthorizeWrite): Promise<ApplyResult> {
   if (commands.length === 0) return { caseIds: [], events: 0, cases: 0 };
   const referenced = [...new Set(commands.filter((c) => c.type === 'EVENT').map((c) => c.caseId))];
   for (const c of commands) {
@@ -105,6 +105,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   }
 
   await checkUnitsOnDates(tx, datesToCheck);
+  if (authorize) for (const unitId of new Set(datesToCheck.map((d) => d.unitId))) await authorize(unitId, tx);
 
   const rows = [...new Set(touched)].map((id) => cases.get(id)!);
   const created = rows.filter((r) => r.isNew);
@@ -146,6 +147,6 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
 }
 
 /** A single command in its own transaction, applied once per idempotency key. */
-export function applyOnce(db: DataSource, key: string, command: CaseCommand): Promise<ApplyResult> {
-  return db.transaction((tx) => once(tx, 'cases', key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command])));
+export function applyOnce(db: DataSource, key: string, command: CaseCommand, authorize?: AuthorizeWrite): Promise<ApplyResult> {
+  return db.transaction((tx) => once(tx, 'cases', key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command], authorize)));
 }

@@ -59,6 +59,7 @@ export class CaseRankingResolver {
     @Arg('asOf', () => DateScalar, asOfArg) asOf: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<CaseRankingRow[]> {
+    ctx.access.assertRanking(level, 'cases');
     return rankingRows(await ctx.loaders.caseRanking.load({ level, metric, scope: statsScope(period, asOf) }));
   }
 
@@ -70,6 +71,8 @@ export class CaseRankingResolver {
     @Arg('asOf', () => DateScalar, asOfArg) asOf: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<RankPosition | null> {
-    return rankPositionOf(ctx.db, ctx.loaders.caseRanking, parseUnitId(unit.id), metric, statsScope(period, asOf));
+    const unitId = parseUnitId(unit.id);
+    await ctx.access.assertRead(unitId, 'cases');
+    return rankPositionOf(ctx.db, ctx.loaders.caseRanking, unitId, metric, statsScope(period, asOf));
   }
 }

@@ -16,6 +16,7 @@ export class CaseStatsResolver {
   ): Promise<CaseStats> {
     const scope = statsScope(period, asOf);
     const unitId = parseUnitId(unit.id);
+    await ctx.access.assertRead(unitId, 'cases');
     const year = statisticalYearOf(scope.period.end);
     const [rows, previous, own, national] = await Promise.all([
       ctx.loaders.caseRollup.load({ unitId, ...scope }),

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, once, userError, type DatedWrite, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import { PETITION_BUCKETS, type PetitionKind } from './petition.entity';
 
 export type ComplaintCommand =
@@ -24,7 +24,7 @@ interface PetitionRow {
  * The one write path of the complaints service: petitions received and resolved, citizen
  * receptions; checked, then written with their deltas and a change event, all or nothing.
  */
-export async function applyComplaintCommands(tx: EntityManager, commands: readonly ComplaintCommand[]): Promise<string[]> {
+export async function applyComplaintCommands(tx: EntityManager, commands: readonly ComplaintCommand[], authorize?: AuthorizeWrite): Promise<string[]> {
   if (commands.length === 0) return [];
   const referenced = [...new Set(commands.flatMap((c) => (c.type === 'RESOLVE' ? [c.petitionId] : c.type === 'RECEIVE' && c.petitionId ? [c.petitionId] : [])))];
   const petitions = new Map<string, PetitionRow>();
@@ -69,6 +69,7 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
     for (const bucket of [0, bucketOf(p.kind)]) deltas.push({ unitId: p.unitId, month: monthOf(c.date), bucket, values: { resolved: 1, pending_delta: -1 } });
   }
   await checkUnitsOnDates(tx, checks);
+  if (authorize) for (const unitId of new Set(checks.map((d) => d.unitId))) await authorize(unitId, tx);
   const rows = [...touched].map((id) => petitions.get(id)!);
   const created = rows.filter((r) => r.isNew);
   const changed = rows.filter((r) => !r.isNew);
@@ -93,6 +94,6 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
   return rows.map((r) => r.id);
 }
 
-export function applyComplaintOnce(db: DataSource, key: string, command: ComplaintCommand): Promise<string[]> {
-  return db.transaction((tx) => once(tx, 'complaints', key, `complaints.${command.type}`, command, () => applyComplaintCommands(tx, [command])));
+export function applyComplaintOnce(db: DataSource, key: string, command: ComplaintCommand, authorize?: AuthorizeWrite): Promise<string[]> {
+  return db.transaction((tx) => once(tx, 'complaints', key, `complaints.${command.type}`, command, () => applyComplaintCommands(tx, [command], authorize)));
 }

@@ -22,7 +22,7 @@ export class PetitionMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<Petition> {
-    const [id] = await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', unitId: parseUnitId(unitId), kind, date: receivedOn });
+    const [id] = await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', unitId: parseUnitId(unitId), kind, date: receivedOn }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
     return this.saved(ctx, id!);
   }
 
@@ -33,7 +33,7 @@ export class PetitionMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<Petition> {
-    await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RESOLVE', petitionId, date: resolvedOn });
+    await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RESOLVE', petitionId, date: resolvedOn }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
     return this.saved(ctx, petitionId);
   }
 
@@ -45,7 +45,7 @@ export class PetitionMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<number> {
-    await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RECEPTION', unitId: parseUnitId(unitId), date: receivedOn, citizens });
+    await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RECEPTION', unitId: parseUnitId(unitId), date: receivedOn, citizens }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
     return citizens;
   }
 
@@ -53,7 +53,7 @@ export class PetitionMutations {
   async importComplaintEvents(@Arg('path', { description: 'File name inside the import folder (IMPORT_DIR).' }) path: string, @Ctx() ctx: Context): Promise<ImportResult> {
     const started = Date.now();
     const { commands, skipped } = complaintCommandsOf(await readEventFile(ctx.importDir, path));
-    if (commands.length) await ctx.db.transaction((tx) => applyComplaintCommands(tx, commands));
+    if (commands.length) await ctx.db.transaction((tx) => applyComplaintCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));
     return { applied: commands.length, skipped, milliseconds: Date.now() - started };
   }
 }

@@ -9,6 +9,7 @@ export class PetitionQueries {
   async petition(@Arg('id', () => ID, { description: 'Petition id.' }) id: string, @Ctx() ctx: Context): Promise<Petition> {
     const found = /^\d{1,18}$/.test(id) ? await ctx.loaders.petitionById.load(id) : null;
     if (!found) throw userError(ErrorCode.PETITION_NOT_FOUND, `No petition has id "${id}".`, { id });
+    await ctx.access.assertRead(found.unitId, 'complaints');
     return found;
   }
 }

@@ -50,17 +50,20 @@ export class ComplaintRankingResolver {
     @Arg('asOf', () => DateScalar, asOfArg) asOf: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<ComplaintRankingRow[]> {
+    ctx.access.assertRanking(level, 'complaints');
     return rankingRows(await ctx.loaders.complaintRanking.load({ level, metric, scope: statsScope(period, asOf) }));
   }
 
   @FieldResolver(() => RankPosition, { nullable: true, description: 'This unit’s position among the units of its level by complaint resolution; null for the ministry or a unit not valid at `asOf`.' })
-  complaintRank(
+  async complaintRank(
     @Root() unit: OrgUnit,
     @Arg('period', () => PeriodInput, periodArg) period: PeriodInput,
     @Arg('metric', () => ComplaintRankingMetric, { defaultValue: ComplaintRankingMetric.RESOLUTION_RATE, description: 'What to rank by.' }) metric: ComplaintRankingMetric,
     @Arg('asOf', () => DateScalar, asOfArg) asOf: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<RankPosition | null> {
-    return rankPositionOf(ctx.db, ctx.loaders.complaintRanking, parseUnitId(unit.id), metric, statsScope(period, asOf));
+    const unitId = parseUnitId(unit.id);
+    await ctx.access.assertRead(unitId, 'complaints');
+    return rankPositionOf(ctx.db, ctx.loaders.complaintRanking, unitId, metric, statsScope(period, asOf));
   }
 }

@@ -16,6 +16,7 @@ export class ComplaintStatsResolver {
   ): Promise<ComplaintStats> {
     const scope = statsScope(period, asOf);
     const unitId = parseUnitId(unit.id);
+    await ctx.access.assertRead(unitId, 'complaints');
     const [rows, previous] = await Promise.all([
       ctx.loaders.complaintRollup.load({ unitId, ...scope }),
       ctx.loaders.complaintRollup.load({ unitId, period: previousYear(scope.period), asOf: scope.asOf }),

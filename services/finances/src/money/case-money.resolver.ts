@@ -9,6 +9,7 @@ export class CaseMoneyQueries {
   async caseMoney(@Arg('caseId', () => ID, { description: 'Id of the enforcement case.' }) caseId: string, @Ctx() ctx: Context): Promise<CaseMoney> {
     const found = /^\d{1,18}$/.test(caseId) ? await ctx.loaders.moneyByCase.load(caseId) : null;
     if (!found) throw userError(ErrorCode.CASE_NOT_FOUND, `No money obligation is recorded for case "${caseId}".`, { caseId });
+    await ctx.access.assertRead(found.unitId, 'money');
     return found;
   }
 }

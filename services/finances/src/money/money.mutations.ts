@@ -30,7 +30,7 @@ export class MoneyMutations {
     const mask = categoryMask(categories, (name) => {
       throw userError(ErrorCode.BAD_USER_INPUT, `Unknown category ${name}.`);
     });
-    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', caseId, unitId: parseUnitId(unitId), date: receivedOn, amount, categories: mask });
+    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', caseId, unitId: parseUnitId(unitId), date: receivedOn, amount, categories: mask }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
     return this.saved(ctx, caseId);
   }
 
@@ -42,7 +42,7 @@ export class MoneyMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<CaseMoney> {
-    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId, kind: 'COLLECTED', date: collectedOn, amount });
+    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId, kind: 'COLLECTED', date: collectedOn, amount }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
     return this.saved(ctx, caseId);
   }
 
@@ -54,7 +54,7 @@ export class MoneyMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<CaseMoney> {
-    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId, kind, date: occurredOn, amount: 0n });
+    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId, kind, date: occurredOn, amount: 0n }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
     return this.saved(ctx, caseId);
   }
 
@@ -62,7 +62,7 @@ export class MoneyMutations {
   async importMoneyEvents(@Arg('path', { description: 'File name inside the import folder (IMPORT_DIR).' }) path: string, @Ctx() ctx: Context): Promise<ImportResult> {
     const started = Date.now();
     const { commands, skipped } = moneyCommandsOf(await readEventFile(ctx.importDir, path));
-    if (commands.length) await ctx.db.transaction((tx) => applyMoneyCommands(tx, commands));
+    if (commands.length) await ctx.db.transaction((tx) => applyMoneyCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));
     return { applied: commands.length, skipped, milliseconds: Date.now() - started };
   }
 }

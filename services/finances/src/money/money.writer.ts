@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type DatedWrite, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { MoneyCommand } from './money-commands';
 import { MONEY_MONTH_COLUMNS, moneyMonthValues } from './money-flows';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from './money-lifecycle';
@@ -22,7 +22,7 @@ const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
  * command, then writes the money facts, their deltas and one change event in the caller's
  * transaction; any error throws before anything is written.
  */
-export async function applyMoneyCommands(tx: EntityManager, commands: readonly MoneyCommand[]): Promise<string[]> {
+export async function applyMoneyCommands(tx: EntityManager, commands: readonly MoneyCommand[], authorize?: AuthorizeWrite): Promise<string[]> {
   if (commands.length === 0) return [];
   const ids = [...new Set(commands.map((c) => c.caseId))];
   const rows = new Map<string, MoneyRow>();
@@ -79,6 +79,7 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
     for (const bucket of bucketsOf(row.categories)) deltas.push({ unitId: row.unitId, month: monthOf(c.date), bucket, values });
   }
   await checkUnitsOnDates(tx, checks);
+  if (authorize) for (const unitId of new Set(checks.map((d) => d.unitId))) await authorize(unitId, tx);
   const all = [...touched].map((id) => rows.get(id)!);
   const created = all.filter((r) => r.isNew);
   const changed = all.filter((r) => !r.isNew);
@@ -123,6 +124,6 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
   return all.map((r) => r.caseId);
 }
 
-export function applyMoneyOnce(db: DataSource, key: string, command: MoneyCommand): Promise<string[]> {
-  return db.transaction((tx) => once(tx, 'finances', key, `money.${command.type}`, command, () => applyMoneyCommands(tx, [command])));
+export function applyMoneyOnce(db: DataSource, key: string, command: MoneyCommand, authorize?: AuthorizeWrite): Promise<string[]> {
+  return db.transaction((tx) => once(tx, 'finances', key, `money.${command.type}`, command, () => applyMoneyCommands(tx, [command], authorize)));
 }

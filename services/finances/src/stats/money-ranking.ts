@@ -65,18 +65,21 @@ export class MoneyRankingResolver {
     @Arg('asOf', () => DateScalar, asOfArg) asOf: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<MoneyRankingRow[]> {
+    ctx.access.assertRanking(level, 'money');
     const rows = rankingRows(await ctx.loaders.moneyRanking.load({ level, metric, scope: statsScope(period, asOf) }));
     return rows.map((r) => ({ ...r, figures: r.figures.totals }));
   }
 
   @FieldResolver(() => RankPosition, { nullable: true, description: 'This unit’s position among the units of its level by a money metric; null for the ministry or a unit not valid at `asOf`.' })
-  moneyRank(
+  async moneyRank(
     @Root() unit: OrgUnit,
     @Arg('period', () => PeriodInput, periodArg) period: PeriodInput,
     @Arg('metric', () => MoneyRankingMetric, { defaultValue: MoneyRankingMetric.COMPLETION_RATE, description: 'What to rank by.' }) metric: MoneyRankingMetric,
     @Arg('asOf', () => DateScalar, asOfArg) asOf: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<RankPosition | null> {
-    return rankPositionOf(ctx.db, ctx.loaders.moneyRanking, parseUnitId(unit.id), metric, statsScope(period, asOf));
+    const unitId = parseUnitId(unit.id);
+    await ctx.access.assertRead(unitId, 'money');
+    return rankPositionOf(ctx.db, ctx.loaders.moneyRanking, unitId, metric, statsScope(period, asOf));
   }
 }

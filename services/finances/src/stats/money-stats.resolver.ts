@@ -16,6 +16,7 @@ export class MoneyStatsResolver {
   ): Promise<MoneyStats> {
     const scope = statsScope(period, asOf);
     const unitId = parseUnitId(unit.id);
+    await ctx.access.assertRead(unitId, 'money');
     const year = statisticalYearOf(scope.period.end);
     const [rows, previous, own, national] = await Promise.all([
       ctx.loaders.moneyRollup.load({ unitId, ...scope }),

@@ -33,6 +33,7 @@ export class TargetResolver {
     @Arg('moneyRate', () => Float, { description: 'Target money completion rate, percent.' }) moneyRate: number,
     @Ctx() ctx: Context,
   ): Promise<UnitTarget> {
+    ctx.access.assertMinistry('set targets');
     const id = parseUnitId(unitId);
     if (!Number.isInteger(year) || year < 2000 || year > 2100) throw userError(ErrorCode.BAD_USER_INPUT, `year must be a statistical year such as 2025, got ${year}.`, { field: 'year' });
     checkRate(caseRate, 'caseRate');

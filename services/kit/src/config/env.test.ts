@@ -2,13 +2,14 @@ import { ConfigError, readServiceConfig } from './env';
 
 describe('readServiceConfig', () => {
   it('reads the environment with defaults', () => {
-    expect(readServiceConfig(4002, { DATABASE_URL: 'postgres://x/y' })).toEqual({
+    expect(readServiceConfig(4002, { DATABASE_URL: 'postgres://x/y', IDENTITY_SECRET: 's'.repeat(32) })).toEqual({
       PORT: 4002,
       HOST: '127.0.0.1',
       DATABASE_URL: 'postgres://x/y',
       LOG_LEVEL: 'info',
       DB_POOL_SIZE: 10,
       IMPORT_DIR: expect.stringMatching(/\.data\/imports$/),
+      IDENTITY_SECRET: 's'.repeat(32),
     });
   });
 
@@ -21,10 +22,11 @@ describe('readServiceConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(5);
     expect(problems.join('\n')).toMatch(/PORT must be a port number/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL is required/);
     expect(problems.join('\n')).toMatch(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace/);
     expect(problems.join('\n')).toMatch(/DB_POOL_SIZE must be a whole number 1–200/);
+    expect(problems.join('\n')).toMatch(/IDENTITY_SECRET must be a secret of at least 32 characters/);
   });
 });

@@ -21,6 +21,13 @@ export const env = {
       return value;
     },
   optionalString: (): Reader<string | undefined> => (raw) => (raw === '' ? undefined : raw),
+  /** A secret of at least 32 characters. */
+  secret:
+    (): Reader<string> =>
+    (raw, name) => {
+      if (!raw || raw.length < 32) throw new Error(`${name} must be a secret of at least 32 characters (e.g. from "openssl rand -hex 32"), shared by the gateway and the subgraphs`);
+      return raw;
+    },
   port:
     (fallback?: number): Reader<number> =>
     (raw, name) => {
@@ -78,6 +85,8 @@ export type ServiceConfig = {
   DB_POOL_SIZE: number;
   /** Folder the import mutations read server-side files from. @default ./.data/imports */
   IMPORT_DIR: string;
+  /** Secret shared with the gateway, which signs the caller's identity with it. Required. */
+  IDENTITY_SECRET: string;
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -91,6 +100,7 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
       DB_POOL_SIZE: env.int(10, 1, 200),
       IMPORT_DIR: env.string(resolve('.data', 'imports')),
+      IDENTITY_SECRET: env.secret(),
     },
     source,
   );

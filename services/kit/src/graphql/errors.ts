@@ -27,6 +27,14 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** An import file has lines that cannot be read or applied; nothing was written. */
   IMPORT_REJECTED: 'IMPORT_REJECTED',
+  /** No valid credentials: a missing, expired, forged or revoked token or key. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** Valid credentials that do not allow this unit, field family or operation. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** Too many requests from one identity; retry after the time given. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The operation is too deep, too wide or too costly, or not registered. */
+  OPERATION_LIMIT: 'OPERATION_LIMIT',
   /** Something failed on our side; the request id in the logs tells what. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

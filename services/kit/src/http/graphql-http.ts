@@ -40,6 +40,7 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
   req: IncomingMessage,
   res: ServerResponse,
   context: () => Promise<TContext>,
+  rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -59,6 +60,21 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
     return;
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
+  if (rewriteBody) {
+    try {
+      if (body && typeof body === 'object' && !Array.isArray(body)) body = rewriteBody(body as Record<string, unknown>);
+      else if (req.method === 'GET') {
+        const rewritten = rewriteBody(Object.fromEntries(url.searchParams));
+        url.search = new URLSearchParams(Object.entries(rewritten).filter(([, v]) => typeof v === 'string') as [string, string][]).toString();
+      }
+    } catch (err) {
+      const e = err as { message: string; extensions?: Record<string, unknown> };
+      const { http: _http, ...extensions } = e.extensions ?? {};
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: e.message, extensions }] }));
+      return;
+    }
+  }
   const response = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
     context,

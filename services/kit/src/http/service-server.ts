@@ -29,6 +29,10 @@ export interface ServiceOptions<TContext extends BaseContext> {
   /** Extra routes (the gateway's metrics); return true when handled. */
   extraRoute?: (req: IncomingMessage, res: ServerResponse) => boolean;
   introspection?: boolean;
+  /** Limits of the parser, e.g. maxTokens, applied before anything else. */
+  parseOptions?: { maxTokens?: number };
+  /** Rewrites a POSTed or GET body before Apollo sees it (persisted operations); may throw a GraphQLError. */
+  rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export interface RunningService {
@@ -58,6 +62,10 @@ export async function startService<TContext extends BaseContext>(options: Servic
     includeStacktraceInErrorResponses: false,
     // runProcess owns the signals: drain, close the pool, then exit 0.
     stopOnTerminationSignals: false,
+    // Callers authenticate with bearer tokens, which browsers do not send on their own: no CSRF to prevent,
+    // and GET queries stay as the GraphQL-over-HTTP specification describes them.
+    csrfPrevention: false,
+    parseOptions: options.parseOptions,
     formatError: makeFormatError(logger, currentRequestId),
     logger: {
       debug: (m: string) => logger.debug(m),
@@ -91,7 +99,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
       if (options.extraRoute?.(req, res)) return;
       if (path !== '/graphql') return json(res, 404, { error: `No route ${path}: GraphQL is served at /graphql.` });
       const started = process.hrtime.bigint();
-      handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId))
+      handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId), options.rewriteBody)
         .then(() => {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           logger.debug({ requestId, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'graphql request');

@@ -5,13 +5,15 @@ import type { ServiceConfig } from '../config/env';
 import { migrate } from '../db/data-source';
 import { createLogger } from '../log/logger';
 import { startService, type RunningService } from './service-server';
+import { Access } from '../auth/access';
+import { IDENTITY_HEADER, verifyIdentity } from '../auth/signed-identity';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   name: string;
   config: ServiceConfig;
   dataSource: DataSource;
   schema: () => Promise<GraphQLSchema>;
-  context: (db: DataSource, requestId: string, config: ServiceConfig) => TContext;
+  context: (db: DataSource, requestId: string, config: ServiceConfig, access: Access) => TContext;
 }
 
 export interface RunningSubgraph extends RunningService {
@@ -31,7 +33,11 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
     port: config.PORT,
     logger,
     schema: await options.schema(),
-    context: async (_req, requestId) => options.context(db, requestId, config),
+    context: async (req, requestId) => {
+      const header = req.headers[IDENTITY_HEADER];
+      const identity = verifyIdentity(Array.isArray(header) ? header[0] : header, config.IDENTITY_SECRET);
+      return options.context(db, requestId, config, new Access(db, identity));
+    },
     ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
     onStop: () => db.destroy(),
   });

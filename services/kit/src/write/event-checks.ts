@@ -2,6 +2,13 @@ import type { EntityManager } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
 import { todayInVietnam, type LocalDate } from '../time/local-date';
 
+/**
+ * Checks that the caller may write at a unit (throws FORBIDDEN); absent for operator tools
+ * such as `hub import`. It reads through the write's own transaction: taking a second pool
+ * connection while holding one would deadlock a busy pool.
+ */
+export type AuthorizeWrite = (unitId: number, tx: EntityManager) => Promise<void>;
+
 /** A write to check: its unit, date and import line. */
 export interface DatedWrite {
   unitId: number;

@@ -19,6 +19,7 @@ export class CalendarResolver {
     description: 'Closes every period up to `through`, the last day of a month (e.g. 2025-09-30 closes statistical year 2025). Events dated on or before it are refused from then on. A close cannot be undone, moved back, or reach past today.',
   })
   async closeReportingPeriod(@Arg('through', () => DateScalar, { description: 'Last day of a month, YYYY-MM-DD.' }) through: string, @Ctx() ctx: Context): Promise<ReportingCalendar> {
+    ctx.access.assertMinistry('close reporting periods');
     if (addDays(through, 1).slice(8) !== '01') throw userError(ErrorCode.INVALID_PERIOD, `${through} is not the last day of a month: periods close at a month's end.`, { through });
     if (through >= todayInVietnam()) throw userError(ErrorCode.INVALID_PERIOD, `${through} has not ended yet in Vietnam; a period closes after its last day.`, { through });
     const current = await ctx.loaders.calendar.closedThrough();

@@ -24,8 +24,8 @@ export class OrgUnitFields {
   }
 
   @FieldResolver(() => [OrgUnit], { description: 'Units directly below, valid on `asOf`, by name.' })
-  children(@Root() unit: OrgUnit, @Ctx() ctx: Context, @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to use. Default: today, or the unit's last day if it has ended." }) asOf?: string): Promise<OrgUnit[]> {
-    return ctx.loaders.childrenOf.load({ id: unit.id, asOf: asOf ?? defaultDate(unit) });
+  async children(@Root() unit: OrgUnit, @Ctx() ctx: Context, @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to use. Default: today, or the unit's last day if it has ended." }) asOf?: string): Promise<OrgUnit[]> {
+    return ctx.access.visible(await ctx.loaders.childrenOf.load({ id: unit.id, asOf: asOf ?? defaultDate(unit) }));
   }
 
   @FieldResolver(() => [OrgUnit], { description: 'Units above, from the parent up to the ministry.' })
@@ -42,13 +42,13 @@ export class OrgUnitFields {
   }
 
   @FieldResolver(() => [OrgUnit], { description: 'All units below, valid on `asOf`, level by level; optionally only one level.' })
-  descendants(
+  async descendants(
     @Root() unit: OrgUnit,
     @Ctx() ctx: Context,
     @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to use. Default: today, or the unit's last day if it has ended." }) asOf?: string,
     @Arg('type', () => OrgUnitType, { nullable: true, description: 'Only units of this level.' }) type?: OrgUnitType,
   ): Promise<OrgUnit[]> {
-    return ctx.loaders.units.descendantsOf(unit.id, asOf ?? defaultDate(unit), type ?? null);
+    return ctx.access.visible(await ctx.loaders.units.descendantsOf(unit.id, asOf ?? defaultDate(unit), type ?? null));
   }
 
   @FieldResolver(() => [Lineage], { description: 'Lineage edges from or to this unit: what it became, or what it continues.' })

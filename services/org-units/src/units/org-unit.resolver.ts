@@ -13,6 +13,7 @@ export class OrgUnitQueries {
   async unit(@Arg('id', () => ID, { description: 'Unit id, e.g. "1" for the ministry.' }) id: string, @Ctx() ctx: Context): Promise<OrgUnit> {
     const unit = await ctx.loaders.unitById.load(parseUnitId(id));
     if (!unit) throw userError(ErrorCode.UNIT_NOT_FOUND, `No organizational unit has id "${id}". Find ids with searchUnits or units(type:).`, { id });
+    await ctx.access.assertSee(unit);
     return unit;
   }
 
@@ -25,27 +26,30 @@ export class OrgUnitQueries {
     const date = asOf ?? todayInVietnam();
     const [unit] = await ctx.loaders.units.byCodes([code], date);
     if (!unit) throw userError(ErrorCode.UNIT_NOT_FOUND, `No unit has code "${code}" on ${date}. Codes of units valid before 2025-07-01 need an earlier asOf.`, { unitCode: code, asOf: date });
+    await ctx.access.assertSee(unit);
     return unit;
   }
 
   @Query(() => OrgUnit, { description: 'The ministry: the root of the hierarchy on every date.' })
   async ministry(@Ctx() ctx: Context): Promise<OrgUnit> {
-    return (await ctx.loaders.unitById.load(MINISTRY_ID))!;
+    const ministry = (await ctx.loaders.unitById.load(MINISTRY_ID))!;
+    await ctx.access.assertSee(ministry);
+    return ministry;
   }
 
   @Query(() => [OrgUnit], { description: 'The units of one level valid on `asOf` (default today), by name: e.g. the 34 provinces, or the 63 before 2025-07-01.' })
-  units(
+  async units(
     @Arg('type', () => OrgUnitType, { description: 'The level.' }) type: OrgUnitType,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Date whose hierarchy to use. Default: today in Vietnam.' }) asOf: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<OrgUnit[]> {
-    return ctx.loaders.units.ofType(type, asOf ?? todayInVietnam());
+    return ctx.access.visible(await ctx.loaders.units.ofType(type, asOf ?? todayInVietnam()));
   }
 
   @Query(() => [OrgUnit], {
     description: 'Units whose name contains `text`, with or without Vietnamese diacritics ("ha noi" finds "Hà Nội"). Names that start with it come first.',
   })
-  searchUnits(
+  async searchUnits(
     @Arg('text', { description: 'Part of a name, at least 2 characters.' }) text: string,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Only units valid on this date. Default: units of any date.' }) asOf: string | undefined,
     @Arg('type', () => OrgUnitType, { nullable: true, description: 'Only units of this level.' }) type: OrgUnitType | undefined,
@@ -54,6 +58,6 @@ export class OrgUnitQueries {
   ): Promise<OrgUnit[]> {
     if (text.trim().length < 2) throw userError(ErrorCode.BAD_USER_INPUT, 'Search text needs at least 2 characters.', { field: 'text' });
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH) throw userError(ErrorCode.BAD_USER_INPUT, `limit must be 1–${MAX_SEARCH}, got ${limit}.`, { field: 'limit' });
-    return ctx.loaders.units.search(text, asOf ?? null, type ?? null, limit);
+    return ctx.access.visible(await ctx.loaders.units.search(text, asOf ?? null, type ?? null, limit));
   }
 }

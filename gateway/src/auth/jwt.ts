@@ -1,0 +1,101 @@
+import { createHmac, createPublicKey, timingSafeEqual, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+export class TokenError extends Error {}
+
+export interface JwtOptions {
+  /** HS256 secret (the embedded default). */
+  secret?: string;
+  /** JWKS for RS256/ES256: a file path or an http(s) URL. */
+  jwks?: string;
+  issuer?: string;
+  audience?: string;
+  /** Seconds of clock difference tolerated on exp and nbf. @default 60 */
+  clockSkew: number;
+}
+
+interface Jwk extends JsonWebKey {
+  kid?: string;
+  alg?: string;
+}
+
+const b64json = (part: string): Record<string, unknown> => {
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new TokenError('the token is not a JWT (header or payload is not base64url JSON)');
+  }
+};
+
+/**
+ * Verifies a compact JWS: HS256 against the configured secret, RS256 or ES256 against the
+ * JWKS key named by `kid`. The algorithm must match the key type ("none" and any mismatch
+ * are refused), then exp, nbf (with the clock skew), iss and aud are checked.
+ */
+export class JwtVerifier {
+  private keys?: { at: number; byKid: Map<string, { key: KeyObject; alg: string }> };
+
+  constructor(private readonly options: JwtOptions) {}
+
+  async verify(token: string, now = Date.now()): Promise<Record<string, unknown>> {
+    const parts = token.split('.');
+    if (parts.length !== 3) throw new TokenError('the token is not a JWT (three dot-separated parts)');
+    const [h, p, s] = parts as [string, string, string];
+    const header = b64json(h);
+    const payload = b64json(p);
+    const signed = Buffer.from(`${h}.${p}`);
+    const signature = Buffer.from(s, 'base64url');
+    const alg = header.alg;
+    if (alg === 'HS256') {
+      if (!this.options.secret) throw new TokenError('HS256 tokens are not accepted here');
+      const expected = createHmac('sha256', this.options.secret).update(signed).digest();
+      if (expected.length !== signature.length || !timingSafeEqual(expected, signature)) throw new TokenError('the token signature is not valid');
+    } else if (alg === 'RS256' || alg === 'ES256') {
+      const key = await this.key(String(header.kid ?? ''), alg);
+      const ok = verifySignature('sha256', signed, alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key, signature);
+      if (!ok) throw new TokenError('the token signature is not valid');
+    } else {
+      throw new TokenError(`tokens signed with ${String(alg)} are not accepted (use HS256, RS256 or ES256)`);
+    }
+    const seconds = now / 1000;
+    const skew = this.options.clockSkew;
+    if (typeof payload.exp !== 'number') throw new TokenError('the token has no expiry (exp)');
+    if (seconds > payload.exp + skew) throw new TokenError('the token has expired');
+    if (typeof payload.nbf === 'number' && seconds < payload.nbf - skew) throw new TokenError('the token is not valid yet (nbf)');
+    if (this.options.issuer && payload.iss !== this.options.issuer) throw new TokenError('the token was issued by someone else (iss)');
+    if (this.options.audience) {
+      const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      if (!aud.includes(this.options.audience)) throw new TokenError('the token is meant for another audience (aud)');
+    }
+    return payload;
+  }
+
+  private async key(kid: string, alg: string): Promise<KeyObject> {
+    if (!this.options.jwks) throw new TokenError(`${alg} tokens are not accepted here (no JWKS configured)`);
+    if (!this.keys || Date.now() - this.keys.at > 10 * 60 * 1000 || !this.keys.byKid.has(kid)) await this.loadKeys();
+    const found = this.keys!.byKid.get(kid) ?? (this.keys!.byKid.size === 1 && !kid ? [...this.keys!.byKid.values()][0] : undefined);
+    if (!found) throw new TokenError(`no key "${kid}" in the JWKS`);
+    if (found.alg !== alg) throw new TokenError(`the key "${kid}" is for ${found.alg}, not ${alg}`);
+    return found.key;
+  }
+
+  private async loadKeys(): Promise<void> {
+    const source = this.options.jwks!;
+    const text = /^https?:\/\//.test(source) ? await (await fetch(source, { signal: AbortSignal.timeout(5000) })).text() : await readFile(source, 'utf8');
+    const set = JSON.parse(text) as { keys?: Jwk[] };
+    const byKid = new Map<string, { key: KeyObject; alg: string }>();
+    for (const jwk of set.keys ?? []) {
+      const alg = jwk.alg ?? (jwk.kty === 'RSA' ? 'RS256' : jwk.kty === 'EC' && jwk.crv === 'P-256' ? 'ES256' : '');
+      if (alg !== 'RS256' && alg !== 'ES256') continue;
+      byKid.set(jwk.kid ?? '', { key: createPublicKey({ key: jwk, format: 'jwk' }), alg });
+    }
+    this.keys = { at: Date.now(), byKid };
+  }
+}
+
+/** Signs an HS256 token (the embedded default, and `hub keys token`). */
+export function signHs256(claims: Record<string, unknown>, secret: string): string {
+  const h = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+  const p = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${h}.${p}.${createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url')}`;
+}

@@ -1,0 +1,106 @@
+import DataLoader from 'dataloader';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ErrorCode, userError } from '../graphql/errors';
+import type { Family, Identity } from './identity';
+
+const forbidden = (message: string, details: Record<string, unknown> = {}) => userError(ErrorCode.FORBIDDEN, message, details);
+
+/**
+ * What one caller may read and write, checked in the subgraph itself. A unit is in scope
+ * when one of the identity's root units covers it on some date (its subtree, with old units
+ * through lineage), read from org-units' rollup edges.
+ */
+export class Access {
+  private readonly ancestors: DataLoader<number, Set<number>>;
+
+  constructor(
+    db: DataSource,
+    readonly identity: Identity,
+  ) {
+    this.ancestors = new DataLoader(async (ids) => {
+      const rows = (await db.query(
+        `SELECT descendant_id, array_agg(DISTINCT ancestor_id) AS a FROM org_units.rollup_edge WHERE descendant_id = ANY($1::int[]) GROUP BY descendant_id`,
+        [ids],
+      )) as { descendant_id: number; a: number[] }[];
+      const byId = new Map(rows.map((r) => [r.descendant_id, new Set([...r.a, r.descendant_id])]));
+      return ids.map((id) => byId.get(id) ?? new Set([id]));
+    });
+  }
+
+  get role() {
+    return this.identity.role;
+  }
+
+  /** Whether the unit lies under one of the identity's root units. */
+  async covers(unitId: number): Promise<boolean> {
+    if (this.identity.role === 'ministry') return true;
+    const ancestors = await this.ancestors.load(unitId);
+    return this.identity.units.some((u) => ancestors.has(u));
+  }
+
+  private requireFamily(family: Family): void {
+    if (this.identity.role === 'integrator' && !this.identity.families.includes(family)) {
+      throw forbidden(`Your key does not grant the "${family}" fields. Ask for a key that grants them.`, { family });
+    }
+  }
+
+  /** Figures or records of a unit (and its subtree): the unit must be in scope. */
+  async assertRead(unitId: number, family: Family): Promise<void> {
+    if (this.identity.role === 'ministry') return;
+    this.requireFamily(family);
+    if (!(await this.covers(unitId))) {
+      throw forbidden(`Unit ${unitId} is outside what you may read (${this.identity.role} of ${this.identity.units.join(', ') || 'no unit'}).`, { unitId: String(unitId) });
+    }
+  }
+
+  /**
+   * The structure (names, levels, lineage) of the ministry and the provinces is public to
+   * every caller; below the provinces, only the caller's own subtree.
+   */
+  async canSeeUnit(unit: { id: number; type: string }): Promise<boolean> {
+    if (this.identity.role === 'ministry' || unit.type === 'MINISTRY' || unit.type === 'PROVINCE') return true;
+    return this.covers(unit.id);
+  }
+
+  /** A unit's own fields (name, level, links): FORBIDDEN when not visible to the caller. */
+  async assertSee(unit: { id: number; type: string }): Promise<void> {
+    if (this.identity.role === 'integrator') this.requireFamily('units');
+    if (!(await this.canSeeUnit(unit))) throw forbidden(`Unit ${unit.id} is outside what you may read (${this.identity.role} of ${this.identity.units.join(', ') || 'no unit'}).`, { unitId: String(unit.id) });
+  }
+
+  /** The units of a list that the caller may see (lists are navigational: others are left out). */
+  async visible<T extends { id: number; type: string }>(units: T[]): Promise<T[]> {
+    if (this.identity.role === 'ministry') return units;
+    if (this.identity.role === 'integrator') this.requireFamily('units');
+    const keep = await Promise.all(units.map((u) => this.canSeeUnit(u)));
+    return units.filter((_u, i) => keep[i]);
+  }
+
+  /** A national ranking: ministry, any province (the provinces' table only), or an integrator granted the nation. */
+  assertRanking(level: string, family: Family): void {
+    if (this.identity.role === 'ministry') return;
+    if (this.identity.role === 'province' && level === 'PROVINCE') return;
+    if (this.identity.role === 'integrator') {
+      this.requireFamily(family);
+      if (this.identity.units.includes(1)) return;
+    }
+    throw forbidden(
+      this.identity.role === 'province'
+        ? 'A province reads the national ranking of provinces only; other provinces’ wards and districts are not yours to rank.'
+        : 'Rankings compare units nationwide; your access does not include them.',
+      { level },
+    );
+  }
+
+  /** A write of events at a unit: reporters only, for the units they report for (read through the write's transaction). */
+  async assertWrite(unitId: number, tx: EntityManager): Promise<void> {
+    if (this.identity.role !== 'reporter') throw forbidden('Only a reporter key or token may record events; yours is read-only.', { role: this.identity.role });
+    const [row] = (await tx.query(`SELECT 1 FROM org_units.rollup_edge WHERE descendant_id = $1 AND ancestor_id = ANY($2::int[]) LIMIT 1`, [unitId, this.identity.units])) as unknown[];
+    if (!row && !this.identity.units.includes(unitId)) throw forbidden(`You do not report for unit ${unitId}.`, { unitId: String(unitId) });
+  }
+
+  /** Settings of the ministry (targets, closing periods). */
+  assertMinistry(what: string): void {
+    if (this.identity.role !== 'ministry') throw forbidden(`Only the ministry may ${what}.`, { role: this.identity.role });
+  }
+}
