@@ -7,7 +7,7 @@ import * as cases from '@thads/cases';
 import * as complaints from '@thads/complaints';
 import * as finances from '@thads/finances';
 import * as orgUnits from '@thads/org-units';
-import { start as startGateway } from '@thads/gateway';
+import { start as startGateway, type GatewayConfig } from '@thads/gateway';
 import { ROOT } from './pg-server';
 import { migrated } from './seeded-db';
 import { TEST_IDENTITY_SECRET, TEST_JWT_SECRET } from './auth';
@@ -46,6 +46,26 @@ export async function migrateAll(url: string): Promise<void> {
 }
 
 /** The four subgraphs and the gateway in this process, each on a real HTTP port of its own. */
+/** One more gateway on running subgraphs, with settings of its own (tokens, limits). */
+export async function startExtraGateway(hub: InProcessHub, databaseUrl: string, settings: Partial<GatewayConfig>) {
+  const [ou, cs, fi, co] = hub.subgraphs.map((s) => s.url);
+  return startGateway({
+    PORT: 0,
+    HOST: '127.0.0.1',
+    SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
+    ORG_UNITS_URL: ou,
+    CASES_URL: cs,
+    FINANCES_URL: fi,
+    COMPLAINTS_URL: co,
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    LIVE_TRANSPORT: 'none',
+    LIVE_WINDOW_MS: 50,
+    ...TEST_GATEWAY_AUTH,
+    ...settings,
+  });
+}
+
 export async function startInProcessHub(databaseUrl: string): Promise<InProcessHub> {
   const importDir = mkdtempSync(join(tmpdir(), 'thads-import-'));
   const config = { PORT: 0, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 6, IMPORT_DIR: importDir, IDENTITY_SECRET: TEST_IDENTITY_SECRET };

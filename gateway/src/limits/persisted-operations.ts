@@ -28,7 +28,9 @@ export class PersistedOperations {
         extensions: { code: ErrorCode.OPERATION_LIMIT, limit: 'persisted', http: { status: 400 } },
       });
     }
-    const { documentId: _d, ...rest } = body;
-    return { ...rest, query, extensions: ext?.persistedQuery ? { ...(body.extensions as object), persistedQuery: undefined } : body.extensions };
+    // Hand Apollo a plain request: the document in full, no persisted-query extension to re-check.
+    const { documentId: _d, extensions, ...rest } = body;
+    const { persistedQuery: _p, ...otherExtensions } = (extensions ?? {}) as Record<string, unknown>;
+    return { ...rest, query, ...(Object.keys(otherExtensions).length ? { extensions: otherExtensions } : {}) };
   }
 }
