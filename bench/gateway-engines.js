@@ -3,10 +3,7 @@
 // subgraphs. Each engine runs in its own child process (this file with --serve) so that its
 // CPU and RSS can be read from /proc; the load generator runs in the parent. See bench/README.md.
 'use strict';
-const http = require('node:http');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+const http = require('node:http'), fs = require('node:fs'), os = require('node:os'), path = require('node:path');
 const { fork, execFileSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -18,6 +15,7 @@ Needs the four subgraphs running (node cli/dist/main.js start --port 4600 → 46
   --duration-a S       seconds of load for (a) the 34 provinces (default 15)
   --duration-b S       seconds of load for (b) the ~3,321 wards (default 20)
   --warmup S           seconds of untimed load before each timed run (default 3)
+  --rounds N           repeat every timed run N times, alternating the order; summary = medians (default 1)
   --max-requests N     cap on requests per timed run (default 200000)
   --port P             first port to try for the gateways, next ones if busy (default 4610)
   --subgraph NAME=URL  override a subgraph URL (default org-units/cases/finances/complaints
@@ -25,7 +23,7 @@ Needs the four subgraphs running (node cli/dist/main.js start --port 4600 → 46
   --supergraph FILE    (default schema/supergraph.graphql)
   --out FILE           markdown results (default bench/results/gateway-engines.md; "-" = none)
   --db NAME            database of the subgraphs, to sum its PostgreSQL backends' CPU (default thads_bench)
-  --wait-idle PCT      before each timed run wait (at most 60 s) until the machine is below PCT % busy (default 25)
+  --wait-idle PCT      before each timed run wait (at most 30 s) until the machine is below PCT % busy (default 25)
   --no-baseline        skip the direct cases-subgraph _entities baseline
   --help`;
 const QUERIES = [
@@ -37,37 +35,45 @@ const QUERIES = [
     casesSelection: 'caseStats(period:{year:2025}) { done }' },
 ];
 
+const FLAGS = { '--engines': ['engines', 'list'], '--connections': ['connections', 'num'], '--duration-a': ['durationA', 'num'],
+  '--duration-b': ['durationB', 'num'], '--warmup': ['warmup', 'num'], '--rounds': ['rounds', 'num'], '--max-requests': ['maxRequests', 'num'],
+  '--port': ['port', 'num'], '--supergraph': ['supergraph', 'path'], '--out': ['out', 'str'], '--db': ['db', 'str'],
+  '--wait-idle': ['waitIdle', 'num'], '--serve': ['serve', 'str'] };
 function parseArgs(argv) {
-  const o = { engines: ['apollo', 'hive', 'hive-nodedupe'], connections: 10, durationA: 15, durationB: 20,
-    warmup: 3, maxRequests: 200000, port: 4610, baseline: true, serve: null, db: 'thads_bench', waitIdle: 25,
+  const o = { engines: ['apollo', 'hive', 'hive-nodedupe'], connections: 10, durationA: 15, durationB: 20, warmup: 3, rounds: 1,
+    maxRequests: 200000, port: 4610, baseline: true, serve: null, db: 'thads_bench', waitIdle: 25,
     supergraph: path.join(ROOT, 'schema/supergraph.graphql'), out: path.join(ROOT, 'bench/results/gateway-engines.md'),
     subgraphs: { 'org-units': 'http://127.0.0.1:4601/graphql', cases: 'http://127.0.0.1:4602/graphql',
       finances: 'http://127.0.0.1:4603/graphql', complaints: 'http://127.0.0.1:4604/graphql' } };
-  const num = (flag, v) => { const n = Number(v); if (!(n >= 0)) throw new Error(`${flag} needs a number`); return n; };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i], next = () => { if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`); return argv[++i]; };
     if (flag === '--help' || flag === '-h') o.help = true;
-    else if (flag === '--engines') o.engines = next().split(',').filter(Boolean);
-    else if (flag === '--connections') o.connections = Math.max(1, num(flag, next()));
-    else if (flag === '--duration-a') o.durationA = num(flag, next());
-    else if (flag === '--duration-b') o.durationB = num(flag, next());
-    else if (flag === '--warmup') o.warmup = num(flag, next());
-    else if (flag === '--max-requests') o.maxRequests = num(flag, next());
-    else if (flag === '--port') o.port = num(flag, next());
-    else if (flag === '--supergraph') o.supergraph = path.resolve(next());
-    else if (flag === '--out') o.out = next();
     else if (flag === '--no-baseline') o.baseline = false;
-    else if (flag === '--db') o.db = next();
-    else if (flag === '--wait-idle') o.waitIdle = num(flag, next());
-    else if (flag === '--serve') o.serve = next();
     else if (flag === '--subgraph') { const [name, url] = next().split(/=(.*)/s); o.subgraphs[name] = url; }
-    else throw new Error(`unknown option ${flag} (see --help)`);
+    else if (FLAGS[flag]) {
+      const [key, kind] = FLAGS[flag], v = next();
+      o[key] = kind === 'num' ? Number(v) : kind === 'list' ? v.split(',').filter(Boolean) : kind === 'path' ? path.resolve(v) : v;
+      if (kind === 'num' && !(o[key] >= 0)) throw new Error(`${flag} needs a number`);
+    } else throw new Error(`unknown option ${flag} (see --help)`);
   }
+  o.connections = Math.max(1, o.connections); o.rounds = Math.max(1, o.rounds);
   for (const e of o.engines) if (!['apollo', 'hive', 'hive-nodedupe'].includes(e)) throw new Error(`unknown engine ${e}`);
-  for (const url of Object.values(o.subgraphs)) {
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) throw new Error(`not a loopback URL: ${url}`);
-  }
+  for (const url of Object.values(o.subgraphs)) if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) throw new Error(`not a loopback URL: ${url}`);
   return o;
+}
+
+// ---- the subgraphs answer only requests that carry an identity signed with the hub's secret ------
+const { createHmac } = require('node:crypto');
+function identitySecret() {
+  if (process.env.IDENTITY_SECRET) return process.env.IDENTITY_SECRET;
+  const file = path.join(__dirname, '..', '.data', 'secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')).identitySecret;
+  throw new Error('set IDENTITY_SECRET to the secret the running subgraphs use (hub start keeps it in .data/secrets.json)');
+}
+/** A forwarded ministry identity, as the hub's gateway signs it (fresh: subgraphs refuse stale ones). */
+function identityHeader() {
+  const payload = Buffer.from(JSON.stringify({ subject: 'bench', role: 'ministry', units: [], families: ['units', 'cases', 'money', 'complaints'], at: Date.now() })).toString('base64url');
+  return `${payload}.${createHmac('sha256', identitySecret()).update(payload).digest('base64url')}`;
 }
 
 /** The supergraph with every @join__graph url replaced by ours; fails on a subgraph we have no URL for. */
@@ -81,24 +87,23 @@ function loadSupergraph(o) {
 // ---- child: one gateway engine behind a node http server ------------------------------------
 async function serve(o) {
   let subgraphCalls = 0; // every outgoing HTTP request of this process goes to a subgraph
-  const dc = require('node:diagnostics_channel');
-  dc.subscribe('http.client.request.start', () => subgraphCalls++);
-  dc.subscribe('undici:request:create', () => subgraphCalls++);
+  for (const ch of ['http.client.request.start', 'undici:request:create']) require('node:diagnostics_channel').subscribe(ch, () => subgraphCalls++);
   const sdl = loadSupergraph(o);
   let handler, close;
   if (o.serve === 'apollo') {
     const { ApolloGateway } = require('@apollo/gateway');
     const { ApolloServer, HeaderMap } = require('@apollo/server');
     const { ApolloServerPluginLandingPageDisabled } = require('@apollo/server/plugin/disabled');
-    const apollo = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: sdl }),
+    const { RemoteGraphQLDataSource } = require('@apollo/gateway');
+    const buildService = ({ url }) => new RemoteGraphQLDataSource({ url, willSendRequest: ({ request }) => request.http.headers.set('x-thads-identity', identityHeader()) });
+    const apollo = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: sdl, buildService }),
       plugins: [ApolloServerPluginLandingPageDisabled()], stopOnTerminationSignals: false });
     await apollo.start();
     handler = async (req, res) => {
       try {
-        const chunks = [];
+        const chunks = [], headers = new HeaderMap();
         for await (const c of req) chunks.push(c);
         const raw = Buffer.concat(chunks).toString('utf8');
-        const headers = new HeaderMap();
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
         const r = await apollo.executeHTTPGraphQLRequest({ context: async () => ({}),
           httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: '', body: raw ? JSON.parse(raw) : undefined } });
@@ -116,14 +121,12 @@ async function serve(o) {
     const { createGatewayRuntime } = require('@graphql-hive/gateway-runtime');
     const gateway = createGatewayRuntime({ supergraph: sdl, logging: 'error', landingPage: false, graphiql: false,
       transports: { http: require('@graphql-mesh/transport-http') },
+      propagateHeaders: { fromClientToSubgraphs: () => ({ 'x-thads-identity': identityHeader() }) },
       ...(o.serve === 'hive-nodedupe' && { transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } } }) });
-    handler = gateway;
-    close = () => gateway.dispose();
+    [handler, close] = [gateway, () => gateway.dispose()];
   }
-  const server = http.createServer(handler);
-  server.keepAliveTimeout = 60_000;
-  const port = await listen(server, o.port, 20);
-  process.send({ port });
+  const server = Object.assign(http.createServer(handler), { keepAliveTimeout: 60_000 });
+  process.send({ port: await listen(server, o.port, 20) });
   process.on('message', async (m) => {
     if (m === 'calls') process.send({ calls: subgraphCalls });
     if (m === 'stop') { server.closeAllConnections(); server.close(); await Promise.race([close(), sleep(2000)]); process.exit(0); }
@@ -163,9 +166,8 @@ function procCpu(pid) {
 function rssMB(pid) { return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; }
 /** [busy, total] jiffies of the whole machine. */
 function machineTicks() {
-  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = f.reduce((a, b) => a + b, 0);
-  return [total - f[3] - f[4], total];
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number), total = f.reduce((a, b) => a + b, 0);
+  return [total - f[3] - f[4], total]; // idle and iowait are not busy
 }
 /** The pid listening on a loopback TCP port (IPv4), found through /proc/net/tcp and /proc/<pid>/fd. */
 function pidOfPort(port) {
@@ -179,6 +181,8 @@ function pidOfPort(port) {
   return undefined;
 }
 
+/** CPU seconds of some processes; one that has gone counts 0. */
+const cpu = (pids) => pids.reduce((sum, p) => { try { return sum + procCpu(p); } catch { return sum; } }, 0);
 /** PostgreSQL backends serving database `db` (process titles "postgres: <cluster>: <user> <db> <client> <state>"). */
 function pgPids(db) {
   return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
@@ -190,15 +194,12 @@ const ERRORS = Buffer.from('"errors"');
 function post(agent, url, body) {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, timeout: 60_000,
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': body.length } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': body.length, 'x-thads-identity': identityHeader() } }, (res) => {
+      const chunks = []; res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, buf: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(body);
+    req.on('timeout', () => req.destroy(new Error('timeout'))).on('error', reject).end(body);
   });
 }
 async function gql(url, query, variables) {
@@ -226,18 +227,16 @@ async function load(url, body, seconds, o) {
   };
   await Promise.all(Array.from({ length: o.connections }, loop));
   const wall = (performance.now() - t0) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
+  agent.destroy(); latencies.sort((a, b) => a - b);
   const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN);
   return { requests: latencies.length, errors, firstError, wall, rps: latencies.length / wall, p50: pct(0.5), p99: pct(0.99) };
 }
 
-/** Best effort against a busy shared machine: wait (≤ 60 s) until it is below `pct` % busy; returns the last reading. */
+/** Best effort against a busy shared machine: wait (≤ 30 s) until it is below `pct` % busy; returns the last reading. */
 async function waitIdle(pct) {
   let busy = 1;
-  for (let i = 0; i < 60 && busy * 100 > pct; i++) {
-    const a = machineTicks(); await sleep(1000); const b = machineTicks();
-    busy = (b[0] - a[0]) / (b[1] - a[1]);
+  for (let i = 0; i < 30 && busy * 100 > pct; i++) {
+    const a = machineTicks(); await sleep(1000); const b = machineTicks(); busy = (b[0] - a[0]) / (b[1] - a[1]);
   }
   return busy;
 }
@@ -246,17 +245,17 @@ async function waitIdle(pct) {
 async function measure(target, body, seconds, o, subgraphPids) {
   if (o.warmup > 0) await load(target.url, body, o.warmup, o);
   const busyBefore = await waitIdle(o.waitIdle);
-  const pg = pgPids(o.db), gw = target.pid ? [target.pid] : [];
-  const cpu = (pids) => pids.reduce((s, p) => { try { return s + procCpu(p); } catch { return s; } }, 0);
+  const gw = target.pid ? [target.pid] : [], pg0s = new Map(pgPids(o.db).map((p) => [p, cpu([p])]));
   const calls0 = target.child ? (await ask(target.child, 'calls')).calls : 0;
-  const gw0 = cpu(gw), sub0 = cpu(subgraphPids), pg0 = cpu(pg), me0 = process.cpuUsage(), m0 = machineTicks();
+  const gw0 = cpu(gw), sub0 = cpu(subgraphPids), me0 = process.cpuUsage(), m0 = machineTicks();
   let peak = 0;
   const timer = target.pid && setInterval(() => { peak = Math.max(peak, rssMB(target.pid)); }, 250);
   const r = await load(target.url, body, seconds, o);
   clearInterval(timer);
   const me = process.cpuUsage(me0), m1 = machineTicks(), sent = Math.max(1, r.requests + r.errors);
   const res = { ...r, busyBefore, gwCpu: (cpu(gw) - gw0) / r.wall, subCpu: (cpu(subgraphPids) - sub0) / r.wall,
-    pgCpu: (cpu(pg) - pg0) / r.wall, clientCpu: (me.user + me.system) / 1e6 / r.wall };
+    pgCpu: pgPids(o.db).reduce((sum, p) => sum + cpu([p]) - (pg0s.get(p) ?? 0), 0) / r.wall, // backends that ended are lost
+    clientCpu: (me.user + me.system) / 1e6 / r.wall };
   res.otherCpu = ((m1[0] - m0[0]) / (m1[1] - m0[1])) * os.availableParallelism() - res.gwCpu - res.subCpu - res.pgCpu - res.clientCpu;
   if (target.pid) {
     res.gwMsPerReq = (res.gwCpu * r.wall * 1000) / sent;
@@ -267,10 +266,58 @@ async function measure(target, body, seconds, o, subgraphPids) {
   return res;
 }
 
-function sameData(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+const sameData = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 const fmt = (v, d = 0) => (v === undefined || Number.isNaN(v) ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
 const pc = (v) => (v === undefined ? '–' : `${Math.round(v * 100)}`);
-function version(pkg) { try { return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version; } catch { return '?'; } }
+const median = (xs) => { const v = xs.filter((x) => x !== undefined).sort((a, b) => a - b); return v.length ? v[Math.floor((v.length - 1) / 2)] : undefined; };
+const version = (pkg) => { try { return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version; } catch { return '?'; } };
+
+/** Checks that every engine returns the same data and the cases subgraph the same caseStats; returns the targets to load. */
+async function verify(q, children, o) {
+  const datas = await Promise.all(children.map((c) => gql(c.url, q.query)));
+  datas.forEach((d, i) => { if (!sameData(d, datas[0])) throw new Error(`${q.label}: ${children[i].engine} differs from ${children[0].engine}`); });
+  const units = datas[0].units;
+  if (!units.length) throw new Error(`${q.label}: no units; is the database seeded?`);
+  console.log(`${q.label}: ${units.length} units, identical data from ${children.map((c) => c.engine).join(', ')}`);
+  const targets = children.map((c) => ({ ...c, name: c.engine, body: Buffer.from(JSON.stringify({ query: q.query })) }));
+  if (o.baseline) {
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on OrgUnit { ${q.casesSelection} } } }`;
+    const variables = { r: units.map((u) => ({ __typename: 'OrgUnit', id: u.id })) };
+    const entities = (await gql(o.subgraphs.cases, query, variables))._entities;
+    if (!sameData(entities.map((e) => e.caseStats), units.map((u) => u.caseStats))) throw new Error(`${q.label}: cases subgraph differs from the gateways`);
+    targets.push({ name: 'cases subgraph alone (_entities)', url: o.subgraphs.cases, body: Buffer.from(JSON.stringify({ query, variables })) });
+  }
+  return { units: units.length, targets };
+}
+
+function report(o, rows, background) {
+  const lines = [`# Gateway engines on the hub's real subgraphs`, '', `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; busy ${pc(background)} % in the second before the run`,
+    `- Engines: @apollo/gateway ${version('@apollo/gateway')} on @apollo/server ${version('@apollo/server')}; @graphql-hive/gateway-runtime ${version('@graphql-hive/gateway-runtime')} with @graphql-mesh/transport-http ${version('@graphql-mesh/transport-http')}; each in its own process`,
+    `- Load: ${o.connections} keep-alive connections, ${o.warmup} s untimed warm-up before each run, (a) ${o.durationA} s, (b) ${o.durationB} s, ${o.rounds} round(s); all on loopback, same machine`,
+    `- Subgraphs: ${Object.entries(o.subgraphs).map(([n, u]) => `${n} ${u}`).join(', ')}`, '',
+    `## Summary${o.rounds > 1 ? ` (median of ${o.rounds} rounds)` : ''} and ratios to Apollo Gateway (Hive ÷ Apollo)`, '',
+    '| query | target | req/s | p50 ms | p99 ms | gateway CPU ms/req | gateway peak RSS MB | ÷ req/s | ÷ p50 | ÷ p99 | ÷ CPU/req | ÷ RSS |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'];
+  for (const q of QUERIES) {
+    const names = [...new Set(rows.filter((r) => r.query === q).map((r) => r.name))];
+    const sum = names.map((name) => { const rs = rows.filter((r) => r.query === q && r.name === name), pick = (k) => median(rs.map((r) => r[k]));
+      return { name, rps: pick('rps'), p50: pick('p50'), p99: pick('p99'), gwMsPerReq: pick('gwMsPerReq'), rssPeak: pick('rssPeak') }; });
+    const apollo = sum.find((x) => x.name === 'apollo');
+    for (const x of sum) {
+      const ratio = (k) => (apollo && x.rssPeak !== undefined ? fmt(x[k] / apollo[k], 2) : '–');
+      lines.push(`| ${q.label} | ${x.name} | ${fmt(x.rps, 1)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${fmt(x.gwMsPerReq, 2)} | ${fmt(x.rssPeak)} | ${ratio('rps')} | ${ratio('p50')} | ${ratio('p99')} | ${ratio('gwMsPerReq')} | ${ratio('rssPeak')} |`);
+    }
+  }
+  lines.push('', '## Every run', '',
+    '| query | round | target | req/s | p50 ms | p99 ms | ok / errors | gateway CPU % | gateway CPU ms/req | gateway RSS end / peak MB | subgraph calls/req | subgraphs CPU % | PostgreSQL CPU % | load generator CPU % | other CPU % | busy before % |',
+    '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows.map((r) => `| ${r.query.label} (${fmt(r.units)} units) | ${r.round} | ${r.name} | ${fmt(r.rps, 1)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.requests)} / ${r.errors} | ${pc(r.gwCpu)} | ${fmt(r.gwMsPerReq, 2)} | ${r.rss ? `${fmt(r.rss)} / ${fmt(r.rssPeak)}` : '–'} | ${fmt(r.callsPerReq, 2)} | ${pc(r.subCpu)} | ${pc(r.pgCpu)} | ${pc(r.clientCpu)} | ${pc(r.otherCpu)} | ${pc(r.busyBefore)} |`),
+    '', 'CPU % is of one core (200 % = all of a 2-CPU machine), averaged over the timed run. "subgraphs" sums the four subgraph processes,',
+    `"PostgreSQL" the backends of database ${o.db}, "other" the rest of the machine (other people's work); "busy before" is the whole machine in the second before the run.`,
+    'Errors (first of each run): ' + (rows.filter((r) => r.errors).map((r) => `${r.query.key}/${r.round}/${r.name}: ${r.firstError}`).join('; ') || 'none'));
+  return lines.join('\n') + '\n';
+}
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
@@ -278,69 +325,28 @@ async function main() {
   if (o.serve) return serve(o);
   const children = [];
   const killAll = () => { for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL'); };
-  process.on('exit', killAll);
-  process.on('SIGINT', () => process.exit(130));
-  process.on('SIGTERM', () => process.exit(143));
+  process.on('exit', killAll).on('SIGINT', () => process.exit(130)).on('SIGTERM', () => process.exit(143));
   for (const [name, url] of Object.entries(o.subgraphs)) await gql(url, '{ __typename }').catch((e) => { throw new Error(`subgraph ${name} does not answer: ${e.message}`); });
   const subgraphPids = Object.values(o.subgraphs).map((u) => pidOfPort(Number(new URL(u).port))).filter(Boolean);
   const m0 = machineTicks(); await sleep(1000); const m1 = machineTicks();
-  const background = (m1[0] - m0[0]) / (m1[1] - m0[1]);
   let port = o.port;
   for (const engine of o.engines) { const c = await startChild(engine, port, o); children.push(c); port = c.port + 1; }
   console.log(`gateways: ${children.map((c) => `${c.engine} pid ${c.pid} ${c.url}`).join(', ')}; subgraph pids ${subgraphPids.join(',') || '?'}`);
-
   const rows = [];
   for (const q of QUERIES) {
-    // Verify first: every engine returns the same data, and the cases subgraph agrees on caseStats.
-    const datas = await Promise.all(children.map((c) => gql(c.url, q.query)));
-    datas.forEach((d, i) => { if (!sameData(d, datas[0])) throw new Error(`${q.label}: ${children[i].engine} differs from ${children[0].engine}`); });
-    const units = datas[0].units;
-    if (!units.length) throw new Error(`${q.label}: no units; is the database seeded?`);
-    console.log(`${q.label}: ${units.length} units, identical data from ${children.map((c) => c.engine).join(', ')}`);
-    const targets = children.map((c) => ({ ...c, name: c.engine, body: Buffer.from(JSON.stringify({ query: q.query })) }));
-    if (o.baseline) {
-      const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on OrgUnit { ${q.casesSelection} } } }`;
-      const variables = { r: units.map((u) => ({ __typename: 'OrgUnit', id: u.id })) };
-      const entities = (await gql(o.subgraphs.cases, query, variables))._entities;
-      if (!sameData(entities.map((e) => e.caseStats), units.map((u) => u.caseStats))) throw new Error(`${q.label}: cases subgraph differs from the gateways`);
-      targets.push({ name: 'cases subgraph alone (_entities)', url: o.subgraphs.cases, body: Buffer.from(JSON.stringify({ query, variables })) });
-    }
-    for (const t of targets) {
-      process.stdout.write(`${q.label} ${t.name}: ${o[q.durationKey]} s … `);
-      const r = await measure(t, t.body, o[q.durationKey], o, subgraphPids);
-      console.log(`${fmt(r.rps, 1)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, ${r.errors} errors`);
-      rows.push({ query: q, name: t.name, units: units.length, ...r });
+    const { units, targets } = await verify(q, children, o);
+    for (let round = 1; round <= o.rounds; round++) {
+      for (const t of round % 2 ? targets : [...targets].reverse()) {
+        process.stdout.write(`${q.label} round ${round} ${t.name}: ${o[q.durationKey]} s … `);
+        const r = await measure(t, t.body, o[q.durationKey], o, subgraphPids);
+        console.log(`${fmt(r.rps, 1)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, ${r.errors} errors, other CPU ${pc(r.otherCpu)} %`);
+        rows.push({ query: q, round, name: t.name, units, ...r });
+      }
     }
   }
   for (const c of children) { c.child.send('stop'); await Promise.race([new Promise((r) => c.child.once('exit', r)), sleep(3000)]); }
   killAll();
-
-  const lines = [
-    `# Gateway engines on the hub's real subgraphs`, '',
-    `- Date: ${new Date().toISOString()}`,
-    `- Machine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`,
-    `- Machine busy in the 1 s before the run: ${pc(background)} %`,
-    `- Engines: @apollo/gateway ${version('@apollo/gateway')} on @apollo/server ${version('@apollo/server')}; @graphql-hive/gateway-runtime ${version('@graphql-hive/gateway-runtime')} with @graphql-mesh/transport-http ${version('@graphql-mesh/transport-http')}`,
-    `- Load: ${o.connections} keep-alive connections, ${o.warmup} s untimed warm-up before each run, (a) ${o.durationA} s, (b) ${o.durationB} s; everything on loopback, on the same machine`,
-    `- Subgraphs: ${Object.entries(o.subgraphs).map(([n, u]) => `${n} ${u}`).join(', ')}`, '',
-    '| query | target | req/s | p50 ms | p99 ms | ok / errors | gateway CPU % | gateway CPU ms/req | gateway RSS end / peak MB | subgraph calls/req | subgraphs CPU % | PostgreSQL CPU % | load generator CPU % | other CPU % | busy before % |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...rows.map((r) => `| ${r.query.label} (${fmt(r.units)} units) | ${r.name} | ${fmt(r.rps, 1)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.requests)} / ${r.errors} | ${pc(r.gwCpu)} | ${fmt(r.gwMsPerReq, 2)} | ${r.rss ? `${fmt(r.rss)} / ${fmt(r.rssPeak)}` : '–'} | ${fmt(r.callsPerReq, 2)} | ${pc(r.subCpu)} | ${pc(r.pgCpu)} | ${pc(r.clientCpu)} | ${pc(r.otherCpu)} | ${pc(r.busyBefore)} |`),
-    '', 'CPU % is of one core (200 % = all of a 2-CPU machine), averaged over the timed run. "subgraphs" sums the four subgraph processes,',
-    `"PostgreSQL" the backends of database ${o.db}, "other" is the rest of the machine (other people's work); "busy before" is the whole machine in the second before the run.`,
-    'Errors (first of each run): ' + (rows.filter((r) => r.errors).map((r) => `${r.query.key}/${r.name}: ${r.firstError}`).join('; ') || 'none'), '',
-    '## Ratios (Hive ÷ Apollo)', '',
-    '| query | engine | req/s | p50 | p99 | gateway CPU ms/req | peak RSS |', '|---|---|--:|--:|--:|--:|--:|',
-  ];
-  for (const q of QUERIES) {
-    const apollo = rows.find((r) => r.query === q && r.name === 'apollo');
-    for (const r of rows.filter((x) => x.query === q && x.name.startsWith('hive'))) {
-      if (!apollo) continue;
-      const ratio = (k) => fmt(r[k] / apollo[k], 2);
-      lines.push(`| ${q.label} | ${r.name} | ${ratio('rps')} | ${ratio('p50')} | ${ratio('p99')} | ${ratio('gwMsPerReq')} | ${ratio('rssPeak')} |`);
-    }
-  }
-  const md = lines.join('\n') + '\n';
+  const md = report(o, rows, (m1[0] - m0[0]) / (m1[1] - m0[1]));
   console.log('\n' + md);
   if (o.out !== '-') { fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true }); fs.writeFileSync(o.out, md); console.log(`written to ${o.out}`); }
 }
