@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { CaseCommand } from './case-commands';
+import { CASE_COLUMNS, EVENT_COLUMNS } from './case-columns';
 import { CASE_MONTH_COLUMNS, caseMonthValues } from './case-flows';
 import { applyCaseEvent, type CaseEventKind, type CaseState, type CaseStatus } from './case-lifecycle';
 
@@ -110,17 +111,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   const rows = [...new Set(touched)].map((id) => cases.get(id)!);
   const created = rows.filter((r) => r.isNew);
   const changed = rows.filter((r) => !r.isNew);
-  const caseColumns = [
-    { name: 'id', type: 'bigint' },
-    { name: 'unit_id', type: 'int' },
-    { name: 'judgment_ref', type: 'text' },
-    { name: 'received_on', type: 'date' },
-    { name: 'categories', type: 'smallint' },
-    { name: 'status', type: 'text' },
-    { name: 'enforceable', type: 'boolean' },
-    { name: 'status_on', type: 'date' },
-  ];
-  await copyRows(tx, 'cases.enforcement_case', caseColumns, created.map((r) => [r.id, r.unitId, r.judgmentRef, r.receivedOn, r.categories, r.status, r.enforceable, r.statusOn]));
+  await copyRows(tx, 'cases.enforcement_case', CASE_COLUMNS, created.map((r) => [r.id, r.unitId, r.judgmentRef, r.receivedOn, r.categories, r.status, r.enforceable, r.statusOn]));
   if (changed.length) {
     await tx.query(
       `UPDATE cases.enforcement_case c SET status = u.status, enforceable = u.enforceable, status_on = u.status_on
@@ -128,19 +119,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
       [changed.map((r) => r.id), changed.map((r) => r.status), changed.map((r) => r.enforceable), changed.map((r) => r.statusOn)],
     );
   }
-  await copyRows(
-    tx,
-    'cases.case_event',
-    [
-      { name: 'case_id', type: 'bigint' },
-      { name: 'unit_id', type: 'int' },
-      { name: 'kind', type: 'text' },
-      { name: 'occurred_on', type: 'date' },
-      { name: 'd_open', type: 'smallint' },
-      { name: 'd_open_enforceable', type: 'smallint' },
-    ],
-    events,
-  );
+  await copyRows(tx, 'cases.case_event', EVENT_COLUMNS, events);
   await addMonthDeltas(tx, 'cases.case_month', CASE_MONTH_COLUMNS, deltas);
   await appendOutbox(tx, 'cases', { unitIds: [...new Set(rows.map((r) => r.unitId))], kind: commands.length === 1 ? 'case.changed' : 'case.imported', from: earliest, payload: { events: events.length } });
   return { caseIds: rows.map((r) => r.id), events: events.length, cases: created.length };

@@ -1,27 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { categoryBucketsSql, copyRows, type DemoCase } from '@thads/kit';
+import { CASE_COLUMNS, EVENT_COLUMNS } from '../cases/case-columns';
 import { caseFlowCountsSql } from '../cases/case-flows';
 import { applyCaseEvent, type CaseEventKind, type CaseState } from '../cases/case-lifecycle';
 
-const CASE_COLUMNS = [
-  { name: 'id', type: 'bigint' },
-  { name: 'unit_id', type: 'int' },
-  { name: 'judgment_ref', type: 'text' },
-  { name: 'received_on', type: 'date' },
-  { name: 'categories', type: 'smallint' },
-  { name: 'status', type: 'text' },
-  { name: 'enforceable', type: 'boolean' },
-  { name: 'status_on', type: 'date' },
-];
 
-const EVENT_COLUMNS = [
-  { name: 'case_id', type: 'bigint' },
-  { name: 'unit_id', type: 'int' },
-  { name: 'kind', type: 'text' },
-  { name: 'occurred_on', type: 'date' },
-  { name: 'd_open', type: 'smallint' },
-  { name: 'd_open_enforceable', type: 'smallint' },
-];
 
 /** The events of a demo case in date order (ties keep the lifecycle's order). */
 export function demoCaseEvents(c: DemoCase): { kind: CaseEventKind; on: string }[] {

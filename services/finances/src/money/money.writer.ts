@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { MoneyCommand } from './money-commands';
+import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from './money-columns';
 import { MONEY_MONTH_COLUMNS, moneyMonthValues } from './money-flows';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from './money-lifecycle';
 
@@ -86,16 +87,7 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
   await copyRows(
     tx,
     'finances.case_money',
-    [
-      { name: 'case_id', type: 'bigint' },
-      { name: 'unit_id', type: 'int' },
-      { name: 'categories', type: 'smallint' },
-      { name: 'amount', type: 'bigint' },
-      { name: 'remaining', type: 'bigint' },
-      { name: 'open', type: 'boolean' },
-      { name: 'enforceable', type: 'boolean' },
-      { name: 'received_on', type: 'date' },
-    ],
+    MONEY_COLUMNS,
     created.map((r) => [r.caseId, r.unitId, r.categories, r.amount, r.state.remaining, r.state.open, r.state.enforceable, r.receivedOn]),
   );
   if (changed.length) {
@@ -105,20 +97,7 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
       [changed.map((r) => r.caseId), changed.map((r) => r.state.remaining.toString()), changed.map((r) => r.state.open), changed.map((r) => r.state.enforceable)],
     );
   }
-  await copyRows(
-    tx,
-    'finances.money_event',
-    [
-      { name: 'case_id', type: 'bigint' },
-      { name: 'unit_id', type: 'int' },
-      { name: 'kind', type: 'text' },
-      { name: 'occurred_on', type: 'date' },
-      { name: 'flow', type: 'bigint' },
-      { name: 'd_open', type: 'bigint' },
-      { name: 'd_open_enforceable', type: 'bigint' },
-    ],
-    events,
-  );
+  await copyRows(tx, 'finances.money_event', MONEY_EVENT_COLUMNS, events);
   await addMonthDeltas(tx, 'finances.money_month', MONEY_MONTH_COLUMNS, deltas);
   await appendOutbox(tx, 'finances', { unitIds: [...new Set(all.map((r) => r.unitId))], kind: commands.length === 1 ? 'money.changed' : 'money.imported', from: checks.map((c) => c.date).sort()[0]!, payload: { events: events.length } });
   return all.map((r) => r.caseId);

@@ -1,28 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { categoryBucketsSql, copyRows, type DemoCase } from '@thads/kit';
+import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from '../money/money-columns';
 import { moneyFlowSumsSql } from '../money/money-flows';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from '../money/money-lifecycle';
 
-const MONEY_COLUMNS = [
-  { name: 'case_id', type: 'bigint' },
-  { name: 'unit_id', type: 'int' },
-  { name: 'categories', type: 'smallint' },
-  { name: 'amount', type: 'bigint' },
-  { name: 'remaining', type: 'bigint' },
-  { name: 'open', type: 'boolean' },
-  { name: 'enforceable', type: 'boolean' },
-  { name: 'received_on', type: 'date' },
-];
 
-const EVENT_COLUMNS = [
-  { name: 'case_id', type: 'bigint' },
-  { name: 'unit_id', type: 'int' },
-  { name: 'kind', type: 'text' },
-  { name: 'occurred_on', type: 'date' },
-  { name: 'flow', type: 'bigint' },
-  { name: 'd_open', type: 'bigint' },
-  { name: 'd_open_enforceable', type: 'bigint' },
-];
 
 /** The money events of a demo case in date order. */
 export function demoMoneyEvents(c: DemoCase): { kind: MoneyEventKind; on: string; amount: bigint }[] {
@@ -47,7 +29,7 @@ export async function insertDemoMoney(db: DataSource, chunk: DemoCase[]): Promis
     rows.push([c.id, c.unitId, c.categories, c.amount, state!.remaining, state!.open, state!.enforceable, c.receivedOn]);
   }
   await copyRows(db, 'finances.case_money', MONEY_COLUMNS, rows);
-  await copyRows(db, 'finances.money_event', EVENT_COLUMNS, events);
+  await copyRows(db, 'finances.money_event', MONEY_EVENT_COLUMNS, events);
   return events.length;
 }
 
