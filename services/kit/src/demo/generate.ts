@@ -123,15 +123,16 @@ function oneCase(rng: Prng, id: number, day: number, last: number, picker: LeafP
     outcome: null,
   };
   const within = (d: number) => (d <= last ? d : null);
-  const classifiedDay = within(day + rng.int(3, 30));
-  let enforceable = rng.chance(0.74);
+  const classifyOn = day + rng.int(3, 30);
+  const classifiedDay = within(classifyOn);
+  let enforceable = rng.chance(0.78);
   // Leaving: entrusted or withdrawn early, or done after a while if enforceable.
   const r = rng.next();
   let outcome: { day: number; kind: CaseOutcome } | null = null;
   if (r < 0.03) outcome = { day: day + rng.int(5, 60), kind: 'ENTRUSTED_OUT' };
   else if (r < 0.04) outcome = { day: day + rng.int(5, 90), kind: 'WITHDRAWN' };
-  else if (!enforceable && r < 0.07) outcome = { day: day + rng.int(60, 400), kind: 'SEPARATE_BOOK' };
-  else if (enforceable && r < 0.9) outcome = { day: day + Math.round(-Math.log(1 - rng.next()) * 150) + 20, kind: rng.chance(0.08) ? 'TERMINATED' : 'COMPLETED' };
+  else if (!enforceable && r < 0.3) outcome = { day: day + rng.int(60, 400), kind: 'SEPARATE_BOOK' };
+  else if (enforceable && r < 0.95) outcome = { day: classifyOn + Math.round(-Math.log(1 - rng.next()) * 50) + 3, kind: rng.chance(0.08) ? 'TERMINATED' : 'COMPLETED' };
   if (classifiedDay !== null && (!outcome || outcome.day > classifiedDay || outcome.kind === 'COMPLETED' || outcome.kind === 'TERMINATED' || outcome.kind === 'SEPARATE_BOOK')) {
     c.classifications.push({ on: dateOf(classifiedDay), enforceable });
     // A few cases change classification once, later.
