@@ -17,6 +17,8 @@ export interface Context {
 function createLoaders(db: DataSource) {
   return {
     caseRollup: createRollupLoader(db, CASE_ROLLUP, CASE_BUCKETS),
+    /** Totals only (bucket 0): a quarter of the rows, for selections without byCategory. */
+    caseTotals: createRollupLoader(db, CASE_ROLLUP, [0]),
     adminRollup: createRollupLoader(db, ADMIN_ROLLUP),
     caseRanking: createRankingLoader<CaseRankingMetric, ReturnType<typeof caseFigures>>(db, CASE_ROLLUP, [0], (rows) => caseFigures(rows.get(0)!), caseMetric),
     targets: createTargetLoader(db),

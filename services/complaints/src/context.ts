@@ -16,6 +16,8 @@ export interface Context {
 function createLoaders(db: DataSource) {
   return {
     complaintRollup: createRollupLoader(db, COMPLAINT_ROLLUP, COMPLAINT_BUCKETS),
+    /** Totals only (bucket 0), for selections without byKind. */
+    complaintTotals: createRollupLoader(db, COMPLAINT_ROLLUP, [0]),
     complaintRanking: createRankingLoader<ComplaintRankingMetric, ReturnType<typeof petitionFigures>>(db, COMPLAINT_ROLLUP, [0], (rows) => petitionFigures(rows.get(0)!), complaintMetric),
     petitionById: new DataLoader<string, Petition | null>(async (ids) => {
       const rows = await db.getRepository(Petition).createQueryBuilder('p').where('p.id = ANY(:ids)', { ids }).getMany();

@@ -16,6 +16,8 @@ export interface Context {
 function createLoaders(db: DataSource) {
   return {
     moneyRollup: createRollupLoader(db, MONEY_ROLLUP, MONEY_BUCKETS),
+    /** Totals only (bucket 0), for selections without byCategory or stateBudgetCollected. */
+    moneyTotals: createRollupLoader(db, MONEY_ROLLUP, [0]),
     moneyRanking: createRankingLoader<MoneyRankingMetric, MoneyRankingFigures>(db, MONEY_ROLLUP, [0, 1], (rows) => ({ totals: moneyFigures(rows.get(0)!), stateBudgetCollected: rows.get(1)!.collected! }), moneyMetric),
     targets: createTargetLoader(db),
     moneyByCase: new DataLoader<string, CaseMoney | null>(async (ids) => {

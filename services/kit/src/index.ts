@@ -43,3 +43,4 @@ export * from './auth/access';
 export * from './auth/identity';
 export * from './auth/signed-identity';
 export * from './auth/api-keys';
+export * from './graphql/selection';

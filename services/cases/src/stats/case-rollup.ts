@@ -53,7 +53,8 @@ export function caseStats(rows: Map<number, RollupRow>, previous: Map<number, Ro
     periodStart: scope.period.start,
     periodEnd: scope.period.end,
     asOf: scope.asOf,
-    byCategory: CATEGORY_BUCKETS.map(([category, bucket]) => ({ category, ...caseFigures(rows.get(bucket)!) })),
+    // Read only when selected (the totals-only loader has bucket 0 alone).
+    byCategory: CATEGORY_BUCKETS.filter(([, bucket]) => rows.has(bucket)).map(([category, bucket]) => ({ category, ...caseFigures(rows.get(bucket)!) })),
     previousYear,
     change: caseChange(current, previousYear),
     target,

@@ -1,5 +1,6 @@
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DateScalar, NATIONAL_UNIT_ID, PeriodInput, achievement, parseUnitId, previousYear, statisticalYearOf, statsScope } from '@thads/kit';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import { DateScalar, NATIONAL_UNIT_ID, PeriodInput, achievement, parseUnitId, previousYear, selects, statisticalYearOf, statsScope } from '@thads/kit';
 import type { Context } from '../context';
 import { CaseStats } from './case-figures.type';
 import { caseStats } from './case-rollup';
@@ -13,18 +14,23 @@ export class CaseStatsResolver {
     @Arg('period', () => PeriodInput, { description: 'The reporting period.' }) period: PeriodInput,
     @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to roll up on. Default: the period's last day." }) asOf: string | undefined,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<CaseStats> {
     const scope = statsScope(period, asOf);
     const unitId = parseUnitId(unit.id);
     await ctx.access.assertRead(unitId, 'cases');
     const year = statisticalYearOf(scope.period.end);
+    // Only what the selection asks for is read: the previous year and the targets are extra statements.
+    const wantsPrevious = selects(info, 'previousYear', 'change');
+    const wantsTarget = selects(info, 'target');
+    const loader = selects(info, 'byCategory') ? ctx.loaders.caseRollup : ctx.loaders.caseTotals;
     const [rows, previous, own, national] = await Promise.all([
-      ctx.loaders.caseRollup.load({ unitId, ...scope }),
-      ctx.loaders.caseRollup.load({ unitId, period: previousYear(scope.period), asOf: scope.asOf }),
-      ctx.loaders.targets.load(`${unitId}|${year}`),
-      ctx.loaders.targets.load(`${NATIONAL_UNIT_ID}|${year}`),
+      loader.load({ unitId, ...scope }),
+      wantsPrevious ? loader.load({ unitId, period: previousYear(scope.period), asOf: scope.asOf }) : undefined,
+      wantsTarget ? ctx.loaders.targets.load(`${unitId}|${year}`) : null,
+      wantsTarget ? ctx.loaders.targets.load(`${NATIONAL_UNIT_ID}|${year}`) : null,
     ]);
-    const figures = caseStats(rows, previous, scope, achievement(null, null, null));
+    const figures = caseStats(rows, previous ?? rows, scope, achievement(null, null, null));
     figures.target = achievement(figures.completionRate, own?.caseRate ?? null, national?.caseRate ?? null);
     return figures;
   }

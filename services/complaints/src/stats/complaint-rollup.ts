@@ -37,6 +37,7 @@ export function complaintStats(rows: Map<number, RollupRow>, previous: Map<numbe
     asOf: scope.asOf,
     receptions: Number(all.receptions),
     citizensReceived: Number(all.citizens),
-    byKind: PETITION_BUCKETS.map(([kind, bucket]) => ({ kind, ...petitionFigures(rows.get(bucket)!) })),
+    // Read only when selected (the totals-only loader has bucket 0 alone).
+    byKind: PETITION_BUCKETS.filter(([, bucket]) => rows.has(bucket)).map(([kind, bucket]) => ({ kind, ...petitionFigures(rows.get(bucket)!) })),
   };
 }

@@ -51,7 +51,8 @@ export function moneyStats(rows: Map<number, RollupRow>, previous: Map<number, R
     periodStart: scope.period.start,
     periodEnd: scope.period.end,
     asOf: scope.asOf,
-    stateBudgetCollected: rows.get(1)!.collected!,
-    byCategory: CATEGORY_BUCKETS.map(([category, bucket]) => ({ category, ...moneyFigures(rows.get(bucket)!) })),
+    // Read only when selected (the totals-only loader has bucket 0 alone).
+    stateBudgetCollected: rows.get(1)?.collected ?? 0n,
+    byCategory: CATEGORY_BUCKETS.filter(([, bucket]) => rows.has(bucket)).map(([category, bucket]) => ({ category, ...moneyFigures(rows.get(bucket)!) })),
   };
 }

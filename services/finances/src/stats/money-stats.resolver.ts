@@ -1,5 +1,6 @@
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DateScalar, NATIONAL_UNIT_ID, PeriodInput, achievement, parseUnitId, previousYear, statisticalYearOf, statsScope } from '@thads/kit';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import { DateScalar, NATIONAL_UNIT_ID, PeriodInput, achievement, parseUnitId, previousYear, selects, statisticalYearOf, statsScope } from '@thads/kit';
 import type { Context } from '../context';
 import { MoneyStats } from './money-figures.type';
 import { moneyStats } from './money-rollup';
@@ -13,18 +14,23 @@ export class MoneyStatsResolver {
     @Arg('period', () => PeriodInput, { description: 'The reporting period.' }) period: PeriodInput,
     @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to roll up on. Default: the period's last day." }) asOf: string | undefined,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<MoneyStats> {
     const scope = statsScope(period, asOf);
     const unitId = parseUnitId(unit.id);
     await ctx.access.assertRead(unitId, 'money');
     const year = statisticalYearOf(scope.period.end);
+    // Only what the selection asks for is read: the previous year and the targets are extra statements.
+    const wantsPrevious = selects(info, 'previousYear', 'change');
+    const wantsTarget = selects(info, 'target');
+    const loader = selects(info, 'byCategory', 'stateBudgetCollected') ? ctx.loaders.moneyRollup : ctx.loaders.moneyTotals;
     const [rows, previous, own, national] = await Promise.all([
-      ctx.loaders.moneyRollup.load({ unitId, ...scope }),
-      ctx.loaders.moneyRollup.load({ unitId, period: previousYear(scope.period), asOf: scope.asOf }),
-      ctx.loaders.targets.load(`${unitId}|${year}`),
-      ctx.loaders.targets.load(`${NATIONAL_UNIT_ID}|${year}`),
+      loader.load({ unitId, ...scope }),
+      wantsPrevious ? loader.load({ unitId, period: previousYear(scope.period), asOf: scope.asOf }) : undefined,
+      wantsTarget ? ctx.loaders.targets.load(`${unitId}|${year}`) : null,
+      wantsTarget ? ctx.loaders.targets.load(`${NATIONAL_UNIT_ID}|${year}`) : null,
     ]);
-    const figures = moneyStats(rows, previous, scope, achievement(null, null, null));
+    const figures = moneyStats(rows, previous ?? rows, scope, achievement(null, null, null));
     figures.target = achievement(figures.completionRate, own?.moneyRate ?? null, national?.moneyRate ?? null);
     return figures;
   }
