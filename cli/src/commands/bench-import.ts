@@ -29,7 +29,7 @@ export async function benchImport(url: string, cases: number, log: (line: string
   await units.destroy();
   const leaves: DemoLeaf[] = unitRows.filter((u) => u.type === 'DISTRICT' || u.type === 'WARD').map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
   // Fresh ids each run, far above seeded and server-assigned ones' ranges of collision.
-  const offset = 2_000_000_000 + Math.floor(Date.now() / 1000) * 1000;
+  const offset = 3_000_000_000 + (Math.floor(Date.now() / 1000) % 1_000_000) * 10_000_000;
   const demo = [...generateDemoCases({ cases, leaves, seed: `bench-${offset}` })].flat().map((c) => ({ ...c, id: c.id + offset }));
   const { petitions, receptions } = generateDemoComplaints({ cases, leaves, seed: `bench-${offset}` });
   const lines = demoEventLines(demo, petitions.map((p) => ({ ...p, id: p.id + offset })), receptions);
