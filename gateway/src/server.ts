@@ -115,7 +115,9 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   registry = new LiveRegistry(
     async (query, variables, identity) => {
       const response = await running.apollo.executeOperation({ query, variables }, { contextValue: { requestId: `live-${++counter}`, identity } });
-      return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'Incremental delivery is not supported in a live query.' }] };
+      const result = response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'Incremental delivery is not supported in a live query.' }] };
+      // graphql-ws serializes errors with toJSON(): give it GraphQLErrors, as formatted for HTTP.
+      return result.errors ? { ...result, errors: result.errors.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) } : result;
     },
     config.LIVE_WINDOW_MS,
     metrics,

@@ -237,7 +237,10 @@ describe('access control and protection of the API', () => {
     const foreign = subscribe(province, `subscription($id: ID!) { liveUnit(id: $id) { caseStats(period: { year: 2025 }) { done } } }`, { id: String(other.ward) });
     await own.until((v) => typeof v.liveUnit.caseStats.done === 'number');
     await new Promise((r) => setTimeout(r, 500));
+    // The refresh of another province's ward is refused by the subgraph; the client is told so.
     expect(foreign.values.every((v) => v === null || v.liveUnit === null)).toBe(true);
+    expect(foreign.errors).toContainEqual(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(own.errors).toEqual([]);
     await province.dispose();
   }, 30000);
 

@@ -31,6 +31,7 @@ export function subscribe<T = any>(client: Client, query: string, variables?: Re
     { query, variables },
     {
       next: (v) => {
+        if (v.errors) errors.push(...v.errors.map((e) => ({ message: e.message, code: e.extensions?.code })));
         values.push(v.data as T);
         for (const w of [...waiters]) if (w.predicate(v.data as T)) {
           waiters.splice(waiters.indexOf(w), 1);

@@ -23,6 +23,9 @@ const SCHEMAS = new Set(['cases', 'finances', 'complaints']);
 export class PgChangeFeed extends EventEmitter implements ChangeFeed {
   private client?: Client;
   private stopped = false;
+  private reconnecting = false;
+  /** Flushes run one after another on the one connection. */
+  private flushing: Promise<void> = Promise.resolve();
   private pending = new Map<string, Set<number>>();
   private flushTimer?: NodeJS.Timeout;
   private readonly ancestors = new Map<number, { ids: number[]; at: number }>();
@@ -47,14 +50,21 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
   private async connect(isReconnect: boolean): Promise<void> {
     const client = new Client({ connectionString: this.databaseUrl, application_name: 'gateway-live' });
     client.on('error', (err) => this.logger.warn({ err: err.message }, 'change feed connection error'));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (err) {
+      // A client that never connected must not start a reconnect loop of its own.
+      await client.end().catch(() => {});
+      throw err;
+    }
+    client.on('notification', (n) => this.onNotification(n.payload ?? ''));
     client.on('end', () => {
-      if (this.stopped) return;
+      if (this.stopped || this.client !== client) return;
+      this.client = undefined;
       this.logger.warn('change feed disconnected; reconnecting');
       void this.reconnect();
     });
-    client.on('notification', (n) => this.onNotification(n.payload ?? ''));
-    await client.connect();
-    await client.query(`LISTEN ${CHANGES_CHANNEL}`);
     this.client = client;
     if (isReconnect) {
       this.logger.info('change feed reconnected; refreshing every live query');
@@ -62,15 +72,23 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
     }
   }
 
+  /** One reconnect loop at a time, with backoff, until connected or stopped. */
   private async reconnect(): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt++) {
-      await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-      try {
-        await this.connect(true);
-        return;
-      } catch (err) {
-        this.logger.warn({ err: (err as Error).message, attempt }, 'change feed reconnect failed');
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    try {
+      for (let attempt = 0; !this.stopped; attempt++) {
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+        if (this.stopped) return;
+        try {
+          await this.connect(true);
+          return;
+        } catch (err) {
+          this.logger.warn({ err: (err as Error).message, attempt }, 'change feed reconnect failed');
+        }
       }
+    } finally {
+      this.reconnecting = false;
     }
   }
 
@@ -79,11 +97,13 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
     if (!schema || !SCHEMAS.has(schema) || !id || !/^\d+$/.test(id)) return;
     (this.pending.get(schema) ?? this.pending.set(schema, new Set()).get(schema)!).add(Number(id));
     // Notifications of one burst are read with one query a schema.
-    this.flushTimer ??= setTimeout(() => void this.flush(), 5);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushing = this.flushing.then(() => this.flush());
+    }, 5);
   }
 
   private async flush(): Promise<void> {
-    this.flushTimer = undefined;
     const batches = [...this.pending];
     this.pending.clear();
     const client = this.client;
