@@ -27,9 +27,10 @@ interface Summed {
 export async function addMonthDeltas(tx: EntityManager, table: string, columns: readonly string[], deltas: readonly MonthDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   for (const c of [table, ...columns]) if (!IDENT.test(c)) throw new Error(`not a safe SQL identifier: ${c}`);
-  const summed = new Map<string, Summed>();
+  // A numeric key per (unit, month, bucket) that also sorts them: no strings built per delta.
+  const summed = new Map<number, Summed>();
   for (const d of deltas) {
-    const key = `${d.unitId}|${d.month}|${d.bucket}`;
+    const key = (d.unitId * 100000 + Number(d.month.slice(0, 4)) * 12 + Number(d.month.slice(5, 7))) * 16 + d.bucket;
     let row = summed.get(key);
     if (!row) {
       row = { unitId: d.unitId, month: d.month, bucket: d.bucket, sums: columns.map(() => 0) };
@@ -43,7 +44,7 @@ export async function addMonthDeltas(tx: EntityManager, table: string, columns: 
     }
   }
   // Rows are taken in key order so that two writers lock them in the same order (no deadlock).
-  const rows = [...summed.values()].sort((a, b) => a.unitId - b.unitId || (a.month < b.month ? -1 : a.month > b.month ? 1 : 0) || a.bucket - b.bucket);
+  const rows = [...summed.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
   const params: unknown[] = [rows.map((r) => r.unitId), rows.map((r) => r.month), rows.map((r) => r.bucket)];
   columns.forEach((_c, i) => params.push(rows.map((r) => String(r.sums[i]))));
   const casts = columns.map((_c, i) => `$${i + 4}::numeric[]`).join(', ');
