@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoEventLines, generateDemoCases, generateDemoComplaints, toNdjson, type DemoLeaf } from '@thads/kit';
+import { copyRows, demoEventLines, generateDemoCases, generateDemoComplaints, toNdjson, type DemoLeaf } from '@thads/kit';
 import { casesDataSource } from '@thads/cases';
 import { orgUnitsDataSource, seedUnits } from '@thads/org-units';
 import { importFile } from './import';
@@ -44,7 +44,6 @@ export async function benchImport(url: string, cases: number, log: (line: string
     const started = Date.now();
     await db.transaction(async (tx) => {
       await tx.query(`CREATE TEMP TABLE bench_copy (case_id bigint, unit_id int, kind text, occurred_on date, a bigint, b bigint, c bigint) ON COMMIT DROP`);
-      const { copyRows } = await import('@thads/kit');
       const cols = ['case_id', 'unit_id', 'kind', 'occurred_on', 'a', 'b', 'c'].map((name) => ({ name, type: 'text' }));
       await copyRows(tx, 'bench_copy', cols, lines.map((l, i) => [l.caseId ?? l.petitionId ?? i, l.unitId ?? 1, l.event, l.date, 0, 0, 0]));
     });

@@ -1,4 +1,4 @@
-import { CATEGORY_BUCKETS, difference, percent, type RollupRow, type RollupSpec, type StatsScope, type TargetAchievement } from '@thads/kit';
+import { CATEGORY_BUCKETS, figureChanges, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
 import type { CaseFigures, CaseStats } from './case-figures.type';
 
 export const CASE_ROLLUP: RollupSpec = {
@@ -38,14 +38,8 @@ export function caseFigures(row: RollupRow): CaseFigures {
   };
 }
 
-/** Figure-by-figure difference; rates in percentage points (2 decimals). */
-export function caseChange(now: CaseFigures, before: CaseFigures): CaseFigures {
-  const out = {} as Record<string, number | null>;
-  for (const key of Object.keys(now) as (keyof CaseFigures)[]) out[key] = difference(now[key], before[key]);
-  return out as unknown as CaseFigures;
-}
-
-export function caseStats(rows: Map<number, RollupRow>, previous: Map<number, RollupRow>, scope: StatsScope, target: TargetAchievement): CaseStats {
+/** The report of a unit without its target, which the resolver compares from the rate. */
+export function caseStats(rows: Map<number, RollupRow>, previous: Map<number, RollupRow>, scope: StatsScope): Omit<CaseStats, 'target'> {
   const current = caseFigures(rows.get(0)!);
   const previousYear = caseFigures(previous.get(0)!);
   return {
@@ -56,7 +50,6 @@ export function caseStats(rows: Map<number, RollupRow>, previous: Map<number, Ro
     // Read only when selected (the totals-only loader has bucket 0 alone).
     byCategory: CATEGORY_BUCKETS.filter(([, bucket]) => rows.has(bucket)).map(([category, bucket]) => ({ category, ...caseFigures(rows.get(bucket)!) })),
     previousYear,
-    change: caseChange(current, previousYear),
-    target,
+    change: figureChanges(current, previousYear),
   };
 }

@@ -30,8 +30,7 @@ export class CaseStatsResolver {
       wantsTarget ? ctx.loaders.targets.load(`${unitId}|${year}`) : null,
       wantsTarget ? ctx.loaders.targets.load(`${NATIONAL_UNIT_ID}|${year}`) : null,
     ]);
-    const figures = caseStats(rows, previous ?? rows, scope, achievement(null, null, null));
-    figures.target = achievement(figures.completionRate, own?.caseRate ?? null, national?.caseRate ?? null);
-    return figures;
+    const figures = caseStats(rows, previous ?? rows, scope);
+    return { ...figures, target: achievement(figures.completionRate, own?.caseRate ?? null, national?.caseRate ?? null) };
   }
 }

@@ -1,4 +1,4 @@
-import { difference, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
+import { figureChanges, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
 import { PETITION_BUCKETS } from '../petitions/petition.entity';
 import type { ComplaintStats, PetitionFigures } from './complaint-figures.type';
 
@@ -18,12 +18,6 @@ export function petitionFigures(row: RollupRow): PetitionFigures {
   return { carriedOver, newlyReceived, toResolve, resolved, pending: toResolve - resolved, resolutionRate: percent(resolved, toResolve) };
 }
 
-export function petitionChange(now: PetitionFigures, before: PetitionFigures): PetitionFigures {
-  const out = {} as Record<string, number | null>;
-  for (const key of Object.keys(now) as (keyof PetitionFigures)[]) out[key] = difference(now[key], before[key]);
-  return out as unknown as PetitionFigures;
-}
-
 export function complaintStats(rows: Map<number, RollupRow>, previous: Map<number, RollupRow>, scope: StatsScope): ComplaintStats {
   const all = rows.get(0)!;
   const current = petitionFigures(all);
@@ -31,7 +25,7 @@ export function complaintStats(rows: Map<number, RollupRow>, previous: Map<numbe
   return {
     ...current,
     previousYear,
-    change: petitionChange(current, previousYear),
+    change: figureChanges(current, previousYear),
     periodStart: scope.period.start,
     periodEnd: scope.period.end,
     asOf: scope.asOf,

@@ -1,4 +1,4 @@
-import { CATEGORY_BUCKETS, difference, percent, type RollupRow, type RollupSpec, type StatsScope, type TargetAchievement } from '@thads/kit';
+import { CATEGORY_BUCKETS, figureChanges, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
 import type { MoneyFigures, MoneyStats } from './money-figures.type';
 
 export const MONEY_ROLLUP: RollupSpec = {
@@ -34,20 +34,14 @@ export function moneyFigures(row: RollupRow): MoneyFigures {
   };
 }
 
-export function moneyChange(now: MoneyFigures, before: MoneyFigures): MoneyFigures {
-  const out = {} as Record<string, bigint | number | null>;
-  for (const key of Object.keys(now) as (keyof MoneyFigures)[]) out[key] = difference(now[key], before[key]);
-  return out as unknown as MoneyFigures;
-}
-
-export function moneyStats(rows: Map<number, RollupRow>, previous: Map<number, RollupRow>, scope: StatsScope, target: TargetAchievement): MoneyStats {
+/** The report of a unit without its target, which the resolver compares from the rate. */
+export function moneyStats(rows: Map<number, RollupRow>, previous: Map<number, RollupRow>, scope: StatsScope): Omit<MoneyStats, 'target'> {
   const current = moneyFigures(rows.get(0)!);
   const previousYear = moneyFigures(previous.get(0)!);
   return {
     ...current,
     previousYear,
-    change: moneyChange(current, previousYear),
-    target,
+    change: figureChanges(current, previousYear),
     periodStart: scope.period.start,
     periodEnd: scope.period.end,
     asOf: scope.asOf,

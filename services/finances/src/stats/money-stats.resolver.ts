@@ -30,8 +30,7 @@ export class MoneyStatsResolver {
       wantsTarget ? ctx.loaders.targets.load(`${unitId}|${year}`) : null,
       wantsTarget ? ctx.loaders.targets.load(`${NATIONAL_UNIT_ID}|${year}`) : null,
     ]);
-    const figures = moneyStats(rows, previous ?? rows, scope, achievement(null, null, null));
-    figures.target = achievement(figures.completionRate, own?.moneyRate ?? null, national?.moneyRate ?? null);
-    return figures;
+    const figures = moneyStats(rows, previous ?? rows, scope);
+    return { ...figures, target: achievement(figures.completionRate, own?.moneyRate ?? null, national?.moneyRate ?? null) };
   }
 }

@@ -1,26 +1,9 @@
 import DataLoader from 'dataloader';
-import { registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import { queryRollup, type RollupRow, type RollupSpec } from '../rollup/rollup-query';
 import type { StatsScope } from '../rollup/stats-args';
 import { rank, type RankedRow } from './ranking';
-import { levelOf, unitsOfLevel } from './units-of-level';
-
-export enum RankingLevel {
-  PROVINCE = 'PROVINCE',
-  DISTRICT = 'DISTRICT',
-  WARD = 'WARD',
-}
-
-registerEnumType(RankingLevel, {
-  name: 'RankingLevel',
-  description: 'The level whose units are ranked against each other.',
-  valuesConfig: {
-    PROVINCE: { description: 'Provinces: 63 before 2025-07-01, 34 after.' },
-    DISTRICT: { description: 'Districts (until 2025-06-30).' },
-    WARD: { description: 'Wards, communes and special zones (from 2025-07-01).' },
-  },
-});
+import { RankingLevel, isRankable, levelOf, unitsOfLevel } from './units-of-level';
 
 export interface RankingKey<M extends string> {
   level: RankingLevel;
@@ -64,7 +47,7 @@ export async function rankPositionOf<M extends string, F>(
   scope: StatsScope,
 ): Promise<{ rank: number; of: number; value: string | null } | null> {
   const level = await levelOf(db, unitId);
-  if (!level || !(Object.values(RankingLevel) as string[]).includes(level)) return null;
+  if (!level || !isRankable(level)) return null;
   const rows = await loader.load({ level: level as RankingLevel, metric, scope });
   const mine = rows.find((r) => r.unitId === unitId);
   return mine ? { rank: mine.rank, of: rows.length, value: mine.value === null ? null : String(mine.value) } : null;

@@ -1,15 +1,32 @@
+import { registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
 import type { LocalDate } from '../time/local-date';
 
-/** The level names of org-units whose units can be ranked against each other. */
-export const RANKABLE_LEVELS = ['PROVINCE', 'DISTRICT', 'WARD'] as const;
-export type RankableLevel = (typeof RANKABLE_LEVELS)[number];
+export enum RankingLevel {
+  PROVINCE = 'PROVINCE',
+  DISTRICT = 'DISTRICT',
+  WARD = 'WARD',
+}
+
+registerEnumType(RankingLevel, {
+  name: 'RankingLevel',
+  description: 'The level whose units are ranked against each other.',
+  valuesConfig: {
+    PROVINCE: { description: 'Provinces: 63 before 2025-07-01, 34 after.' },
+    DISTRICT: { description: 'Districts (until 2025-06-30).' },
+    WARD: { description: 'Wards, communes and special zones (from 2025-07-01).' },
+  },
+});
+
+export function isRankable(level: string): level is RankingLevel {
+  return (Object.values(RankingLevel) as string[]).includes(level);
+}
 
 /** Ids of the units of a level valid on a date (org-units' published units table). */
 export async function unitsOfLevel(db: DataSource, level: string, asOf: LocalDate): Promise<number[]> {
-  if (!(RANKABLE_LEVELS as readonly string[]).includes(level)) {
-    throw userError(ErrorCode.BAD_USER_INPUT, `Units of level ${level} cannot be ranked; use ${RANKABLE_LEVELS.join(', ')}.`, { level });
+  if (!isRankable(level)) {
+    throw userError(ErrorCode.BAD_USER_INPUT, `Units of level ${level} cannot be ranked; use ${Object.values(RankingLevel).join(', ')}.`, { level });
   }
   const rows = (await db.query(
     `SELECT id FROM org_units.org_unit WHERE type = $1 AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to > $2::date) ORDER BY id`,

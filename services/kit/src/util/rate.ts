@@ -21,3 +21,10 @@ export function difference<T extends number | bigint | null | string>(now: T, be
   if (typeof now === 'number' && typeof before === 'number') return (Math.round(now * 100 - before * 100) / 100) as T;
   return now;
 }
+
+/** Every figure of `now` minus the same figure of `before` (see difference): the "change" of a report. */
+export function figureChanges<T extends object>(now: T, before: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const key of Object.keys(now) as (keyof T & string)[]) out[key] = difference(now[key] as never, before[key] as never);
+  return out as T;
+}
