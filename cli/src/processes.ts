@@ -10,9 +10,15 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
+/**
+ * Node's own flags given to the hub (`node --cpu-prof --cpu-prof-dir=prof cli/dist/main.js start`,
+ * say) apply to every service it starts, but the debugger's, whose ports would collide.
+ */
+const nodeFlags = () => process.execArgv.filter((a) => !a.startsWith('--inspect'));
+
 /** Starts one compiled service as its own process, its JSON logs printed readably (or raw with `json`). */
 export function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, json: boolean, out: (line: string) => void): Child {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags(), join(PROJECT_ROOT, entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => out(json ? line : readableLogLine(line, name)));
   }

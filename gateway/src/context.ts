@@ -4,4 +4,6 @@ import type { Identity } from '@thads/kit';
 export interface GatewayContext {
   requestId: string;
   identity: Identity;
+  /** A refresh run by the live layer (merged subscriptions that were checked one by one). */
+  live?: boolean;
 }

@@ -14,6 +14,7 @@ import { RateLimiter } from './limits/rate-limit';
 import { PgChangeFeed, type ChangeFeed } from './live/change-feed';
 import { LiveGateway } from './live/live-gateway';
 import { LiveRegistry } from './live/live-registry';
+import { subgraphFetcher } from './subgraph-fetcher';
 import { LiveMetrics } from './live/metrics';
 import { attachLiveServer } from './live/ws-server';
 import { SubgraphSource } from './subgraph-source';
@@ -35,8 +36,8 @@ function guardPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, schema }) {
-          if (!operation) return;
+        async didResolveOperation({ operation, document, schema, contextValue }) {
+          if (!operation || contextValue.live) return;
           if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
             throw new GraphQLError('Subscriptions are served over graphql-ws (WebSocket) at /graphql, not over HTTP.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
           }
@@ -57,9 +58,10 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const overrides = subgraphUrlOverrides(config);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   const subgraphUrls = subgraphsOf(supergraphSdl).map(({ name, url }) => overrides[name] ?? url);
+  const fetcher = subgraphFetcher();
   const inner = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url ?? '' }, config.IDENTITY_SECRET),
+    buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url ?? '', fetcher }, config.IDENTITY_SECRET),
     logger: {
       debug: (m: unknown) => logger.debug(String(m)),
       info: (m: unknown) => logger.info(String(m)),
@@ -114,10 +116,9 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
 
   registry = new LiveRegistry(
     async (query, variables, identity) => {
-      const response = await running.apollo.executeOperation({ query, variables }, { contextValue: { requestId: `live-${++counter}`, identity } });
-      const result = response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'Incremental delivery is not supported in a live query.' }] };
-      // graphql-ws serializes errors with toJSON(): give it GraphQLErrors, as formatted for HTTP.
-      return result.errors ? { ...result, errors: result.errors.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) } : result;
+      // The live layer's own operation: the subscription it refreshes passed the limits when it subscribed.
+      const response = await running.apollo.executeOperation({ query, variables }, { contextValue: { requestId: `live-${++counter}`, identity, live: true } });
+      return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'Incremental delivery is not supported in a live query.' }] };
     },
     config.LIVE_WINDOW_MS,
     metrics,

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { FetcherResponse } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, signIdentity } from '@thads/kit';
 import type { GatewayContext } from './context';
@@ -7,7 +7,7 @@ import type { GatewayContext } from './context';
 /** Calls one subgraph, carrying the request id (one request reads across every log) and the caller's signed identity. */
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
-    options: { url: string },
+    options: { url: string; fetcher?: Fetcher },
     private readonly identitySecret: string,
   ) {
     super(options);

@@ -1,18 +1,22 @@
-import { print, type DocumentNode, type FormattedExecutionResult } from 'graphql';
+import { GraphQLError, print, type DocumentNode, type FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import { scopeKey, type Identity } from '@thads/kit';
 import type { Change } from './change-feed';
 import { LatestValue } from './latest-value';
+import { mergeRefreshes, splitMerged } from './merged-refresh';
 import type { LiveMetrics } from './metrics';
 import { asRefreshQuery, rootUnitIds } from './subscription-schema';
 
+/** Runs one query through the gateway as the identity; errors come back formatted (plain objects). */
 export type Execute = (query: string, variables: Record<string, unknown>, identity: Identity) => Promise<FormattedExecutionResult>;
 
 interface LiveQuery {
   key: string;
+  /** Live queries of one group (scope and document) refresh together in one operation. */
+  group: string;
+  document: DocumentNode;
   query: string;
   variables: Record<string, unknown>;
-  scope: string;
   /** One of the identities sharing the scope: equal scopes see equal data. */
   identity: Identity;
   roots: number[] | 'any';
@@ -21,11 +25,15 @@ interface LiveQuery {
   subscribers: Set<LatestValue<FormattedExecutionResult>>;
   last?: string;
   lastResult?: FormattedExecutionResult;
+  /** When its last refresh ended (0: never refreshed). */
   lastRefresh: number;
-  timer?: NodeJS.Timeout;
-  refreshing: boolean;
   dirty: boolean;
+  /** In a batch that is waiting to run or running. */
+  busy: boolean;
 }
+
+/** Largest number of live queries merged into one gateway operation. */
+const MAX_BATCH = 200;
 
 function collectIds(value: unknown, into: Set<number>): void {
   if (Array.isArray(value)) value.forEach((v) => collectIds(v, into));
@@ -37,54 +45,70 @@ function collectIds(value: unknown, into: Set<number>): void {
   }
 }
 
+/** graphql-ws serializes errors with toJSON(): give it GraphQLErrors, as formatted for HTTP. */
+function forGraphqlWs(result: FormattedExecutionResult): FormattedExecutionResult {
+  if (!result.errors) return result;
+  return { ...result, errors: result.errors.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
+}
+
 /**
  * The live layer: subscriptions with the same document, variables and access scope share
  * one live query, executed once per refresh and fanned out. A change marks the live
  * queries it touches dirty; a dirty query refreshes at most once per window; a value equal
  * to the last one is not sent.
+ *
+ * Dirty queries that come due together refresh together: those of one document and scope
+ * (the 34 provinces' dashboards, say) are merged into one gateway operation. A query due
+ * a little before others (less than a fifth of the window) waits for them once, so that
+ * under a steady stream of changes the refreshes fall into step and stay batched.
  */
 export class LiveRegistry {
   private readonly queries = new Map<string, LiveQuery>();
+  /** Dirty queries not yet in a batch. */
+  private readonly waiting = new Set<LiveQuery>();
+  private timer?: NodeJS.Timeout;
+  private timerAt = Infinity;
+  private readonly slackMs: number;
+  private closed = false;
 
   constructor(
     private readonly execute: Execute,
     private readonly windowMs: number,
     private readonly metrics: LiveMetrics,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.slackMs = Math.floor(windowMs / 5);
+  }
 
   subscribe(document: DocumentNode, variables: Record<string, unknown>, identity: Identity): LatestValue<FormattedExecutionResult> {
     const scope = scopeKey(identity);
-    const query = print(asRefreshQuery(document));
+    const refresh = asRefreshQuery(document);
+    const query = print(refresh);
     const key = `${scope}\u0000${query}\u0000${JSON.stringify(variables)}`;
     let live = this.queries.get(key);
     if (!live) {
-      live = { key, query, variables, scope, identity, roots: rootUnitIds(document, variables), seen: new Set(), subscribers: new Set(), lastRefresh: 0, refreshing: false, dirty: true };
+      live = {
+        key, group: `${scope}\u0000${query}`, document: refresh, query, variables, identity,
+        roots: rootUnitIds(document, variables), seen: new Set(), subscribers: new Set(), lastRefresh: 0, dirty: false, busy: false,
+      };
       this.queries.set(key, live);
       this.metrics.queries = this.queries.size;
+      this.markDirty(live);
     }
     const target = live;
     const sink = new LatestValue<FormattedExecutionResult>(() => this.unsubscribe(target, sink));
     live.subscribers.add(sink);
     this.metrics.subscribers++;
-    // The current value at once: the shared one when there is one, else a first refresh now.
-    if (live.lastResult) sink.push(live.lastResult);
-    else this.schedule(live, 0);
+    // The current value at once: the shared one when there is one, else the first refresh (due now).
+    if (live.lastResult) sink.push(forGraphqlWs(live.lastResult));
     return sink;
   }
 
   onChange(change: Change): void {
     this.metrics.changeEvents++;
     for (const live of this.queries.values()) {
-      const touched =
-        change.kind === 'all' ||
-        live.roots === 'any' ||
-        live.roots.some((id) => change.unitIds.has(id)) ||
-        [...live.seen].some((id) => change.unitIds.has(id));
-      if (touched) {
-        live.dirty = true;
-        this.schedule(live);
-      }
+      if (live.dirty) continue;
+      if (change.kind === 'all' || live.roots === 'any' || this.touches(live, change.unitIds)) this.markDirty(live);
     }
   }
 
@@ -94,54 +118,128 @@ export class LiveRegistry {
   }
 
   close(): void {
-    for (const live of this.queries.values()) {
-      clearTimeout(live.timer);
-      for (const s of [...live.subscribers]) s.close();
-    }
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const live of this.queries.values()) for (const s of [...live.subscribers]) s.close();
     this.queries.clear();
+    this.waiting.clear();
+  }
+
+  private touches(live: LiveQuery, unitIds: Set<number>): boolean {
+    if ((live.roots as number[]).some((id) => unitIds.has(id))) return true;
+    for (const id of live.seen) if (unitIds.has(id)) return true;
+    return false;
   }
 
   private unsubscribe(live: LiveQuery, sink: LatestValue<FormattedExecutionResult>): void {
     if (!live.subscribers.delete(sink)) return;
     this.metrics.subscribers--;
     if (live.subscribers.size === 0) {
-      clearTimeout(live.timer);
       this.queries.delete(live.key);
+      this.waiting.delete(live);
       this.metrics.queries = this.queries.size;
     }
   }
 
-  private schedule(live: LiveQuery, delay?: number): void {
-    if (live.timer || live.refreshing) return;
-    const wait = delay ?? Math.max(0, live.lastRefresh + this.windowMs - Date.now());
-    live.timer = setTimeout(() => void this.refresh(live), wait);
+  private dueOf(live: LiveQuery): number {
+    return live.lastRefresh === 0 ? 0 : live.lastRefresh + this.windowMs;
   }
 
-  private async refresh(live: LiveQuery): Promise<void> {
-    live.timer = undefined;
-    if (!this.queries.has(live.key)) return;
-    live.dirty = false;
-    live.refreshing = true;
-    this.metrics.executions++;
-    try {
-      const result = await this.execute(live.query, live.variables, live.identity);
-      const text = JSON.stringify(result);
-      if (text === live.last) this.metrics.skippedUnchanged++;
-      else {
-        live.last = text;
-        live.lastResult = result;
-        live.seen.clear();
-        collectIds(result.data, live.seen);
-        for (const s of live.subscribers) s.push(result);
-        this.metrics.messages += live.subscribers.size;
-      }
-    } catch (err) {
-      this.logger.error({ err }, 'live refresh failed');
-      live.dirty = true;
-    } finally {
-      live.refreshing = false;
-      live.lastRefresh = Date.now();
-      if (live.dirty && this.queries.has(live.key)) this.schedule(live);
+  private markDirty(live: LiveQuery): void {
+    live.dirty = true;
+    if (live.busy) return; // its batch re-queues it when it ends
+    this.waiting.add(live);
+    this.wakeAt(this.dueOf(live));
+  }
+
+  private wakeAt(at: number): void {
+    if (this.closed || at >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.collect(), Math.max(0, at - Date.now()));
+  }
+
+  /** Takes the waiting queries due now or within the slack, and runs them as one batch when the last of them is due. */
+  private collect(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = Date.now();
+    const batch: LiveQuery[] = [];
+    let runAt = now;
+    let next = Infinity;
+    for (const live of this.waiting) {
+      const due = this.dueOf(live);
+      if (due <= now + this.slackMs) {
+        batch.push(live);
+        runAt = Math.max(runAt, due);
+      } else next = Math.min(next, due);
     }
+    for (const live of batch) {
+      this.waiting.delete(live);
+      live.busy = true;
+    }
+    if (next < Infinity) this.wakeAt(next);
+    if (!batch.length) return;
+    if (runAt > now) setTimeout(() => void this.run(batch), runAt - now);
+    else void this.run(batch);
+  }
+
+  private async run(batch: LiveQuery[]): Promise<void> {
+    const groups = new Map<string, LiveQuery[]>();
+    for (const live of batch) {
+      if (!this.queries.has(live.key)) continue; // unsubscribed while waiting
+      live.dirty = false;
+      const group = groups.get(live.group) ?? [];
+      group.push(live);
+      groups.set(live.group, group);
+    }
+    const chunks = [...groups.values()].flatMap((g) => Array.from({ length: Math.ceil(g.length / MAX_BATCH) }, (_, i) => g.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH)));
+    await Promise.all(chunks.map((chunk) => this.refreshGroup(chunk)));
+  }
+
+  /** One operation for the chunk when it merges, else one per query; each result delivered, each query re-queued if it went dirty meanwhile. */
+  private async refreshGroup(members: LiveQuery[]): Promise<void> {
+    this.metrics.executions += members.length;
+    let results: (FormattedExecutionResult | Error)[];
+    const merged = members.length > 1 ? mergeRefreshes(members[0]!.document, members.map((m) => m.variables)) : null;
+    if (merged) {
+      this.metrics.operations++;
+      const whole = await this.execute(print(merged.document), merged.variables, members[0]!.identity).catch((err: Error) => err);
+      results = whole instanceof Error ? members.map(() => whole) : splitMerged(whole, members.length);
+      // A non-null root that failed nulls the whole merged data: run them one by one to keep the others' values.
+      if (!(whole instanceof Error) && whole.data == null) results = await this.one(members);
+    } else results = await this.one(members);
+
+    const ended = Date.now();
+    members.forEach((live, i) => {
+      const result = results[i]!;
+      if (result instanceof Error) {
+        this.logger.error({ err: result }, 'live refresh failed');
+        live.dirty = true;
+      } else this.deliver(live, result);
+      live.busy = false;
+      live.lastRefresh = ended;
+      if (live.dirty && this.queries.has(live.key)) this.markDirty(live);
+    });
+  }
+
+  private one(members: LiveQuery[]): Promise<(FormattedExecutionResult | Error)[]> {
+    this.metrics.operations += members.length;
+    return Promise.all(members.map((m) => this.execute(m.query, m.variables, m.identity).catch((err: Error) => err)));
+  }
+
+  private deliver(live: LiveQuery, result: FormattedExecutionResult): void {
+    const text = JSON.stringify(result);
+    if (text === live.last) {
+      this.metrics.skippedUnchanged++;
+      return;
+    }
+    live.last = text;
+    live.lastResult = result;
+    live.seen.clear();
+    collectIds(result.data, live.seen);
+    const value = forGraphqlWs(result);
+    for (const s of live.subscribers) s.push(value);
+    this.metrics.messages += live.subscribers.size;
   }
 }

@@ -1,6 +1,7 @@
 /** Counters of the live layer, served at /metrics in Prometheus' text format. */
 export class LiveMetrics {
   executions = 0;
+  operations = 0;
   messages = 0;
   skippedUnchanged = 0;
   changeEvents = 0;
@@ -11,6 +12,7 @@ export class LiveMetrics {
   render(): string {
     const lines: [string, string, number][] = [
       ['thads_live_executions_total', 'Refreshes executed (one per live query per refresh, whatever its number of subscribers).', this.executions],
+      ['thads_live_operations_total', 'Gateway operations run by refreshes: live queries of one document and scope that refresh together are merged into one.', this.operations],
       ['thads_live_messages_total', 'Values handed to subscribers.', this.messages],
       ['thads_live_unchanged_total', 'Refreshes whose value had not changed, so nothing was sent.', this.skippedUnchanged],
       ['thads_live_change_events_total', 'Change events received from the outbox.', this.changeEvents],

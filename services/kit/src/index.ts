@@ -27,6 +27,7 @@ export * from './graphql/org-unit-stub';
 export * from './http/subgraph';
 export * from './graphql/scalar-checks';
 export * from './db/copy-rows';
+export * from './db/prepared';
 export * from './write/event-checks';
 export * from './write/idempotency';
 export * from './write/month-deltas';

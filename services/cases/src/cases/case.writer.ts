@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, prepared, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { CaseCommand } from './case-commands';
 import { CASE_COLUMNS, EVENT_COLUMNS } from './case-columns';
 import { CASE_MONTH_COLUMNS, caseMonthValues } from './case-flows';
@@ -40,7 +40,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   }
   const existing = new Map<string, CaseRow>();
   if (referenced.length) {
-    const rows = (await tx.query(
+    const rows = (await prepared(tx, 
       `SELECT id::text, unit_id, judgment_ref, received_on::text, categories, status, enforceable, status_on::text
        FROM cases.enforcement_case WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
       [referenced],
@@ -51,7 +51,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   }
   const newIds = commands.flatMap((c) => (c.type === 'RECEIVE' && c.caseId ? [c.caseId] : []));
   if (newIds.length) {
-    const taken = (await tx.query(`SELECT id::text FROM cases.enforcement_case WHERE id = ANY($1::bigint[])`, [newIds])) as { id: string }[];
+    const taken = (await prepared(tx, `SELECT id::text FROM cases.enforcement_case WHERE id = ANY($1::bigint[])`, [newIds])) as { id: string }[];
     if (taken.length) {
       const line = commands.find((c) => c.type === 'RECEIVE' && c.caseId === taken[0]!.id)?.line;
       throw userError(ErrorCode.BAD_USER_INPUT, `${at(line)}case ${taken[0]!.id} was received already; give a new case id, or record an event on it instead.`, { caseId: taken[0]!.id, reason: 'DUPLICATE_CASE', line });
@@ -59,7 +59,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   }
   const missingIds = commands.filter((c) => c.type === 'RECEIVE' && !c.caseId).length;
   const assigned: string[] = missingIds
-    ? ((await tx.query(`SELECT nextval('cases.case_id_seq')::text AS id FROM generate_series(1, $1)`, [missingIds])) as { id: string }[]).map((r) => r.id)
+    ? ((await prepared(tx, `SELECT nextval('cases.case_id_seq')::text AS id FROM generate_series(1, $1)`, [missingIds])) as { id: string }[]).map((r) => r.id)
     : [];
 
   const cases = new Map(existing);
@@ -113,7 +113,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   const changed = rows.filter((r) => !r.isNew);
   await copyRows(tx, 'cases.enforcement_case', CASE_COLUMNS, created.map((r) => [r.id, r.unitId, r.judgmentRef, r.receivedOn, r.categories, r.status, r.enforceable, r.statusOn]));
   if (changed.length) {
-    await tx.query(
+    await prepared(tx, 
       `UPDATE cases.enforcement_case c SET status = u.status, enforceable = u.enforceable, status_on = u.status_on
        FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::date[]) AS u(id, status, enforceable, status_on) WHERE c.id = u.id`,
       [changed.map((r) => r.id), changed.map((r) => r.status), changed.map((r) => r.enforceable), changed.map((r) => r.statusOn)],

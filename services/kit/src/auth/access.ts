@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
 import type { Family, Identity } from './identity';
+import { prepared } from '../db/prepared';
 
 const forbidden = (message: string, details: Record<string, unknown> = {}) => userError(ErrorCode.FORBIDDEN, message, details);
 
@@ -95,7 +96,7 @@ export class Access {
   /** A write of events at a unit: reporters only, for the units they report for (read through the write's transaction). */
   async assertWrite(unitId: number, tx: EntityManager): Promise<void> {
     if (this.identity.role !== 'reporter') throw forbidden('Only a reporter key or token may record events; yours is read-only.', { role: this.identity.role });
-    const [row] = (await tx.query(`SELECT 1 FROM org_units.rollup_edge WHERE descendant_id = $1 AND ancestor_id = ANY($2::int[]) LIMIT 1`, [unitId, this.identity.units])) as unknown[];
+    const [row] = (await prepared(tx, `SELECT 1 FROM org_units.rollup_edge WHERE descendant_id = $1 AND ancestor_id = ANY($2::int[]) LIMIT 1`, [unitId, this.identity.units])) as unknown[];
     if (!row && !this.identity.units.includes(unitId)) throw forbidden(`You do not report for unit ${unitId}.`, { unitId: String(unitId) });
   }
 

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { prepared } from './prepared';
 
 export interface Column {
   name: string;
@@ -28,6 +29,6 @@ export async function bulkInsert(
         return typeof v === 'bigint' ? v.toString() : v;
       }),
     );
-    await db.query(sql, params);
+    await prepared(db, sql, params);
   }
 }

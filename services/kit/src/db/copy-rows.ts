@@ -3,7 +3,10 @@ import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Column } from './bulk-insert';
+import { bulkInsert, type Column } from './bulk-insert';
+
+/** Below this many rows one INSERT … unnest costs one round trip where COPY costs several. */
+const COPY_FROM_ROWS = 100;
 
 /** One value in PostgreSQL's COPY text format. */
 function copyText(value: unknown): string {
@@ -38,10 +41,12 @@ async function withClient<T>(db: DataSource | EntityManager, work: (client: Pool
 
 /**
  * Streams rows into a table with COPY FROM STDIN: the fastest way PostgreSQL loads data,
- * several times faster than multi-row INSERTs for large batches.
+ * several times faster than multi-row INSERTs for large batches. A few rows (a single
+ * mutation's) go in one INSERT instead: COPY's start-up round trips would cost more.
  */
 export async function copyRows(db: DataSource | EntityManager, table: string, columns: Column[], rows: readonly unknown[][]): Promise<void> {
   if (rows.length === 0) return;
+  if (rows.length < COPY_FROM_ROWS) return bulkInsert(db, table, columns, rows as unknown[][]);
   await withClient(db, async (client) => {
     const sql = `COPY ${table} (${columns.map((c) => `"${c.name}"`).join(', ')}) FROM STDIN`;
     await pipeline(Readable.from(lines(rows)), client.query(copyFrom(sql)));

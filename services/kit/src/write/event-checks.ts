@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
 import { todayInVietnam, type LocalDate } from '../time/local-date';
+import { prepared } from '../db/prepared';
 
 /**
  * Checks that the caller may write at a unit (throws FORBIDDEN); absent for operator tools
@@ -30,17 +31,16 @@ export interface DatedWrite {
 export async function checkUnitsOnDates(tx: EntityManager, pairs: readonly DatedWrite[]): Promise<void> {
   if (pairs.length === 0) return;
   const today = todayInVietnam();
-  const [{ closed_through: closedThrough }] = (await tx.query(`SELECT max(closed_through)::text AS closed_through FROM org_units.reporting_close`)) as { closed_through: string | null }[];
   const ids = [...new Set(pairs.map((p) => p.unitId))];
-  const units = new Map(
-    ((await tx.query(`SELECT id, name, type, valid_from::text AS valid_from, valid_to::text AS valid_to FROM org_units.org_unit WHERE id = ANY($1::int[])`, [ids])) as {
-      id: number;
-      name: string;
-      type: string;
-      valid_from: string;
-      valid_to: string | null;
-    }[]).map((u) => [u.id, u]),
-  );
+  // One round trip: the units, each row also carrying the last closed day of the calendar.
+  const rows = (await prepared(tx, 
+    `SELECT u.id, u.name, u.type, u.valid_from::text AS valid_from, u.valid_to::text AS valid_to, c.closed_through
+     FROM (SELECT max(closed_through)::text AS closed_through FROM org_units.reporting_close) c
+     LEFT JOIN org_units.org_unit u ON u.id = ANY($1::int[])`,
+    [ids],
+  )) as { id: number | null; name: string; type: string; valid_from: string; valid_to: string | null; closed_through: string | null }[];
+  const closedThrough = rows[0]?.closed_through ?? null;
+  const units = new Map(rows.filter((u) => u.id !== null).map((u) => [u.id!, u]));
   for (const { unitId, date, line, opens } of pairs) {
     const where = line === undefined ? {} : { line };
     const at = line === undefined ? '' : `Line ${line}: `;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
+import { prepared } from '../db/prepared';
 
 const KEY_RE = /^[A-Za-z0-9._:-]{8,200}$/;
 
@@ -21,19 +22,19 @@ export async function once<T>(tx: EntityManager, schema: string, key: string, op
     throw userError(ErrorCode.BAD_USER_INPUT, 'idempotencyKey must be 8–200 characters of letters, digits, ".", "_", ":" or "-"; a UUID is a good choice.', { field: 'idempotencyKey' });
   }
   const hash = requestHash(operation, input);
-  const claimed: unknown[] = await tx.query(
+  const claimed: unknown[] = await prepared(tx, 
     `INSERT INTO ${schema}.idempotency (key, operation, request_hash) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING key`,
     [key, operation, hash],
   );
   if (claimed.length === 0) {
-    const [row] = (await tx.query(`SELECT operation, request_hash, response FROM ${schema}.idempotency WHERE key = $1`, [key])) as { operation: string; request_hash: string; response: T }[];
+    const [row] = (await prepared(tx, `SELECT operation, request_hash, response FROM ${schema}.idempotency WHERE key = $1`, [key])) as { operation: string; request_hash: string; response: T }[];
     if (!row || row.operation !== operation || row.request_hash !== hash) {
       throw userError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `The idempotency key "${key}" was already used for another request. Use a new key for a new request; resend a retry unchanged.`, { key });
     }
     return row.response;
   }
   const response = await work();
-  await tx.query(`UPDATE ${schema}.idempotency SET response = $2 WHERE key = $1`, [key, JSON.stringify(response, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))]);
+  await prepared(tx, `UPDATE ${schema}.idempotency SET response = $2 WHERE key = $1`, [key, JSON.stringify(response, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))]);
   return response;
 }
 

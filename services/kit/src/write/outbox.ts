@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { prepared } from '../db/prepared';
 
 /** The channel every committed change is announced on (payload: "<schema>:<outbox id>"). */
 export const CHANGES_CHANNEL = 'thads_changes';
@@ -18,11 +19,12 @@ export interface ChangeEvent {
  * listener never hears of a change that was rolled back.
  */
 export async function appendOutbox(tx: EntityManager, schema: string, event: ChangeEvent): Promise<number> {
-  const [{ id }] = (await tx.query(
-    `INSERT INTO ${schema}.outbox (unit_ids, kind, from_date, payload) VALUES ($1::int[], $2, $3::date, $4::jsonb) RETURNING id`,
-    [event.unitIds, event.kind, event.from, JSON.stringify(event.payload ?? {})],
+  // One round trip: the row, and its notification (delivered by PostgreSQL at commit).
+  const [{ id }] = (await prepared(tx, 
+    `WITH o AS (INSERT INTO ${schema}.outbox (unit_ids, kind, from_date, payload) VALUES ($1::int[], $2, $3::date, $4::jsonb) RETURNING id)
+     SELECT id, pg_notify($5, $6 || id) FROM o`,
+    [event.unitIds, event.kind, event.from, JSON.stringify(event.payload ?? {}), CHANGES_CHANNEL, `${schema}:`],
   )) as { id: string }[];
-  await tx.query(`SELECT pg_notify($1, $2)`, [CHANGES_CHANNEL, `${schema}:${id}`]);
   return Number(id);
 }
 
