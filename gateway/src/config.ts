@@ -17,7 +17,11 @@ export type GatewayConfig = {
   /** Database whose outbox announces changes (LISTEN/NOTIFY); without it, live values do not update. */
   DATABASE_URL: string | undefined;
   /** How change events reach the gateway. @default postgres */
-  LIVE_TRANSPORT: 'postgres' | 'none';
+  LIVE_TRANSPORT: 'postgres' | 'nats' | 'none';
+  /** NATS server(s) for LIVE_TRANSPORT=nats, comma-separated. @default nats://127.0.0.1:4222 */
+  NATS_URL?: string;
+  /** JetStream stream of the changes, as the services' NATS_STREAM. @default THADS_CHANGES */
+  NATS_STREAM?: string;
   /** A live query refreshes at most once per window (ms). @default 250 */
   LIVE_WINDOW_MS: number;
   /** Secret the gateway signs forwarded identities with; the subgraphs share it. Required. */
@@ -61,7 +65,9 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       COMPLAINTS_URL: env.optionalString(),
       LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
       DATABASE_URL: env.optionalString(),
-      LIVE_TRANSPORT: env.oneOf(['postgres', 'none'] as const, 'postgres'),
+      LIVE_TRANSPORT: env.oneOf(['postgres', 'nats', 'none'] as const, 'postgres'),
+      NATS_URL: env.string('nats://127.0.0.1:4222'),
+      NATS_STREAM: env.string('THADS_CHANGES'),
       LIVE_WINDOW_MS: env.int(250, 0, 60000),
       IDENTITY_SECRET: env.secret(),
       AUTH_JWT_SECRET: env.optionalString(),

@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, type FragmentDefinitionNode } from 'graphql';
 import { Pool } from 'pg';
-import { createLogger, ensureApiKeyTable, installScalarChecks, startService, type RunningService } from '@thads/kit';
+import { ChangeStream, createLogger, ensureApiKeyTable, installScalarChecks, startService, type RunningService } from '@thads/kit';
 import { authenticate, credentialOf, type AuthOptions } from './auth/authenticate';
 import { JwtVerifier } from './auth/jwt';
 import { subgraphUrlOverrides, type GatewayConfig } from './config';
@@ -14,6 +14,7 @@ import { RateLimiter } from './limits/rate-limit';
 import { PgChangeFeed, type ChangeFeed } from './live/change-feed';
 import { LiveGateway } from './live/live-gateway';
 import { LiveRegistry } from './live/live-registry';
+import { NatsChangeFeed } from './live/nats-change-feed';
 import { subgraphFetcher } from './subgraph-fetcher';
 import { LiveMetrics } from './live/metrics';
 import { attachLiveServer } from './live/ws-server';
@@ -124,10 +125,15 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     metrics,
     logger,
   );
-  if (config.LIVE_TRANSPORT === 'postgres' && config.DATABASE_URL) {
-    feed = new PgChangeFeed(config.DATABASE_URL, logger);
+  if (config.LIVE_TRANSPORT !== 'none' && config.DATABASE_URL) {
+    feed = config.LIVE_TRANSPORT === 'nats' ? new NatsChangeFeed(config.NATS_URL ?? 'nats://127.0.0.1:4222', config.DATABASE_URL, logger, new ChangeStream(config.NATS_STREAM)) : new PgChangeFeed(config.DATABASE_URL, logger);
     feed.on('change', (change) => registry!.onChange(change));
-    await feed.start();
+    try {
+      await feed.start();
+    } catch (err) {
+      await running.stop(); // nothing left listening or connected behind a failed start
+      throw err;
+    }
   } else {
     logger.warn('no change feed (DATABASE_URL unset or LIVE_TRANSPORT=none): subscriptions get their first value only');
   }

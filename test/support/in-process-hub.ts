@@ -66,9 +66,16 @@ export async function startExtraGateway(hub: InProcessHub, databaseUrl: string, 
   });
 }
 
-export async function startInProcessHub(databaseUrl: string): Promise<InProcessHub> {
+/** How changes reach the gateway: PostgreSQL NOTIFY (default), or the outbox relays to a NATS JetStream stream of this name. */
+export type LiveOption = { transport: 'postgres' } | { transport: 'nats'; natsUrl: string; stream: string };
+
+export async function startInProcessHub(databaseUrl: string, live: LiveOption = { transport: 'postgres' }): Promise<InProcessHub> {
   const importDir = mkdtempSync(join(tmpdir(), 'thads-import-'));
-  const config = { PORT: 0, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 6, IMPORT_DIR: importDir, IDENTITY_SECRET: TEST_IDENTITY_SECRET };
+  const nats = live.transport === 'nats' ? { NATS_URL: live.natsUrl, NATS_STREAM: live.stream } : {};
+  const config = {
+    PORT: 0, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 6, IMPORT_DIR: importDir, IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+    OUTBOX_RELAY: live.transport === 'nats' ? ('nats' as const) : ('none' as const), ...nats,
+  };
   const subgraphs = [await orgUnits.start(config), await cases.start(config), await finances.start(config), await complaints.start(config)];
   const [ou, cs, fi, co] = subgraphs.map((s) => s.url);
   const gateway = await startGateway({
@@ -81,9 +88,10 @@ export async function startInProcessHub(databaseUrl: string): Promise<InProcessH
     COMPLAINTS_URL: co,
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
-    LIVE_TRANSPORT: 'postgres',
+    LIVE_TRANSPORT: live.transport,
     LIVE_WINDOW_MS: 50,
     ...TEST_GATEWAY_AUTH,
+    ...nats,
   });
   return {
     url: gateway.url,

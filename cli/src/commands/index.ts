@@ -33,16 +33,18 @@ function untilSignal(stop: () => Promise<void>): number {
 const start: CommandSpec = {
   name: 'start',
   summary: 'Start the whole hub: database (embedded unless DATABASE_URL is set), migrations, demo data when empty, four subgraphs and the gateway.',
-  usage: 'hub start [--cases N] [--port 4000] [--json]',
+  usage: 'hub start [--cases N] [--port 4000] [--live postgres|nats] [--secure] [--json]',
   options: {
     cases: { type: 'string', description: 'Demo cases to seed when the database is empty.', default: '20000' },
     port: { type: 'string', description: 'Gateway port; the subgraphs take the next four.', default: '4000' },
     host: { type: 'string', description: 'Address every process listens on.', default: '127.0.0.1' },
     json: { type: 'boolean', description: 'Print the processes’ JSON log lines as they are.', default: false },
     secure: { type: 'boolean', description: 'Refuse callers without a token or key (by default a local hub lets them read as the ministry).', default: false },
+    live: { type: 'string', description: 'How committed changes reach the gateway: postgres (LISTEN/NOTIFY, nothing to install) or nats (JetStream at NATS_URL, default nats://127.0.0.1:4222).', default: 'postgres' },
   },
   async run(v) {
-    const hub = await startHub({ cases: positiveInt(v.cases, 'cases'), json: Boolean(v.json), gatewayPort: positiveInt(v.port, 'port'), host: String(v.host), secure: Boolean(v.secure) }, say);
+    if (v.live !== 'postgres' && v.live !== 'nats') throw new UsageError(`--live is postgres or nats, not "${String(v.live)}".`);
+    const hub = await startHub({ live: v.live, cases: positiveInt(v.cases, 'cases'), json: Boolean(v.json), gatewayPort: positiveInt(v.port, 'port'), host: String(v.host), secure: Boolean(v.secure) }, say);
     say(`\nThe hub is up: GraphQL at ${hub.url}\nDatabase: ${hub.databaseUrl}\nStop with Ctrl+C.\n`);
     process.stdout.write(`${hub.url}\n`);
     let stopping = false;

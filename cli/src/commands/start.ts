@@ -15,6 +15,8 @@ export interface StartOptions {
   host: string;
   /** Refuse callers without credentials (else they read as the ministry: local demo). */
   secure: boolean;
+  /** How changes reach the gateway: PostgreSQL NOTIFY, or the services' outbox relays to NATS JetStream. */
+  live?: 'postgres' | 'nats';
 }
 
 /** Subgraph i listens on the gateway's port + 1 + i, so that a second hub fits beside the first. */
@@ -48,6 +50,7 @@ export async function startHub(options: StartOptions, log: (line: string) => voi
     }
     const secrets = hubSecrets();
     const env = { DATABASE_URL: db.url, HOST: options.host, IDENTITY_SECRET: secrets.identitySecret, IMPORT_DIR: join(PROJECT_ROOT, '.data', 'imports') };
+    if (options.live === 'nats') Object.assign(env, { LIVE_TRANSPORT: 'nats', OUTBOX_RELAY: 'nats' });
     const ports = SERVICES.map((_s, i) => subgraphPort(options.gatewayPort, i));
     SERVICES.forEach((s, i) => children.push(startChild(s.name, s.entry, { ...env, PORT: String(ports[i]), DB_POOL_SIZE: '8' }, options.json, log)));
     await Promise.all(SERVICES.map((_s, i) => waitForReady(`http://${options.host}:${ports[i]}/ready`, children[i]!)));

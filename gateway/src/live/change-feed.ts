@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { CHANGES_CHANNEL } from '@thads/kit';
+import { UnitAncestry } from './unit-ancestry';
 
 /** What a committed change means for the live layer. */
 export type Change = { kind: 'units'; unitIds: Set<number> } | { kind: 'all'; reason: string };
@@ -28,7 +29,7 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
   private flushing: Promise<void> = Promise.resolve();
   private pending = new Map<string, Set<number>>();
   private flushTimer?: NodeJS.Timeout;
-  private readonly ancestors = new Map<number, { ids: number[]; at: number }>();
+  private readonly ancestry = new UnitAncestry((text, values) => this.client!.query(text, values));
 
   constructor(
     private readonly databaseUrl: string,
@@ -114,32 +115,11 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
         const rows = (await client.query(`SELECT unit_ids FROM ${schema}.outbox WHERE id = ANY($1::bigint[])`, [[...ids]])).rows as { unit_ids: number[] }[];
         for (const r of rows) for (const u of r.unit_ids) changed.add(u);
       }
-      const affected = await this.ancestorsOf([...changed]);
+      const affected = await this.ancestry.of(changed);
       if (affected.size) this.emit('change', { kind: 'units', unitIds: affected } satisfies Change);
     } catch (err) {
       this.logger.error({ err: (err as Error).message }, 'reading the outbox failed; refreshing every live query');
       this.emit('change', { kind: 'all', reason: 'outbox read failed' } satisfies Change);
     }
-  }
-
-  /** Every unit whose figures include one of these units on some date (cached for a minute). */
-  private async ancestorsOf(unitIds: number[]): Promise<Set<number>> {
-    const now = Date.now();
-    const out = new Set<number>();
-    const missing: number[] = [];
-    for (const id of unitIds) {
-      const cached = this.ancestors.get(id);
-      if (cached && now - cached.at < 60000) cached.ids.forEach((a) => out.add(a));
-      else missing.push(id);
-    }
-    if (missing.length) {
-      const rows = (await this.client!.query(`SELECT descendant_id, array_agg(DISTINCT ancestor_id) AS ids FROM org_units.rollup_edge WHERE descendant_id = ANY($1::int[]) GROUP BY descendant_id`, [missing])).rows as { descendant_id: number; ids: number[] }[];
-      for (const id of missing) {
-        const ids = rows.find((r) => r.descendant_id === id)?.ids ?? [id];
-        this.ancestors.set(id, { ids, at: now });
-        ids.forEach((a) => out.add(a));
-      }
-    }
-    return out;
   }
 }

@@ -13,5 +13,6 @@ export function start(config: ServiceConfig): Promise<RunningSubgraph> {
     dataSource: casesDataSource(config.DATABASE_URL, config.DB_POOL_SIZE),
     schema: buildCasesSchema,
     context: createContext,
+    outbox: 'cases',
   });
 }

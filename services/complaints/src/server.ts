@@ -13,5 +13,6 @@ export function start(config: ServiceConfig): Promise<RunningSubgraph> {
     dataSource: complaintsDataSource(config.DATABASE_URL, config.DB_POOL_SIZE),
     schema: buildComplaintsSchema,
     context: createContext,
+    outbox: 'complaints',
   });
 }

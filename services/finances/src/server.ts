@@ -13,5 +13,6 @@ export function start(config: ServiceConfig): Promise<RunningSubgraph> {
     dataSource: financesDataSource(config.DATABASE_URL, config.DB_POOL_SIZE),
     schema: buildFinancesSchema,
     context: createContext,
+    outbox: 'finances',
   });
 }

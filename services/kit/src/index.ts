@@ -45,3 +45,5 @@ export * from './auth/identity';
 export * from './auth/signed-identity';
 export * from './auth/api-keys';
 export * from './graphql/selection';
+export * from './events/change-stream';
+export * from './events/nats-outbox-relay';

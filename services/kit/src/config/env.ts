@@ -87,6 +87,12 @@ export type ServiceConfig = {
   IMPORT_DIR: string;
   /** Secret shared with the gateway, which signs the caller's identity with it. Required. */
   IDENTITY_SECRET: string;
+  /** Where committed changes go besides PostgreSQL's NOTIFY: `nats` publishes the outbox to JetStream (the gateways' LIVE_TRANSPORT=nats). @default none */
+  OUTBOX_RELAY?: 'none' | 'nats';
+  /** NATS server(s) for OUTBOX_RELAY=nats, comma-separated. @default nats://127.0.0.1:4222 */
+  NATS_URL?: string;
+  /** JetStream stream of the changes; hubs on different databases sharing a NATS server need different ones. @default THADS_CHANGES */
+  NATS_STREAM?: string;
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -101,6 +107,9 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       DB_POOL_SIZE: env.int(10, 1, 200),
       IMPORT_DIR: env.string(resolve('.data', 'imports')),
       IDENTITY_SECRET: env.secret(),
+      OUTBOX_RELAY: env.oneOf(['none', 'nats'] as const, 'none'),
+      NATS_URL: env.string('nats://127.0.0.1:4222'),
+      NATS_STREAM: env.string('THADS_CHANGES'),
     },
     source,
   );

@@ -7,6 +7,8 @@ import { createLogger } from '../log/logger';
 import { startService, type RunningService } from './service-server';
 import { Access } from '../auth/access';
 import { IDENTITY_HEADER, verifyIdentity } from '../auth/signed-identity';
+import { NatsOutboxRelay } from '../events/nats-outbox-relay';
+import { ChangeStream } from '../events/change-stream';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   name: string;
@@ -14,10 +16,13 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   dataSource: DataSource;
   schema: () => Promise<GraphQLSchema>;
   context: (db: DataSource, requestId: string, config: ServiceConfig, access: Access) => TContext;
+  /** The schema whose outbox this service writes, published to NATS when OUTBOX_RELAY=nats. */
+  outbox?: string;
 }
 
 export interface RunningSubgraph extends RunningService {
   dataSource: DataSource;
+  relay?: NatsOutboxRelay;
 }
 
 /** Starts one subgraph process: connects, applies its migrations, builds its schema, serves. */
@@ -27,6 +32,8 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   await db.initialize();
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  const relay = config.OUTBOX_RELAY === 'nats' && options.outbox ? new NatsOutboxRelay(options.outbox, config.DATABASE_URL, config.NATS_URL ?? 'nats://127.0.0.1:4222', logger, new ChangeStream(config.NATS_STREAM)) : undefined;
+  await relay?.start();
   const running = await startService({
     name: options.name,
     host: config.HOST,
@@ -39,7 +46,10 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
       return options.context(db, requestId, config, new Access(db, identity));
     },
     ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
-    onStop: () => db.destroy(),
+    onStop: async () => {
+      await relay?.stop();
+      await db.destroy();
+    },
   });
-  return { ...running, dataSource: db };
+  return { ...running, dataSource: db, relay };
 }

@@ -1,0 +1,86 @@
+import { EventEmitter } from 'node:events';
+import { DeliverPolicy, Events, connect, type ConsumerMessages, type NatsConnection } from 'nats';
+import { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { ChangeStream, type ChangeMessage } from '@thads/kit';
+import type { Change, ChangeFeed } from './change-feed';
+import { UnitAncestry } from './unit-ancestry';
+
+/**
+ * The scale-out transport: the services' outbox relays publish every committed change to
+ * a JetStream stream (THADS_CHANGES by default), and each gateway reads it with an ordered consumer of
+ * its own, from the moment it starts (every replica sees every change; it refreshes
+ * everything when it starts anyway). After a reconnection to NATS it refreshes every live
+ * query, as the PostgreSQL transport does, so nothing is missed.
+ */
+export class NatsChangeFeed extends EventEmitter implements ChangeFeed {
+  private nc?: NatsConnection;
+  private messages?: ConsumerMessages;
+  private readonly pool: Pool;
+  private readonly ancestry: UnitAncestry;
+  private stopped = false;
+
+  constructor(
+    private readonly natsUrl: string,
+    databaseUrl: string,
+    private readonly logger: Logger,
+    private readonly stream = new ChangeStream(),
+  ) {
+    super();
+    this.pool = new Pool({ connectionString: databaseUrl, max: 2, application_name: 'gateway-live' });
+    this.pool.on('error', (err) => this.logger.warn({ err: err.message }, 'change feed: an idle PostgreSQL connection failed; the next read opens another'));
+    this.ancestry = new UnitAncestry((text, values) => this.pool.query(text, values));
+  }
+
+  async start(): Promise<void> {
+    try {
+      this.nc = await connect({ servers: this.natsUrl.split(','), name: 'gateway-live', maxReconnectAttempts: -1 });
+    } catch (err) {
+      throw new Error(`LIVE_TRANSPORT=nats but NATS is not reachable at ${this.natsUrl} (${(err as Error).message}); start it, set NATS_URL, or use LIVE_TRANSPORT=postgres.`);
+    }
+    await this.stream.ensure(this.nc);
+    const consumer = await this.nc.jetstream().consumers.get(this.stream.name, { filterSubjects: this.stream.all, deliver_policy: DeliverPolicy.New });
+    this.messages = await consumer.consume();
+    void this.read(this.messages);
+    void this.watch(this.nc);
+    this.logger.info({ url: this.natsUrl, stream: this.stream.name }, 'change feed: NATS JetStream');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.messages?.close().catch(() => {});
+    await this.nc?.close().catch(() => {});
+    await this.pool.end().catch(() => {});
+  }
+
+  private async read(messages: ConsumerMessages): Promise<void> {
+    for await (const m of messages) {
+      let change: ChangeMessage;
+      try {
+        change = m.json<ChangeMessage>();
+      } catch {
+        this.logger.warn({ subject: m.subject }, 'change feed: a message that is not JSON was skipped');
+        continue;
+      }
+      if (!Array.isArray(change.unitIds)) continue;
+      try {
+        const affected = await this.ancestry.of(change.unitIds.map(Number));
+        if (affected.size) this.emit('change', { kind: 'units', unitIds: affected } satisfies Change);
+      } catch (err) {
+        this.logger.error({ err: (err as Error).message }, 'reading the unit hierarchy failed; refreshing every live query');
+        this.emit('change', { kind: 'all', reason: 'hierarchy read failed' } satisfies Change);
+      }
+    }
+  }
+
+  private async watch(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      if (this.stopped) return;
+      if (status.type === Events.Disconnect) this.logger.warn('change feed: NATS disconnected; reconnecting');
+      if (status.type === Events.Reconnect) {
+        this.logger.info('change feed: NATS reconnected; refreshing every live query');
+        this.emit('change', { kind: 'all', reason: 'reconnected' } satisfies Change);
+      }
+    }
+  }
+}
