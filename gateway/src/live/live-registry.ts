@@ -30,10 +30,16 @@ interface LiveQuery {
   dirty: boolean;
   /** In a batch that is waiting to run or running. */
   busy: boolean;
+  /** Bumped by each new value: a fan-out still in progress for an older one stops. */
+  generation: number;
+  /** The value being fanned out (formatted for graphql-ws). */
+  value?: FormattedExecutionResult;
 }
 
 /** Largest number of live queries merged into one gateway operation. */
 const MAX_BATCH = 200;
+/** Subscribers handed a value per turn of the event loop: HTTP requests are served between slices. */
+const FANOUT_SLICE = 256;
 
 function collectIds(value: unknown, into: Set<number>): void {
   if (Array.isArray(value)) value.forEach((v) => collectIds(v, into));
@@ -82,14 +88,13 @@ export class LiveRegistry {
 
   subscribe(document: DocumentNode, variables: Record<string, unknown>, identity: Identity): LatestValue<FormattedExecutionResult> {
     const scope = scopeKey(identity);
-    const refresh = asRefreshQuery(document);
-    const query = print(refresh);
+    const { refresh, query } = this.refreshOf(document);
     const key = `${scope}\u0000${query}\u0000${JSON.stringify(variables)}`;
     let live = this.queries.get(key);
     if (!live) {
       live = {
         key, group: `${scope}\u0000${query}`, document: refresh, query, variables, identity,
-        roots: rootUnitIds(document, variables), seen: new Set(), subscribers: new Set(), lastRefresh: 0, dirty: false, busy: false,
+        roots: rootUnitIds(document, variables), seen: new Set(), subscribers: new Set(), lastRefresh: 0, dirty: false, busy: false, generation: 0,
       };
       this.queries.set(key, live);
       this.metrics.queries = this.queries.size;
@@ -102,6 +107,19 @@ export class LiveRegistry {
     // The current value at once: the shared one when there is one, else the first refresh (due now).
     if (live.lastResult) sink.push(forGraphqlWs(live.lastResult));
     return sink;
+  }
+
+  /** The refresh query of a subscription document, computed once a document (the WebSocket server reuses parsed documents). */
+  private readonly refreshes = new WeakMap<DocumentNode, { refresh: DocumentNode; query: string }>();
+
+  private refreshOf(document: DocumentNode): { refresh: DocumentNode; query: string } {
+    let known = this.refreshes.get(document);
+    if (!known) {
+      const refresh = asRefreshQuery(document);
+      known = { refresh, query: print(refresh) };
+      this.refreshes.set(document, known);
+    }
+    return known;
   }
 
   onChange(change: Change): void {
@@ -238,8 +256,26 @@ export class LiveRegistry {
     live.lastResult = result;
     live.seen.clear();
     collectIds(result.data, live.seen);
-    const value = forGraphqlWs(result);
-    for (const s of live.subscribers) s.push(value);
+    live.value = forGraphqlWs(result);
+    this.fanOut(live);
     this.metrics.messages += live.subscribers.size;
+  }
+
+  /**
+   * Hands the live query's value to its subscribers a slice at a time, so that 10,000 sends
+   * do not hold the event loop (and the mutations waiting on it) in one turn. A newer value
+   * takes over from a fan-out still in progress.
+   */
+  private fanOut(live: LiveQuery): void {
+    const generation = ++live.generation;
+    const subscribers = [...live.subscribers];
+    let next = 0;
+    const step = () => {
+      if (live.generation !== generation) return;
+      const end = Math.min(subscribers.length, next + FANOUT_SLICE);
+      for (; next < end; next++) subscribers[next]!.push(live.value!);
+      if (next < subscribers.length) setImmediate(step);
+    };
+    step();
   }
 }

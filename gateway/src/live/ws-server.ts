@@ -19,9 +19,45 @@ export interface LiveServerOptions {
   logger: Logger;
 }
 
+const refuse = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
+
 type Extra = Record<PropertyKey, unknown> & { identity?: Identity };
 
-const refuse = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
+/**
+ * Parsed and validated subscription documents by text, per schema: ten thousand dashboards
+ * send the same few documents, which are parsed and validated once (at most 1,000 kept).
+ */
+class DocumentCache {
+  private schema?: GraphQLSchema;
+  private readonly byText = new Map<string, { document: DocumentNode; errors?: undefined } | { errors: GraphQLError[]; document?: undefined }>();
+
+  check(schema: GraphQLSchema, text: string) {
+    if (schema !== this.schema) {
+      this.schema = schema;
+      this.byText.clear();
+    }
+    let known = this.byText.get(text);
+    if (!known) {
+      known = this.parseAndValidate(schema, text);
+      if (this.byText.size >= 1000) this.byText.clear();
+      this.byText.set(text, known);
+    }
+    return known;
+  }
+
+  private parseAndValidate(schema: GraphQLSchema, text: string) {
+    let document: DocumentNode;
+    try {
+      document = parse(text);
+    } catch (err) {
+      return { errors: refuse((err as Error).message, 'GRAPHQL_PARSE_FAILED') };
+    }
+    const invalid = validate(schema, document);
+    if (invalid.length) return { errors: invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+    return { document };
+  }
+}
+
 
 /**
  * graphql-ws on the gateway's `/graphql` path: identity checked in onConnect from
@@ -30,6 +66,7 @@ const refuse = (message: string, code: string) => [new GraphQLError(message, { e
  */
 export function attachLiveServer(options: LiveServerOptions): { dispose(): Promise<void> } {
   const { metrics, logger } = options;
+  const documents = new DocumentCache();
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
@@ -46,14 +83,9 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
       onSubscribe: async (ctx, _id, payload) => {
         const schema = options.schema();
         if (!schema) return refuse('The gateway is still loading its schema; retry in a moment.', 'SERVICE_UNAVAILABLE');
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (err) {
-          return refuse((err as Error).message, 'GRAPHQL_PARSE_FAILED');
-        }
-        const invalid = validate(schema, document);
-        if (invalid.length) return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        const checked = documents.check(schema, payload.query);
+        if (checked.errors) return checked.errors;
+        const document = checked.document;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return refuse('Name the operation to run (operationName).', 'BAD_USER_INPUT');
         if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {

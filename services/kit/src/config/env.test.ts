@@ -10,7 +10,14 @@ describe('readServiceConfig', () => {
       DB_POOL_SIZE: 10,
       IMPORT_DIR: expect.stringMatching(/\.data\/imports$/),
       IDENTITY_SECRET: 's'.repeat(32),
+      OUTBOX_RELAY: 'none',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_STREAM: 'THADS_CHANGES',
     });
+  });
+
+  it('refuses an outbox relay it does not know', () => {
+    expect(() => readServiceConfig(4002, { DATABASE_URL: 'postgres://x/y', IDENTITY_SECRET: 's'.repeat(32), OUTBOX_RELAY: 'kafka' })).toThrow(/OUTBOX_RELAY/);
   });
 
   it('reports every problem at once, saying what to set', () => {
