@@ -1,10 +1,10 @@
-import { GraphQLError, print, type DocumentNode, type FormattedExecutionResult } from 'graphql';
+import { print, type DocumentNode, type FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import { scopeKey, type Identity } from '@thads/kit';
 import type { Change } from './change-feed';
-import { LatestValue } from './latest-value';
 import { mergeRefreshes, splitMerged } from './merged-refresh';
 import type { LiveMetrics } from './metrics';
+import type { SocketSubscriber } from './socket-subscriber';
 import { asRefreshQuery, rootUnitIds } from './subscription-schema';
 
 /** Runs one query through the gateway as the identity; errors come back formatted (plain objects). */
@@ -22,9 +22,9 @@ interface LiveQuery {
   roots: number[] | 'any';
   /** Unit ids that appear in the last value: a change to any of them refreshes it too. */
   seen: Set<number>;
-  subscribers: Set<LatestValue<FormattedExecutionResult>>;
+  subscribers: Set<SocketSubscriber>;
+  /** The last value sent, serialized: compared with each refresh's, and sent as it is. */
   last?: string;
-  lastResult?: FormattedExecutionResult;
   /** When its last refresh ended (0: never refreshed). */
   lastRefresh: number;
   dirty: boolean;
@@ -32,8 +32,6 @@ interface LiveQuery {
   busy: boolean;
   /** Bumped by each new value: a fan-out still in progress for an older one stops. */
   generation: number;
-  /** The value being fanned out (formatted for graphql-ws). */
-  value?: FormattedExecutionResult;
 }
 
 /** Largest number of live queries merged into one gateway operation. */
@@ -49,12 +47,6 @@ function collectIds(value: unknown, into: Set<number>): void {
       else collectIds(v, into);
     }
   }
-}
-
-/** graphql-ws serializes errors with toJSON(): give it GraphQLErrors, as formatted for HTTP. */
-function forGraphqlWs(result: FormattedExecutionResult): FormattedExecutionResult {
-  if (!result.errors) return result;
-  return { ...result, errors: result.errors.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
 }
 
 /**
@@ -86,7 +78,8 @@ export class LiveRegistry {
     this.slackMs = Math.floor(windowMs / 5);
   }
 
-  subscribe(document: DocumentNode, variables: Record<string, unknown>, identity: Identity): LatestValue<FormattedExecutionResult> {
+  /** Adds a subscriber to the live query of (document, variables, scope), created on first use. */
+  subscribe(document: DocumentNode, variables: Record<string, unknown>, identity: Identity, sink: SocketSubscriber): SocketSubscriber {
     const scope = scopeKey(identity);
     const { refresh, query } = this.refreshOf(document);
     const key = `${scope}\u0000${query}\u0000${JSON.stringify(variables)}`;
@@ -101,11 +94,11 @@ export class LiveRegistry {
       this.markDirty(live);
     }
     const target = live;
-    const sink = new LatestValue<FormattedExecutionResult>(() => this.unsubscribe(target, sink));
+    sink.onClose = () => this.unsubscribe(target, sink);
     live.subscribers.add(sink);
     this.metrics.subscribers++;
     // The current value at once: the shared one when there is one, else the first refresh (due now).
-    if (live.lastResult) sink.push(forGraphqlWs(live.lastResult));
+    if (live.last !== undefined) sink.push(live.last);
     return sink;
   }
 
@@ -149,7 +142,7 @@ export class LiveRegistry {
     return false;
   }
 
-  private unsubscribe(live: LiveQuery, sink: LatestValue<FormattedExecutionResult>): void {
+  private unsubscribe(live: LiveQuery, sink: SocketSubscriber): void {
     if (!live.subscribers.delete(sink)) return;
     this.metrics.subscribers--;
     if (live.subscribers.size === 0) {
@@ -253,10 +246,8 @@ export class LiveRegistry {
       return;
     }
     live.last = text;
-    live.lastResult = result;
     live.seen.clear();
     collectIds(result.data, live.seen);
-    live.value = forGraphqlWs(result);
     this.fanOut(live);
     this.metrics.messages += live.subscribers.size;
   }
@@ -273,7 +264,7 @@ export class LiveRegistry {
     const step = () => {
       if (live.generation !== generation) return;
       const end = Math.min(subscribers.length, next + FANOUT_SLICE);
-      for (; next < end; next++) subscribers[next]!.push(live.value!);
+      for (; next < end; next++) subscribers[next]!.push(live.last!);
       if (next < subscribers.length) setImmediate(step);
     };
     step();

@@ -3,11 +3,12 @@ import { GraphQLError, OperationTypeNode, getOperationAST, parse, validate, type
 import { getVariableValues } from 'graphql/execution/values';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '@thads/kit';
 import type { AuthenticateConnection, AuthorizeOperation } from '../auth/identity';
 import type { LiveRegistry } from './live-registry';
 import type { LiveMetrics } from './metrics';
+import { SocketSubscriber } from './socket-subscriber';
 
 export interface LiveServerOptions {
   httpServer: Server;
@@ -22,6 +23,11 @@ export interface LiveServerOptions {
 const refuse = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
 
 type Extra = Record<PropertyKey, unknown> & { identity?: Identity };
+interface LiveContext {
+  identity: Identity;
+  socket: WebSocket;
+  id: string;
+}
 
 /**
  * Parsed and validated subscription documents by text, per schema: ten thousand dashboards
@@ -80,7 +86,7 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
       onClose: (ctx) => {
         if ((ctx.extra as Extra).identity) metrics.connections--;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const schema = options.schema();
         if (!schema) return refuse('The gateway is still loading its schema; retry in a moment.', 'SERVICE_UNAVAILABLE');
         const checked = documents.check(schema, payload.query);
@@ -96,12 +102,12 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
         const identity = (ctx.extra as Extra).identity!;
         const denied = await options.authorize(identity, document, payload.variables ?? {});
         if (denied?.length) return denied;
-        return { schema, document, variableValues: payload.variables ?? {}, operationName: payload.operationName ?? undefined, contextValue: { identity } };
+        return { schema, document, variableValues: payload.variables ?? {}, operationName: payload.operationName ?? undefined, contextValue: { identity, socket: ctx.extra.socket, id } satisfies LiveContext };
       },
       subscribe: (args) => {
-        const identity = (args.contextValue as { identity: Identity }).identity;
-        // Values are already formatted results (as sent over HTTP); graphql-ws sends them as they are.
-        return options.registry.subscribe(args.document, (args.variableValues ?? {}) as Record<string, unknown>, identity) as unknown as AsyncGenerator<ExecutionResult>;
+        const { identity, socket, id } = args.contextValue as LiveContext;
+        // The registry writes the values to the socket itself (see SocketSubscriber).
+        return options.registry.subscribe(args.document, (args.variableValues ?? {}) as Record<string, unknown>, identity, new SocketSubscriber(socket, id)) as unknown as AsyncGenerator<ExecutionResult>;
       },
     },
     wss,
