@@ -28,6 +28,7 @@ export * from './http/subgraph';
 export * from './graphql/scalar-checks';
 export * from './db/copy-rows';
 export * from './db/prepared';
+export * from './db/read-pool';
 export * from './write/event-checks';
 export * from './write/idempotency';
 export * from './write/month-deltas';

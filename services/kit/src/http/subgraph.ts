@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { ServiceConfig } from '../config/env';
 import { migrate } from '../db/data-source';
+import { closeReadPool } from '../db/read-pool';
 import { createLogger } from '../log/logger';
 import { startService, type RunningService } from './service-server';
 import { Access } from '../auth/access';
@@ -48,6 +49,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
     ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
     onStop: async () => {
       await relay?.stop();
+      await closeReadPool(db);
       await db.destroy();
     },
   });

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { readQuery } from '../db/read-pool';
 import type { LocalDate } from '../time/local-date';
 import type { Period } from '../time/period';
 
@@ -64,7 +65,7 @@ export async function queryRollup(
   asOf: LocalDate,
   buckets: readonly number[] = [0],
 ): Promise<Map<number, Map<number, RollupRow>>> {
-  const rows: Record<string, string | number>[] = await db.query(buildRollupSql(spec), [
+  const rows = await readQuery<Record<string, string | number>>(db, buildRollupSql(spec), [
     unitIds,
     period.firstMonth,
     period.lastMonth,

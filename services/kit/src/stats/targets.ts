@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { percent } from '../util/rate';
 import type { TargetAchievement } from './stats-types';
+import { readQuery } from '../db/read-pool';
 
 /** Targets per unit and statistical year, owned by finances; unit 1 (the ministry) holds the national ones. */
 export const TARGET_TABLE = 'finances.unit_target';
@@ -18,7 +19,7 @@ export function createTargetLoader(db: DataSource) {
     const pairs = keys.map((k) => k.split('|').map(Number) as [number, number]);
     let rows: { unit_id: number; year: number; case_rate: string; money_rate: string }[];
     try {
-      rows = await db.query(
+      rows = await readQuery(db,
         `SELECT unit_id, year, case_rate::text, money_rate::text FROM ${TARGET_TABLE} t
          JOIN unnest($1::int[], $2::int[]) AS k(u, y) ON t.unit_id = k.u AND t.year = k.y`,
         [pairs.map((p) => p[0]), pairs.map((p) => p[1])],

@@ -2,6 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
 import type { LocalDate } from '../time/local-date';
+import { readQuery } from '../db/read-pool';
 
 export enum RankingLevel {
   PROVINCE = 'PROVINCE',
@@ -28,7 +29,7 @@ export async function unitsOfLevel(db: DataSource, level: string, asOf: LocalDat
   if (!isRankable(level)) {
     throw userError(ErrorCode.BAD_USER_INPUT, `Units of level ${level} cannot be ranked; use ${Object.values(RankingLevel).join(', ')}.`, { level });
   }
-  const rows = (await db.query(
+  const rows = (await readQuery(db, 
     `SELECT id FROM org_units.org_unit WHERE type = $1 AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to > $2::date) ORDER BY id`,
     [level, asOf],
   )) as { id: number }[];
@@ -37,6 +38,6 @@ export async function unitsOfLevel(db: DataSource, level: string, asOf: LocalDat
 
 /** The type of one unit, to rank it among its peers. */
 export async function levelOf(db: DataSource, unitId: number): Promise<string | null> {
-  const [row] = (await db.query(`SELECT type FROM org_units.org_unit WHERE id = $1`, [unitId])) as { type: string }[];
+  const [row] = (await readQuery(db, `SELECT type FROM org_units.org_unit WHERE id = $1`, [unitId])) as { type: string }[];
   return row?.type ?? null;
 }
