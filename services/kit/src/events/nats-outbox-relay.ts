@@ -38,7 +38,11 @@ export class NatsOutboxRelay {
   ) {}
 
   async start(): Promise<void> {
-    this.nc = await connect({ servers: this.natsUrl.split(','), name: `${this.schema}-outbox-relay`, maxReconnectAttempts: -1 });
+    try {
+      this.nc = await connect({ servers: this.natsUrl.split(','), name: `${this.schema}-outbox-relay`, maxReconnectAttempts: -1 });
+    } catch (err) {
+      throw new Error(`OUTBOX_RELAY=nats but NATS is not reachable at ${this.natsUrl} (${(err as Error).message}); start it, set NATS_URL, or use OUTBOX_RELAY=none.`);
+    }
     await this.stream.ensure(this.nc);
     this.js = this.nc.jetstream();
     this.last = await this.resumePoint();
