@@ -166,6 +166,41 @@ describe('live totals through the gateway', () => {
     await client.dispose();
   }, 60000);
 
+  it('refreshes the 34 provinces together in one gateway operation, each with its own exact totals', async () => {
+    const metrics = async () => Object.fromEntries((await (await fetch(hub.url.replace('/graphql', '/metrics'))).text()).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.split(' ')[0], Number(l.split(' ')[1])]));
+    const totals = async () =>
+      new Map(
+        ((await gqlData(hub.url, `query($p: PeriodInput!) { units(type: PROVINCE) { id caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`, { p: PERIOD })).units as { id: string; caseStats: { newlyReceived: number } }[]).map((u) => [u.id, u.caseStats.newlyReceived]),
+      );
+    const before = await totals();
+    expect(before.size).toBe(34);
+    const client = liveClient(hub.url);
+    const subs = new Map([...before.keys()].map((id) => [id, subscribe(client, LIVE_UNIT, { id, period: PERIOD })]));
+    await Promise.all([...subs].map(([id, sub]) => sub.until((v) => v.liveUnit.caseStats.newlyReceived === before.get(id))));
+    await new Promise((r) => setTimeout(r, 600)); // past every query's window: all are due at once
+    const start = await metrics();
+    // A cut change feed refreshes every live query at once: one merged operation for the 34.
+    const { Client } = await import('pg');
+    const admin = new Client({ connectionString: db });
+    await admin.connect();
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gateway-live' AND datname = current_database()`);
+    await admin.end();
+    let end = start;
+    for (let i = 0; i < 100 && end.thads_live_executions_total - start.thads_live_executions_total < 34; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      end = await metrics();
+    }
+    expect(end.thads_live_executions_total - start.thads_live_executions_total).toBeGreaterThanOrEqual(34);
+    expect(end.thads_live_operations_total - start.thads_live_operations_total).toBeLessThanOrEqual(3);
+    // A write in one ward moves its province only: the merged result was cut back per province.
+    await write(1);
+    await subs.get(province)!.until((v) => v.liveUnit.caseStats.newlyReceived === before.get(province)! + 1);
+    const after = await totals();
+    for (const [id, sub] of subs) expect(sub.values.at(-1).liveUnit.caseStats.newlyReceived).toBe(after.get(id));
+    expect(after.get(province)).toBe(before.get(province)! + 1);
+    await client.dispose();
+  }, 60000);
+
   it('refuses an invalid subscription with a clear error and keeps the connection usable', async () => {
     const client = liveClient(hub.url);
     const bad = subscribe(client, `subscription { liveUnit(id: "1") { noSuchField } }`);
