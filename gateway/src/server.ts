@@ -15,6 +15,7 @@ import { PgChangeFeed, type ChangeFeed } from './live/change-feed';
 import { LiveGateway } from './live/live-gateway';
 import { LiveRegistry } from './live/live-registry';
 import { NatsChangeFeed } from './live/nats-change-feed';
+import { UnitAncestry } from './live/unit-ancestry';
 import { subgraphFetcher } from './subgraph-fetcher';
 import { LiveMetrics } from './live/metrics';
 import { attachLiveServer } from './live/ws-server';
@@ -72,7 +73,9 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   });
   const gateway = new LiveGateway(inner, installScalarChecks);
   const limits: OperationLimits = { maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxCost: config.MAX_COST };
-  const keys = config.DATABASE_URL ? new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'gateway-auth' }) : undefined;
+  // API keys, and the unit hierarchy behind NATS change events.
+  const keys = config.DATABASE_URL ? new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'gateway' }) : undefined;
+  keys?.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
   if (keys) await ensureApiKeyTable(keys);
   const auth: AuthOptions = {
     verifier: new JwtVerifier({ secret: config.AUTH_JWT_SECRET, jwks: config.AUTH_JWKS, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, clockSkew: config.AUTH_CLOCK_SKEW_S }),
@@ -126,7 +129,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     logger,
   );
   if (config.LIVE_TRANSPORT !== 'none' && config.DATABASE_URL) {
-    feed = config.LIVE_TRANSPORT === 'nats' ? new NatsChangeFeed(config.NATS_URL ?? 'nats://127.0.0.1:4222', config.DATABASE_URL, logger, new ChangeStream(config.NATS_STREAM)) : new PgChangeFeed(config.DATABASE_URL, logger);
+    feed = config.LIVE_TRANSPORT === 'nats' ? new NatsChangeFeed(config.NATS_URL ?? 'nats://127.0.0.1:4222', new UnitAncestry((text, values) => keys!.query(text, values)), logger, new ChangeStream(config.NATS_STREAM)) : new PgChangeFeed(config.DATABASE_URL, logger);
     feed.on('change', (change) => registry!.onChange(change));
     try {
       await feed.start();

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { DeliverPolicy, Events, connect, type ConsumerMessages, type NatsConnection } from 'nats';
-import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { ChangeStream, type ChangeMessage } from '@thads/kit';
 import type { Change, ChangeFeed } from './change-feed';
@@ -16,20 +15,16 @@ import { UnitAncestry } from './unit-ancestry';
 export class NatsChangeFeed extends EventEmitter implements ChangeFeed {
   private nc?: NatsConnection;
   private messages?: ConsumerMessages;
-  private readonly pool: Pool;
-  private readonly ancestry: UnitAncestry;
   private stopped = false;
 
   constructor(
     private readonly natsUrl: string,
-    databaseUrl: string,
+    /** Reads the unit hierarchy (on the gateway's own pool). */
+    private readonly ancestry: UnitAncestry,
     private readonly logger: Logger,
     private readonly stream = new ChangeStream(),
   ) {
     super();
-    this.pool = new Pool({ connectionString: databaseUrl, max: 2, application_name: 'gateway-live' });
-    this.pool.on('error', (err) => this.logger.warn({ err: err.message }, 'change feed: an idle PostgreSQL connection failed; the next read opens another'));
-    this.ancestry = new UnitAncestry((text, values) => this.pool.query(text, values));
   }
 
   async start(): Promise<void> {
@@ -50,7 +45,6 @@ export class NatsChangeFeed extends EventEmitter implements ChangeFeed {
     this.stopped = true;
     await this.messages?.close().catch(() => {});
     await this.nc?.close().catch(() => {});
-    await this.pool.end().catch(() => {});
   }
 
   private async read(messages: ConsumerMessages): Promise<void> {

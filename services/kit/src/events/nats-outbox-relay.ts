@@ -45,10 +45,10 @@ export class NatsOutboxRelay {
     }
     await this.stream.ensure(this.nc);
     this.js = this.nc.jetstream();
-    this.last = await this.resumePoint();
     this.pg = new Client({ connectionString: this.databaseUrl, application_name: `${this.schema}-outbox-relay` });
     this.pg.on('error', (err) => this.logger.warn({ err: err.message }, 'outbox relay: PostgreSQL connection error; polling goes on'));
     await this.pg.connect();
+    this.last = await this.resumePoint();
     await this.pg.query(`LISTEN ${CHANGES_CHANNEL}`);
     this.pg.on('notification', (n) => {
       if (n.payload?.startsWith(`${this.schema}:`)) this.kick();
@@ -80,14 +80,8 @@ export class NatsOutboxRelay {
       () => undefined,
     );
     if (lastOnStream !== undefined) return lastOnStream;
-    const pg = new Client({ connectionString: this.databaseUrl });
-    await pg.connect();
-    try {
-      const [row] = (await pg.query(`SELECT coalesce(max(id), 0)::text AS id FROM ${this.schema}.outbox`)).rows as { id: string }[];
-      return Number(row!.id);
-    } finally {
-      await pg.end();
-    }
+    const [row] = (await this.pg!.query(`SELECT coalesce(max(id), 0)::text AS id FROM ${this.schema}.outbox`)).rows as { id: string }[];
+    return Number(row!.id);
   }
 
   private kick(): void {
