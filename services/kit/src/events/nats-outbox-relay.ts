@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { CHANGES_CHANNEL } from '../write/outbox';
 import { ChangeStream, type ChangeMessage } from './change-stream';
 
-/** Rows behind the newest published one that are read again: a transaction that took its id earlier may commit later. */
+/** Rows behind the newest published one that the once-a-second pass reads again, for a notification that was lost. */
 const RESCAN = 200;
 const BATCH = 1000;
 
@@ -13,8 +13,9 @@ const BATCH = 1000;
  * NATS. It resumes after the last row the stream holds for the schema, wakes on the
  * outbox's NOTIFY and polls every second besides, and publishes each row with the message
  * id `<schema>:<id>`: a row published twice (a restart, two replicas of the service) is
- * dropped by the stream. A row whose transaction commits after a later row was published
- * is still caught, by re-reading the last rows at each pass.
+ * dropped by the stream. A NOTIFY names its row, so a row whose transaction commits after a
+ * later row was published is read by its id; the once-a-second pass also re-reads the last
+ * rows, in case a notification was lost with the connection.
  */
 export class NatsOutboxRelay {
   private nc?: NatsConnection;
@@ -23,6 +24,9 @@ export class NatsOutboxRelay {
   private timer?: NodeJS.Timeout;
   private last = 0;
   private readonly published = new Set<number>();
+  /** Rows named by notifications since the last pass. */
+  private readonly notified = new Set<number>();
+  private rescan = true;
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
@@ -51,9 +55,15 @@ export class NatsOutboxRelay {
     this.last = await this.resumePoint();
     await this.pg.query(`LISTEN ${CHANGES_CHANNEL}`);
     this.pg.on('notification', (n) => {
-      if (n.payload?.startsWith(`${this.schema}:`)) this.kick();
+      const [schema, id] = (n.payload ?? '').split(':');
+      if (schema !== this.schema || !id || !/^\d+$/.test(id)) return;
+      this.notified.add(Number(id));
+      this.kick();
     });
-    this.timer = setInterval(() => this.kick(), 1000);
+    this.timer = setInterval(() => {
+      this.rescan = true;
+      this.kick();
+    }, 1000);
     this.logger.info({ stream: this.stream.name, subject: this.stream.subject(this.schema), after: this.last }, 'outbox relay to NATS started');
     this.kick();
   }
@@ -112,8 +122,13 @@ export class NatsOutboxRelay {
 
   private async pump(): Promise<void> {
     for (;;) {
-      const floor = Math.max(0, this.last - RESCAN);
-      const rows = (await this.pg!.query(`SELECT id::text AS id, unit_ids FROM ${this.schema}.outbox WHERE id > $1 ORDER BY id LIMIT ${BATCH}`, [floor])).rows as { id: string; unit_ids: number[] }[];
+      const floor = this.rescan ? Math.max(0, this.last - RESCAN) : this.last;
+      this.rescan = false;
+      const named = [...this.notified].filter((id) => id <= floor);
+      this.notified.clear();
+      const rows = (
+        await this.pg!.query(`SELECT id::text AS id, unit_ids FROM ${this.schema}.outbox WHERE id > $1 OR id = ANY($2::bigint[]) ORDER BY id LIMIT ${BATCH}`, [floor, named])
+      ).rows as { id: string; unit_ids: number[] }[];
       const fresh = rows.map((r) => ({ id: Number(r.id), unitIds: r.unit_ids })).filter((r) => !this.published.has(r.id));
       await Promise.all(
         fresh.map((r) =>
