@@ -12,7 +12,10 @@ export function coveredUnits(units: UnitRow[], lineage: { fromUnitId: number; to
   const byId = new Map(units.map((u) => [u.id, u]));
   const successor = new Map(lineage.map((l) => [l.fromUnitId, l.toUnitId]));
   const a = byId.get(ancestorId)!;
-  if (a.type === 'MINISTRY') return new Set(units.map((u) => u.id));
+  // A unit created after the hierarchy date has no place in that date's hierarchy: its facts
+  // count nowhere in it (they count from its own start on), at the nation as at any unit.
+  const existing = (ids: Iterable<number>) => new Set([...ids].filter((id) => byId.get(id)!.validFrom <= asOf));
+  if (a.type === 'MINISTRY') return existing(units.map((u) => u.id));
   const out = new Set<number>([ancestorId]);
   for (const u of units) {
     const parent = u.parentId === null ? undefined : byId.get(u.parentId);
@@ -23,9 +26,7 @@ export function coveredUnits(units: UnitRow[], lineage: { fromUnitId: number; to
     if (isNew && u.type === 'PROVINCE' && successor.get(u.id) === ancestorId) out.add(u.id);
     if (isNew && u.type === 'DISTRICT' && parent && successor.get(parent.id) === ancestorId) out.add(u.id);
   }
-  // Before the reorganization a new province has no wards yet; the wards have no facts then anyway.
-  void asOf;
-  return out;
+  return existing(out);
 }
 
 export interface CaseFiguresBF {
