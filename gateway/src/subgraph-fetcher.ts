@@ -1,6 +1,75 @@
 import { Agent, request } from 'node:http';
 import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
-import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+
+/** Response headers, read-only, from node:http's lower-cased record. */
+class ResponseHeaders implements FetcherHeaders {
+  private readonly map = new Map<string, string>();
+
+  constructor(raw: IncomingHttpHeaders) {
+    for (const [name, value] of Object.entries(raw)) if (value !== undefined) this.map.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+  append(): void {
+    throw new Error('response headers are read-only');
+  }
+  delete(): void {
+    throw new Error('response headers are read-only');
+  }
+  set(): void {
+    throw new Error('response headers are read-only');
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+  values(): IterableIterator<string> {
+    return this.map.values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+}
+
+/** A whole response body in memory: what the gateway reads of a subgraph's answer, without a WHATWG Response per call. */
+class BufferedResponse implements FetcherResponse {
+  bodyUsed = false;
+  readonly redirected = false;
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: ResponseHeaders,
+    private readonly body: Buffer,
+  ) {}
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+  async text(): Promise<string> {
+    this.bodyUsed = true;
+    return this.body.toString('utf8');
+  }
+  async json(): Promise<any> {
+    return JSON.parse(await this.text());
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    this.bodyUsed = true;
+    return this.body.buffer.slice(this.body.byteOffset, this.body.byteOffset + this.body.byteLength) as ArrayBuffer;
+  }
+  clone(): FetcherResponse {
+    return new BufferedResponse(this.url, this.status, this.statusText, this.headers, this.body);
+  }
+}
 
 /**
  * The gateway's HTTP client for its subgraphs: plain `node:http` over kept-alive sockets.
@@ -21,15 +90,7 @@ export function subgraphFetcher(maxSockets = 256): Fetcher {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-          }
-          const status = res.statusCode ?? 502;
-          const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
-          resolve(new Response(body, { status, statusText: res.statusMessage ?? '', headers }) as unknown as FetcherResponse);
-        });
+        res.on('end', () => resolve(new BufferedResponse(url, res.statusCode ?? 502, res.statusMessage ?? '', new ResponseHeaders(res.headers), Buffer.concat(chunks))));
       });
       req.on('error', reject);
       req.end(init.body);
