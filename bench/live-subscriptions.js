@@ -59,7 +59,8 @@ environment, and say so with --note.
                           --duration, so a slower hub commits fewer: the report says how many
   --duration S            seconds of writes (default 30, at most 120)
   --warmup S              messages received in the first S seconds of writes are not counted (default 3)
-  --concurrency C         mutations in flight at most (default 32)
+  --concurrency C         mutations in flight at most (default 128: at 32 the round trips of a
+                          loaded hub cap the writer near 100/s)
   --window MS             the baseline's coalescing window; must match the gateway's
                           LIVE_WINDOW_MS (default 250)
   --baseline-rate R       changes/s for the baseline (default: the rate the gateway phase
@@ -110,7 +111,7 @@ const LIMITS = { clients: [1, 40000], workers: [1, 16], rate: [1, 2000], duratio
 
 function parseArgs(argv) {
   const o = { url: 'http://127.0.0.1:4700/graphql', gatewayPid: undefined, clients: 10000, workers: 4, rate: 200, duration: 30, warmup: 3,
-    concurrency: 32, window: 250, connectConcurrency: 50, connectTimeout: 120, quiet: 3, settleTimeout: 30, targets: ['gateway', 'baseline'],
+    concurrency: 128, window: 250, connectConcurrency: 50, connectTimeout: 120, quiet: 3, settleTimeout: 30, targets: ['gateway', 'baseline'],
     nofile: undefined, out: path.join(ROOT, 'bench/results/live-subscriptions.md'), maxRuntime: 600, waitIdle: 30, role: 'parent' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i], next = () => { if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`); return argv[++i]; };
