@@ -207,6 +207,11 @@ describe('live totals through the gateway', () => {
     const badDate = subscribe(client, `subscription($p: PeriodInput!) { liveMinistry { caseStats(period: $p, asOf: "2025-02-30") { done } } }`, { p: PERIOD });
     const good = subscribe(client, LIVE_NATION, { period: PERIOD });
     await good.until(() => true);
+    // A document with several operations (as client code generators write them) runs the one named.
+    const named = client.iterate({ query: `query Other { ministry { id } } subscription Nation($p: PeriodInput!) { liveMinistry { caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`, operationName: 'Nation', variables: { p: PERIOD } });
+    const first = await named.next();
+    expect((first.value as { data: { liveMinistry: { caseStats: { newlyReceived: number } } } }).data.liveMinistry.caseStats.newlyReceived).toBe(good.values.at(-1).liveMinistry.caseStats.newlyReceived);
+    await named.return?.(undefined);
     await new Promise((r) => setTimeout(r, 300));
     expect(JSON.stringify(bad.errors)).toMatch(/noSuchField/);
     expect(JSON.stringify(badDate.errors)).toMatch(/INVALID_DATE|not a date/);

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { GraphQLError, OperationTypeNode, getOperationAST, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, getOperationAST, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -18,6 +18,14 @@ export interface LiveServerOptions {
   authorize: AuthorizeOperation;
   metrics: LiveMetrics;
   logger: Logger;
+}
+
+/** The document with only the operation to run (and the fragments): a refresh runs it without an operation name. */
+function onlyOperation(document: DocumentNode, operationName: string | null | undefined): DocumentNode {
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length <= 1) return document;
+  const chosen = getOperationAST(document, operationName);
+  return { ...document, definitions: document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION || d === chosen) };
 }
 
 const refuse = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
@@ -107,7 +115,7 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
       subscribe: (args) => {
         const { identity, socket, id } = args.contextValue as LiveContext;
         // The registry writes the values to the socket itself (see SocketSubscriber).
-        return options.registry.subscribe(args.document, (args.variableValues ?? {}) as Record<string, unknown>, identity, new SocketSubscriber(socket, id)) as unknown as AsyncGenerator<ExecutionResult>;
+        return options.registry.subscribe(onlyOperation(args.document, args.operationName), (args.variableValues ?? {}) as Record<string, unknown>, identity, new SocketSubscriber(socket, id)) as unknown as AsyncGenerator<ExecutionResult>;
       },
     },
     wss,
