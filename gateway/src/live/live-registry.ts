@@ -68,6 +68,7 @@ export class LiveRegistry {
   private timerAt = Infinity;
   private readonly slackMs: number;
   private closed = false;
+  private readonly refreshes = new WeakMap<DocumentNode, { refresh: DocumentNode; query: string }>();
 
   constructor(
     private readonly execute: Execute,
@@ -103,8 +104,6 @@ export class LiveRegistry {
   }
 
   /** The refresh query of a subscription document, computed once a document (the WebSocket server reuses parsed documents). */
-  private readonly refreshes = new WeakMap<DocumentNode, { refresh: DocumentNode; query: string }>();
-
   private refreshOf(document: DocumentNode): { refresh: DocumentNode; query: string } {
     let known = this.refreshes.get(document);
     if (!known) {
