@@ -40,7 +40,8 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   }
   const existing = new Map<string, CaseRow>();
   if (referenced.length) {
-    const rows = (await prepared(tx, 
+    const rows = (await prepared(
+    tx,
       `SELECT id::text, unit_id, judgment_ref, received_on::text, categories, status, enforceable, status_on::text
        FROM cases.enforcement_case WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
       [referenced],
@@ -113,7 +114,8 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   const changed = rows.filter((r) => !r.isNew);
   await copyRows(tx, 'cases.enforcement_case', CASE_COLUMNS, created.map((r) => [r.id, r.unitId, r.judgmentRef, r.receivedOn, r.categories, r.status, r.enforceable, r.statusOn]));
   if (changed.length) {
-    await prepared(tx, 
+    await prepared(
+    tx,
       `UPDATE cases.enforcement_case c SET status = u.status, enforceable = u.enforceable, status_on = u.status_on
        FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::date[]) AS u(id, status, enforceable, status_on) WHERE c.id = u.id`,
       [changed.map((r) => r.id), changed.map((r) => r.status), changed.map((r) => r.enforceable), changed.map((r) => r.statusOn)],

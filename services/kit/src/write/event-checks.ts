@@ -33,7 +33,8 @@ export async function checkUnitsOnDates(tx: EntityManager, pairs: readonly Dated
   const today = todayInVietnam();
   const ids = [...new Set(pairs.map((p) => p.unitId))];
   // One round trip: the units, each row also carrying the last closed day of the calendar.
-  const rows = (await prepared(tx, 
+  const rows = (await prepared(
+    tx,
     `SELECT u.id, u.name, u.type, u.valid_from::text AS valid_from, u.valid_to::text AS valid_to, c.closed_through
      FROM (SELECT max(closed_through)::text AS closed_through FROM org_units.reporting_close) c
      LEFT JOIN org_units.org_unit u ON u.id = ANY($1::int[])`,

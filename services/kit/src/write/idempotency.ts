@@ -22,7 +22,8 @@ export async function once<T>(tx: EntityManager, schema: string, key: string, op
     throw userError(ErrorCode.BAD_USER_INPUT, 'idempotencyKey must be 8–200 characters of letters, digits, ".", "_", ":" or "-"; a UUID is a good choice.', { field: 'idempotencyKey' });
   }
   const hash = requestHash(operation, input);
-  const claimed: unknown[] = await prepared(tx, 
+  const claimed: unknown[] = await prepared(
+    tx,
     `INSERT INTO ${schema}.idempotency (key, operation, request_hash) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING key`,
     [key, operation, hash],
   );

@@ -50,7 +50,8 @@ export async function addMonthDeltas(tx: EntityManager, table: string, columns: 
   columns.forEach((_c, i) => params.push(rows.map((r) => String(r.sums[i]))));
   const casts = columns.map((_c, i) => `$${i + 4}::numeric[]`).join(', ');
   const name = table.split('.').pop()!;
-  await prepared(tx, 
+  await prepared(
+    tx,
     `INSERT INTO ${table} (unit_id, month, bucket, ${columns.join(', ')})
      SELECT * FROM unnest($1::int[], $2::date[], $3::smallint[], ${casts})
      ON CONFLICT (unit_id, month, bucket) DO UPDATE SET ${columns.map((c) => `${c} = ${name}.${c} + EXCLUDED.${c}`).join(', ')}`,

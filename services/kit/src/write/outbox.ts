@@ -20,7 +20,8 @@ export interface ChangeEvent {
  */
 export async function appendOutbox(tx: EntityManager, schema: string, event: ChangeEvent): Promise<number> {
   // One round trip: the row, and its notification (delivered by PostgreSQL at commit).
-  const [{ id }] = (await prepared(tx, 
+  const [{ id }] = (await prepared(
+    tx,
     `WITH o AS (INSERT INTO ${schema}.outbox (unit_ids, kind, from_date, payload) VALUES ($1::int[], $2, $3::date, $4::jsonb) RETURNING id)
      SELECT id, pg_notify($5, $6 || id) FROM o`,
     [event.unitIds, event.kind, event.from, JSON.stringify(event.payload ?? {}), CHANGES_CHANNEL, `${schema}:`],
