@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { CHANGES_CHANNEL } from '@thads/kit';
+import { ChangeBurst } from './change-burst';
 import { UnitAncestry } from './unit-ancestry';
 
 /** What a committed change means for the live layer. */
@@ -25,17 +26,17 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
   private client?: Client;
   private stopped = false;
   private reconnecting = false;
-  /** Flushes run one after another on the one connection. */
-  private flushing: Promise<void> = Promise.resolve();
+  /** Outbox ids notified since the last flush, by schema. */
   private pending = new Map<string, Set<number>>();
-  private flushTimer?: NodeJS.Timeout;
-  private readonly ancestry = new UnitAncestry((text, values) => this.client!.query(text, values));
+  private readonly burst: ChangeBurst;
 
   constructor(
     private readonly databaseUrl: string,
     private readonly logger: Logger,
   ) {
     super();
+    const ancestry = new UnitAncestry((text, values) => this.client!.query(text, values));
+    this.burst = new ChangeBurst(() => this.changedUnits(), ancestry, (change) => this.emit('change', change), logger);
   }
 
   async start(): Promise<void> {
@@ -44,7 +45,7 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.flushTimer);
+    this.burst.stop();
     await this.client?.end().catch(() => {});
   }
 
@@ -98,28 +99,20 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
     if (!schema || !SCHEMAS.has(schema) || !id || !/^\d+$/.test(id)) return;
     (this.pending.get(schema) ?? this.pending.set(schema, new Set()).get(schema)!).add(Number(id));
     // Notifications of one burst are read with one query a schema.
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flushing = this.flushing.then(() => this.flush());
-    }, 5);
+    this.burst.touch();
   }
 
-  private async flush(): Promise<void> {
+  /** The units of the outbox rows notified since the last flush. */
+  private async changedUnits(): Promise<Set<number>> {
     const batches = [...this.pending];
     this.pending.clear();
+    const changed = new Set<number>();
     const client = this.client;
-    if (!client) return;
-    try {
-      const changed = new Set<number>();
-      for (const [schema, ids] of batches) {
-        const rows = (await client.query(`SELECT unit_ids FROM ${schema}.outbox WHERE id = ANY($1::bigint[])`, [[...ids]])).rows as { unit_ids: number[] }[];
-        for (const r of rows) for (const u of r.unit_ids) changed.add(u);
-      }
-      const affected = await this.ancestry.of(changed);
-      if (affected.size) this.emit('change', { kind: 'units', unitIds: affected } satisfies Change);
-    } catch (err) {
-      this.logger.error({ err: (err as Error).message }, 'reading the outbox failed; refreshing every live query');
-      this.emit('change', { kind: 'all', reason: 'outbox read failed' } satisfies Change);
+    if (!client) return changed;
+    for (const [schema, ids] of batches) {
+      const rows = (await client.query(`SELECT unit_ids FROM ${schema}.outbox WHERE id = ANY($1::bigint[])`, [[...ids]])).rows as { unit_ids: number[] }[];
+      for (const r of rows) for (const u of r.unit_ids) changed.add(u);
     }
+    return changed;
   }
 }

@@ -3,7 +3,8 @@ import { DeliverPolicy, Events, connect, type ConsumerMessages, type NatsConnect
 import type { Logger } from 'pino';
 import { ChangeStream, type ChangeMessage } from '@thads/kit';
 import type { Change, ChangeFeed } from './change-feed';
-import { UnitAncestry } from './unit-ancestry';
+import { ChangeBurst } from './change-burst';
+import type { UnitAncestry } from './unit-ancestry';
 
 /**
  * The scale-out transport: the services' outbox relays publish every committed change to
@@ -16,19 +17,28 @@ export class NatsChangeFeed extends EventEmitter implements ChangeFeed {
   private nc?: NatsConnection;
   private messages?: ConsumerMessages;
   private stopped = false;
-  /** Units changed since the last flush; flushes run one after another. */
-  private readonly pending = new Set<number>();
-  private flushTimer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  /** Units changed since the last flush. */
+  private pending = new Set<number>();
+  private readonly burst: ChangeBurst;
 
   constructor(
     private readonly natsUrl: string,
     /** Reads the unit hierarchy (on the gateway's own pool). */
-    private readonly ancestry: UnitAncestry,
+    ancestry: UnitAncestry,
     private readonly logger: Logger,
     private readonly stream = new ChangeStream(),
   ) {
     super();
+    this.burst = new ChangeBurst(
+      async () => {
+        const changed = this.pending;
+        this.pending = new Set();
+        return changed;
+      },
+      ancestry,
+      (change) => this.emit('change', change),
+      logger,
+    );
   }
 
   async start(): Promise<void> {
@@ -47,7 +57,7 @@ export class NatsChangeFeed extends EventEmitter implements ChangeFeed {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.flushTimer);
+    this.burst.stop();
     await this.messages?.close().catch(() => {});
     await this.nc?.close().catch(() => {});
   }
@@ -65,23 +75,7 @@ export class NatsChangeFeed extends EventEmitter implements ChangeFeed {
       for (const id of change.unitIds) this.pending.add(Number(id));
       // The messages of a burst share one hierarchy read and one change event, as on the
       // PostgreSQL transport: read one by one, a cold cache at 200 writes/s fell seconds behind.
-      this.flushTimer ??= setTimeout(() => {
-        this.flushTimer = undefined;
-        this.flushing = this.flushing.then(() => this.flush());
-      }, 5);
-    }
-  }
-
-  private async flush(): Promise<void> {
-    const changed = [...this.pending];
-    this.pending.clear();
-    if (!changed.length) return;
-    try {
-      const affected = await this.ancestry.of(changed);
-      if (affected.size) this.emit('change', { kind: 'units', unitIds: affected } satisfies Change);
-    } catch (err) {
-      this.logger.error({ err: (err as Error).message }, 'reading the unit hierarchy failed; refreshing every live query');
-      this.emit('change', { kind: 'all', reason: 'hierarchy read failed' } satisfies Change);
+      this.burst.touch();
     }
   }
 
