@@ -33,14 +33,8 @@ export class SocketSubscriber implements AsyncGenerator<never, undefined, unknow
   /** Sends a value: the execution result, already serialized. */
   push(payloadJson: string): void {
     if (this.done) return;
-    const frame = `${this.prefix}${payloadJson}}`;
-    if (this.socket.bufferedAmount > HIGH_WATER) {
-      this.pending = frame;
-      this.retry ??= setTimeout(() => this.flush(), RETRY_MS);
-      return;
-    }
-    this.pending = undefined;
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
+    this.pending = `${this.prefix}${payloadJson}}`;
+    if (!this.retry) this.flush(); // else the waiting retry sends this newest frame
   }
 
   private flush(): void {
