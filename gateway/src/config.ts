@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { LOG_LEVELS, env, readConfig } from '@thads/kit';
+import { DEFAULT_NATS_URL, LOG_LEVELS, env, readConfig } from '@thads/kit';
 
 export type GatewayConfig = {
   /** @default 4000 */
@@ -66,7 +66,7 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
       DATABASE_URL: env.optionalString(),
       LIVE_TRANSPORT: env.oneOf(['postgres', 'nats', 'none'] as const, 'postgres'),
-      NATS_URL: env.string('nats://127.0.0.1:4222'),
+      NATS_URL: env.string(DEFAULT_NATS_URL),
       NATS_STREAM: env.string('THADS_CHANGES'),
       LIVE_WINDOW_MS: env.int(250, 0, 60000),
       IDENTITY_SECRET: env.secret(),

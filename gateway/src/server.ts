@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, type FragmentDefinitionNode } from 'graphql';
 import { Pool } from 'pg';
-import { ChangeStream, createLogger, ensureApiKeyTable, installScalarChecks, startService, type RunningService } from '@thads/kit';
+import { ChangeStream, DEFAULT_NATS_URL, createLogger, ensureApiKeyTable, installScalarChecks, startService, type RunningService } from '@thads/kit';
 import { authenticate, credentialOf, type AuthOptions } from './auth/authenticate';
 import { JwtVerifier } from './auth/jwt';
 import { subgraphUrlOverrides, type GatewayConfig } from './config';
@@ -129,7 +129,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     logger,
   );
   if (config.LIVE_TRANSPORT !== 'none' && config.DATABASE_URL) {
-    feed = config.LIVE_TRANSPORT === 'nats' ? new NatsChangeFeed(config.NATS_URL ?? 'nats://127.0.0.1:4222', new UnitAncestry((text, values) => keys!.query(text, values)), logger, new ChangeStream(config.NATS_STREAM)) : new PgChangeFeed(config.DATABASE_URL, logger);
+    feed = config.LIVE_TRANSPORT === 'nats' ? new NatsChangeFeed(config.NATS_URL ?? DEFAULT_NATS_URL, new UnitAncestry((text, values) => keys!.query(text, values)), logger, new ChangeStream(config.NATS_STREAM)) : new PgChangeFeed(config.DATABASE_URL, logger);
     feed.on('change', (change) => registry!.onChange(change));
     try {
       await feed.start();

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_NATS_URL } from '../events/change-stream';
 
 /**
  * Typed configuration read from the environment once, at start. Every problem is reported
@@ -108,7 +109,7 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       IMPORT_DIR: env.string(resolve('.data', 'imports')),
       IDENTITY_SECRET: env.secret(),
       OUTBOX_RELAY: env.oneOf(['none', 'nats'] as const, 'none'),
-      NATS_URL: env.string('nats://127.0.0.1:4222'),
+      NATS_URL: env.string(DEFAULT_NATS_URL),
       NATS_STREAM: env.string('THADS_CHANGES'),
     },
     source,

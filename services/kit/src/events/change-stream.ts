@@ -8,6 +8,8 @@ export interface ChangeMessage {
 }
 
 export const DEFAULT_CHANGE_STREAM = 'THADS_CHANGES';
+/** Where a NATS of the machine listens (NATS_URL's default, for the gateway and the services alike). */
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**

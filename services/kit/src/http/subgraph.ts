@@ -9,7 +9,7 @@ import { startService, type RunningService } from './service-server';
 import { Access } from '../auth/access';
 import { IDENTITY_HEADER, verifyIdentity } from '../auth/signed-identity';
 import { NatsOutboxRelay } from '../events/nats-outbox-relay';
-import { ChangeStream } from '../events/change-stream';
+import { ChangeStream, DEFAULT_NATS_URL } from '../events/change-stream';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   name: string;
@@ -33,7 +33,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   await db.initialize();
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  const relay = config.OUTBOX_RELAY === 'nats' && options.outbox ? new NatsOutboxRelay(options.outbox, config.DATABASE_URL, config.NATS_URL ?? 'nats://127.0.0.1:4222', logger, new ChangeStream(config.NATS_STREAM)) : undefined;
+  const relay = config.OUTBOX_RELAY === 'nats' && options.outbox ? new NatsOutboxRelay(options.outbox, config.DATABASE_URL, config.NATS_URL ?? DEFAULT_NATS_URL, logger, new ChangeStream(config.NATS_STREAM)) : undefined;
   await relay?.start();
   const running = await startService({
     name: options.name,
