@@ -739,8 +739,8 @@ async function runPhase(o, hub, target, dir) {
       cpuConnect: averages(s0, s1), cpuWrites: averages(s1, s2), cpuSettle: averages(s2, s3),
       cpuPeak: Math.max(...windowSamples.map((s) => s.target), 0), workersPeak: Math.max(...windowSamples.map((s) => s.workers), 0),
       rssBefore, rssConnected, rssPeak: Math.max(sampler.peakRss(), rssMB(target.pid) || 0), rssEnd: rssMB(target.pid),
-      // counters (…_total) as the change over the phase, gauges as read at its end
-      metrics: metrics0 && metrics1 ? Object.fromEntries(Object.keys(metrics1).map((k) => [k, k.endsWith('_total') ? metrics1[k] - (metrics0[k] ?? 0) : metrics1[k]])) : undefined,
+      // counters (…_total, and histograms' …_sum and …_count) as the change over the phase, gauges as read at its end
+      metrics: metrics0 && metrics1 ? Object.fromEntries(Object.keys(metrics1).map((k) => [k, /_(total|sum|count)$/.test(k) ? metrics1[k] - (metrics0[k] ?? 0) : metrics1[k]])) : undefined,
       accounting: commits.map((c, p) => settled.finals[p] - target.initial[p] - c.length), // ≠ 0: the final value is not initial + committed writes
       samples: sampler.samples,
     };
@@ -826,6 +826,10 @@ function report(o, hub, rows, context) {
       r.leftOver && (r.leftOver.connections || r.leftOver.subscribers || r.leftOver.queries) && `after the clients left, /metrics still shows ${JSON.stringify(r.leftOver)}`,
     ].filter(Boolean);
     lines.push(`| ${r.name} | ${fmt(r.writes.ok)} / ${fmt(r.writes.failed)} / ${fmt(r.writes.notSent ?? 0)} | ${r.writes.rttP50 !== undefined ? `${fmt(r.writes.rttP50)} / ${fmt(r.writes.rttP99)}` : '–'} | ${r.probe ? `${fmt(r.probe.p50)} / ${fmt(r.probe.max)}${r.probeErrors ? ` (${r.probeErrors} failed)` : ''}` : '–'} | ${fmt(sum(st, 'messages') / (r.writes.seconds + r.settled.seconds + r.connect.seconds))} | ${fmt(frames ? sum(st, 'bytes') / frames : NaN)} | ${pct(r.cpuConnect.target)} / ${pct(r.cpuWrites.target)} / ${pct(r.cpuSettle.target)} | ${pct(r.cpuWrites.workers)} / ${pct(r.workersPeak)} | ${fmt(Math.max(...st.map((x) => x.loopP99)))} / ${fmt(Math.max(...st.map((x) => x.loopMax)))} | ${a.serverDelay ? `${fmt(r.writes.loopP99)} / ${fmt(r.writes.loopMax)}; ${trio(a.serverDelay)}` : '–'} | ${pct(r.cpuWrites.subgraphs)} | ${pct(r.cpuWrites.postgres)} | ${pct(r.cpuWrites.writer)} | ${pct(r.busyBefore)} / ${pct(r.cpuWrites.machine)} | ${pct(other(r))} | ${m ? `${fmt(m.executions_total)} / ${fmt(m.messages_total)} / ${fmt(m.unchanged_total)}` : '–'} | ${fmt(r.settled.seconds, 1)} | ${issues.join('; ') || 'none'} |`);
+  }
+  for (const r of rows.filter((x) => x.metrics && x.metrics.refresh_seconds_count !== undefined)) {
+    const mean = (h) => (r.metrics[`${h}_seconds_count`] ? `${fmt((1000 * r.metrics[`${h}_seconds_sum`]) / r.metrics[`${h}_seconds_count`], 1)} ms` : '–');
+    lines.push('', `Where the ${r.name}'s time went (means over the run, from its /metrics histograms): notification → live queries marked dirty ${mean('feed')}; dirty → refresh started ${mean('wait')} (the window included); refresh operation ${mean('refresh')} (${fmt(r.metrics.refresh_seconds_count)} operations); new value → last subscriber's frame written ${mean('fanout')}.`);
   }
   lines.push('', 'Notes:',
     `- Latency is receive time in a client worker (graphql-ws next()) minus commit time, on CLOCK_MONOTONIC in every process. A province's value v means initial + k committed writes; the commit time of the k-th is when the k-th mutation response for that province arrived in the writer (gateway) or when the baseline server made the k-th change. "Oldest write" charges a message with the first write it newly reflects for that client (the oldest not yet delivered; conservative when a message coalesces several writes); "newest write" with the write that made the count reach the value (optimistic); "every write × client" takes each committed write and each client of its province, up to the first value including it. "From mutation sent" uses the k-th earliest send time of the province's writes instead of the k-th response: the count cannot have reached initial + k earlier, so it bounds the latency from above when mutation round trips are long. Messages received in the first ${o.warmup} s of changes (and, for write × client, writes committed then) are not counted.`,

@@ -111,6 +111,8 @@ describe('live totals through the gateway', () => {
     // One refresh for the 1,000 (a concurrent live query of the previous test may add one).
     expect(end.thads_live_executions_total - start.thads_live_executions_total).toBeLessThanOrEqual(2);
     expect(end.thads_live_messages_total - start.thads_live_messages_total).toBeGreaterThanOrEqual(1000);
+    // Each stage of the change's way is in its histogram: notification → dirty → refresh → fan-out.
+    for (const stage of ['feed', 'wait', 'refresh', 'fanout']) expect(end[`thads_live_${stage}_seconds_count`]! - start[`thads_live_${stage}_seconds_count`]!).toBeGreaterThanOrEqual(1);
     await Promise.all(clients.map((c) => c.dispose()));
   }, 90000);
 

@@ -12,6 +12,8 @@ import type { UnitAncestry } from './unit-ancestry';
 export class ChangeBurst {
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** When the first notification not yet flushed arrived. */
+  private firstAt?: number;
 
   constructor(
     /** The units changed since the last flush (the transport's own pending notifications). */
@@ -24,6 +26,7 @@ export class ChangeBurst {
 
   /** A notification arrived. */
   touch(): void {
+    this.firstAt ??= Date.now();
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.flushing.then(() => this.flush());
@@ -35,14 +38,16 @@ export class ChangeBurst {
   }
 
   private async flush(): Promise<void> {
+    const noticedAt = this.firstAt;
+    this.firstAt = undefined;
     try {
       const changed = [...(await this.collect())];
       if (!changed.length) return;
       const affected = await this.ancestry.of(changed);
-      if (affected.size) this.emit({ kind: 'units', unitIds: affected });
+      if (affected.size) this.emit({ kind: 'units', unitIds: affected, noticedAt });
     } catch (err) {
       this.logger.error({ err: (err as Error).message }, 'reading the changes failed; refreshing every live query');
-      this.emit({ kind: 'all', reason: 'change read failed' });
+      this.emit({ kind: 'all', reason: 'change read failed', noticedAt });
     }
   }
 }

@@ -1,12 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { CHANGES_CHANNEL } from '@thads/kit';
+import { CHANGES_CHANNEL, parseChangeNotice } from '@thads/kit';
 import { ChangeBurst } from './change-burst';
 import { UnitAncestry } from './unit-ancestry';
 
 /** What a committed change means for the live layer. */
-export type Change = { kind: 'units'; unitIds: Set<number> } | { kind: 'all'; reason: string };
+export type Change = ({ kind: 'units'; unitIds: Set<number> } | { kind: 'all'; reason: string }) & {
+  /** When the first notification behind it reached the gateway (ms since the epoch), for the feed's latency metric. */
+  noticedAt?: number;
+};
 
 export interface ChangeFeed {
   on(event: 'change', listener: (change: Change) => void): this;
@@ -18,7 +21,7 @@ const SCHEMAS = new Set(['cases', 'finances', 'complaints']);
 
 /**
  * The default transport: PostgreSQL LISTEN/NOTIFY on the outbox channel. A notification
- * names an outbox row; the units it changed are mapped to every unit whose figures they
+ * names an outbox row and, mostly, the units it changed (else the row is read); they are mapped to every unit whose figures they
  * count towards (any date), through the rollup edges. When the connection drops, it
  * reconnects with backoff and asks for a refresh of everything, so nothing is missed.
  */
@@ -26,8 +29,10 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
   private client?: Client;
   private stopped = false;
   private reconnecting = false;
-  /** Outbox ids notified since the last flush, by schema. */
+  /** Outbox ids notified without their units since the last flush, by schema. */
   private pending = new Map<string, Set<number>>();
+  /** Units named by the notifications since the last flush. */
+  private pendingUnits = new Set<number>();
   private readonly burst: ChangeBurst;
 
   constructor(
@@ -95,18 +100,20 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
   }
 
   private onNotification(payload: string): void {
-    const [schema, id] = payload.split(':');
-    if (!schema || !SCHEMAS.has(schema) || !id || !/^\d+$/.test(id)) return;
-    (this.pending.get(schema) ?? this.pending.set(schema, new Set()).get(schema)!).add(Number(id));
-    // Notifications of one burst are read with one query a schema.
+    const notice = parseChangeNotice(payload);
+    if (!notice || !SCHEMAS.has(notice.schema)) return;
+    if (notice.unitIds) for (const u of notice.unitIds) this.pendingUnits.add(u);
+    else (this.pending.get(notice.schema) ?? this.pending.set(notice.schema, new Set()).get(notice.schema)!).add(notice.outboxId);
+    // The notifications of a burst make one change event (and at most one outbox read a schema).
     this.burst.touch();
   }
 
-  /** The units of the outbox rows notified since the last flush. */
+  /** The units named by the notifications since the last flush, and those of the outbox rows notified without them. */
   private async changedUnits(): Promise<Set<number>> {
     const batches = [...this.pending];
     this.pending.clear();
-    const changed = new Set<number>();
+    const changed = this.pendingUnits;
+    this.pendingUnits = new Set();
     const client = this.client;
     if (!client) return changed;
     for (const [schema, ids] of batches) {

@@ -28,6 +28,8 @@ interface LiveQuery {
   /** When its last refresh ended (0: never refreshed). */
   lastRefresh: number;
   dirty: boolean;
+  /** When it last went dirty (for the wait metric). */
+  dirtySince: number;
   /** In a batch that is waiting to run or running. */
   busy: boolean;
   /** Bumped by each new value: a fan-out still in progress for an older one stops. */
@@ -88,7 +90,7 @@ export class LiveRegistry {
     if (!live) {
       live = {
         key, group: `${scope}\u0000${query}`, document: refresh, query, variables, identity,
-        roots: rootUnitIds(document, variables), seen: new Set(), subscribers: new Set(), lastRefresh: 0, dirty: false, busy: false, generation: 0,
+        roots: rootUnitIds(document, variables), seen: new Set(), subscribers: new Set(), lastRefresh: 0, dirty: false, dirtySince: 0, busy: false, generation: 0,
       };
       this.queries.set(key, live);
       this.metrics.queries = this.queries.size;
@@ -116,6 +118,7 @@ export class LiveRegistry {
 
   onChange(change: Change): void {
     this.metrics.changeEvents++;
+    if (change.noticedAt !== undefined) this.metrics.feed.observeMs(Date.now() - change.noticedAt);
     for (const live of this.queries.values()) {
       if (live.dirty) continue;
       if (change.kind === 'all' || live.roots === 'any' || this.touches(live, change.unitIds)) this.markDirty(live);
@@ -156,6 +159,7 @@ export class LiveRegistry {
   }
 
   private markDirty(live: LiveQuery): void {
+    if (!live.dirty) live.dirtySince = Date.now();
     live.dirty = true;
     if (live.busy) return; // its batch re-queues it when it ends
     this.waiting.add(live);
@@ -196,8 +200,10 @@ export class LiveRegistry {
 
   private async run(batch: LiveQuery[]): Promise<void> {
     const groups = new Map<string, LiveQuery[]>();
+    const now = Date.now();
     for (const live of batch) {
       if (!this.queries.has(live.key)) continue; // unsubscribed while waiting
+      this.metrics.wait.observeMs(now - live.dirtySince);
       live.dirty = false;
       const group = groups.get(live.group) ?? [];
       group.push(live);
@@ -214,7 +220,9 @@ export class LiveRegistry {
     const merged = members.length > 1 ? mergeRefreshes(members[0]!.document, members.map((m) => m.variables)) : null;
     if (merged) {
       this.metrics.operations++;
+      const started = Date.now();
       const whole = await this.execute(print(merged.document), merged.variables, members[0]!.identity).catch((err: Error) => err);
+      this.metrics.refresh.observeMs(Date.now() - started);
       results = whole instanceof Error ? members.map(() => whole) : splitMerged(whole, members.length);
       // A non-null root that failed nulls the whole merged data: run them one by one to keep the others' values.
       if (!(whole instanceof Error) && whole.data == null) results = await this.one(members);
@@ -226,6 +234,7 @@ export class LiveRegistry {
       if (result instanceof Error) {
         this.logger.error({ err: result }, 'live refresh failed');
         live.dirty = true;
+        live.dirtySince = ended;
       } else this.deliver(live, result);
       live.busy = false;
       live.lastRefresh = ended;
@@ -235,7 +244,14 @@ export class LiveRegistry {
 
   private one(members: LiveQuery[]): Promise<(FormattedExecutionResult | Error)[]> {
     this.metrics.operations += members.length;
-    return Promise.all(members.map((m) => this.execute(m.query, m.variables, m.identity).catch((err: Error) => err)));
+    return Promise.all(
+      members.map(async (m) => {
+        const started = Date.now();
+        const result = await this.execute(m.query, m.variables, m.identity).catch((err: Error) => err);
+        this.metrics.refresh.observeMs(Date.now() - started);
+        return result;
+      }),
+    );
   }
 
   private deliver(live: LiveQuery, result: FormattedExecutionResult): void {
@@ -259,12 +275,14 @@ export class LiveRegistry {
   private fanOut(live: LiveQuery): void {
     const generation = ++live.generation;
     const subscribers = [...live.subscribers];
+    const started = Date.now();
     let next = 0;
     const step = () => {
       if (live.generation !== generation) return;
       const end = Math.min(subscribers.length, next + FANOUT_SLICE);
       for (; next < end; next++) subscribers[next]!.push(live.last!);
       if (next < subscribers.length) setImmediate(step);
+      else this.metrics.fanOut.observeMs(Date.now() - started);
     };
     step();
   }

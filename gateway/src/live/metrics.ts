@@ -1,4 +1,34 @@
-/** Counters of the live layer, served at /metrics in Prometheus' text format. */
+/** Upper bounds (seconds) of the live layer's latency histograms: a 250 ms window sits in the middle. */
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** A Prometheus histogram of durations in seconds, with fixed buckets. */
+export class Histogram {
+  private readonly counts = BUCKETS.map(() => 0);
+  count = 0;
+  sum = 0;
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+
+  /** Records a duration given in milliseconds. */
+  observeMs(ms: number): void {
+    const s = ms / 1000;
+    this.count++;
+    this.sum += s;
+    const i = BUCKETS.findIndex((b) => s <= b);
+    if (i >= 0) this.counts[i]!++;
+  }
+
+  render(): string {
+    let cumulative = 0;
+    const buckets = BUCKETS.map((b, i) => `${this.name}_bucket{le="${b}"} ${(cumulative += this.counts[i]!)}`);
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`, ...buckets, `${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum.toFixed(6)}`, `${this.name}_count ${this.count}`].join('\n');
+  }
+}
+
+/** Counters and latency histograms of the live layer, served at /metrics in Prometheus' text format. */
 export class LiveMetrics {
   executions = 0;
   operations = 0;
@@ -8,6 +38,14 @@ export class LiveMetrics {
   queries = 0;
   subscribers = 0;
   connections = 0;
+  /** From a change notification's arrival to its change event (units and their ancestors known). */
+  readonly feed = new Histogram('thads_live_feed_seconds', 'From a change notification reaching the gateway to the live queries it touches being marked dirty (outbox and hierarchy reads).');
+  /** From a live query going dirty to its refresh starting (the coalescing window included). */
+  readonly wait = new Histogram('thads_live_wait_seconds', 'From a live query going dirty to its refresh starting: the coalescing window and any refresh still running.');
+  /** One refresh operation through the gateway (merged or not). */
+  readonly refresh = new Histogram('thads_live_refresh_seconds', 'Duration of one refresh operation through the gateway and its subgraphs.');
+  /** From a new value to its last subscriber's frame written. */
+  readonly fanOut = new Histogram('thads_live_fanout_seconds', 'From a new value to the last of its subscribers having it written to their socket.');
 
   render(): string {
     const lines: [string, string, number][] = [
@@ -20,6 +58,7 @@ export class LiveMetrics {
       ['thads_live_subscribers', 'Subscriptions served.', this.subscribers],
       ['thads_live_connections', 'Open graphql-ws connections.', this.connections],
     ];
-    return lines.map(([name, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}\n${name} ${value}`).join('\n') + '\n';
+    const counters = lines.map(([name, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}\n${name} ${value}`);
+    return [...counters, ...[this.feed, this.wait, this.refresh, this.fanOut].map((h) => h.render())].join('\n') + '\n';
   }
 }

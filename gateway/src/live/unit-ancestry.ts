@@ -2,34 +2,59 @@ import { ROLLUP_EDGE_TABLE } from '@thads/kit';
 
 type Query = (text: string, values: unknown[]) => Promise<{ rows: unknown[] }>;
 
+const EDGES_SQL = `SELECT descendant_id, array_agg(DISTINCT ancestor_id) AS ids FROM ${ROLLUP_EDGE_TABLE}`;
+
 /**
  * Every unit whose figures include a changed unit on some date, through the rollup
- * edges (its province, the nation, and the new units its lineage maps into), cached a
- * minute a unit: the hierarchy changes with a reorganization, not with each write.
+ * edges (its province, the nation, and the new units its lineage maps into). The whole
+ * edge table (some 13,000 rows for 4,000 units) is held in memory and read again in the
+ * background once it is a minute old, so a burst of changes costs no database round trip:
+ * the hierarchy changes with a reorganization, not with each write. A unit the map does
+ * not know yet (created since the last read) is read on its own.
  */
 export class UnitAncestry {
-  private readonly cache = new Map<number, { ids: number[]; at: number }>();
+  private ancestors = new Map<number, number[]>();
+  private loadedAt = -Infinity;
+  private loading?: Promise<void>;
 
-  constructor(private readonly query: Query) {}
+  constructor(
+    private readonly query: Query,
+    private readonly maxAgeMs = 60_000,
+  ) {}
 
   async of(unitIds: Iterable<number>): Promise<Set<number>> {
-    const now = Date.now();
+    if (this.loadedAt === -Infinity) await this.reload();
+    else if (Date.now() - this.loadedAt > this.maxAgeMs) this.reload().catch(() => {}); // the previous map serves meanwhile; the next call retries
     const out = new Set<number>();
     const missing: number[] = [];
     for (const id of unitIds) {
-      const cached = this.cache.get(id);
-      if (cached && now - cached.at < 60000) cached.ids.forEach((a) => out.add(a));
+      const known = this.ancestors.get(id);
+      if (known) for (const a of known) out.add(a);
       else missing.push(id);
     }
     if (missing.length) {
-      const { rows } = await this.query(`SELECT descendant_id, array_agg(DISTINCT ancestor_id) AS ids FROM ${ROLLUP_EDGE_TABLE} WHERE descendant_id = ANY($1::int[]) GROUP BY descendant_id`, [missing]);
+      const { rows } = await this.query(`${EDGES_SQL} WHERE descendant_id = ANY($1::int[]) GROUP BY descendant_id`, [missing]);
       const found = new Map((rows as { descendant_id: number; ids: number[] }[]).map((r) => [r.descendant_id, r.ids]));
       for (const id of missing) {
         const ids = found.get(id) ?? [id];
-        this.cache.set(id, { ids, at: now });
+        this.ancestors.set(id, ids);
         ids.forEach((a) => out.add(a));
       }
     }
     return out;
+  }
+
+  /** Reads the whole edge table; one read at a time. */
+  private reload(): Promise<void> {
+    this.loading ??= (async () => {
+      try {
+        const { rows } = await this.query(`${EDGES_SQL} GROUP BY descendant_id`, []);
+        this.ancestors = new Map((rows as { descendant_id: number; ids: number[] }[]).map((r) => [r.descendant_id, r.ids]));
+        this.loadedAt = Date.now();
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
   }
 }

@@ -1,7 +1,7 @@
 import { connect, type JetStreamClient, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { CHANGES_CHANNEL } from '../write/outbox';
+import { CHANGES_CHANNEL, parseChangeNotice } from '../write/outbox';
 import { ChangeStream, type ChangeMessage } from './change-stream';
 
 /** Rows behind the newest published one that the once-a-second pass reads again, for a notification that was lost. */
@@ -55,9 +55,9 @@ export class NatsOutboxRelay {
     this.last = await this.resumePoint();
     await this.pg.query(`LISTEN ${CHANGES_CHANNEL}`);
     this.pg.on('notification', (n) => {
-      const [schema, id] = (n.payload ?? '').split(':');
-      if (schema !== this.schema || !id || !/^\d+$/.test(id)) return;
-      this.notified.add(Number(id));
+      const notice = parseChangeNotice(n.payload ?? '');
+      if (notice?.schema !== this.schema) return;
+      this.notified.add(notice.outboxId);
       this.kick();
     });
     this.timer = setInterval(() => {

@@ -13,18 +13,40 @@ export interface ChangeEvent {
   payload?: Record<string, unknown>;
 }
 
+/** Longest list of unit ids a notification carries (PostgreSQL's payload limit is 8,000 bytes). */
+const NOTIFIED_UNITS_MAX_CHARS = 6000;
+
+/**
+ * What a notification on CHANGES_CHANNEL says: `<schema>:<outbox id>`, then `:<unit ids>`
+ * (comma-separated) when they fit, so that a listener knows the units without reading
+ * the outbox row. An import touching thousands of units sends the row's id alone.
+ */
+export interface ChangeNotice {
+  schema: string;
+  outboxId: number;
+  unitIds?: number[];
+}
+
+export function parseChangeNotice(payload: string): ChangeNotice | null {
+  const [schema, id, units] = payload.split(':');
+  if (!schema || !id || !/^\d+$/.test(id)) return null;
+  const unitIds = units && /^\d+(,\d+)*$/.test(units) ? units.split(',').map(Number) : undefined;
+  return { schema, outboxId: Number(id), unitIds };
+}
+
 /**
  * Records a change event in the service's outbox within the write's transaction and
  * announces it: PostgreSQL delivers the NOTIFY only when the transaction commits, so a
  * listener never hears of a change that was rolled back.
  */
 export async function appendOutbox(tx: EntityManager, schema: string, event: ChangeEvent): Promise<number> {
+  const units = event.unitIds.join(',');
   // One round trip: the row, and its notification (delivered by PostgreSQL at commit).
   const [{ id }] = (await prepared(
     tx,
     `WITH o AS (INSERT INTO ${schema}.outbox (unit_ids, kind, from_date, payload) VALUES ($1::int[], $2, $3::date, $4::jsonb) RETURNING id)
-     SELECT id, pg_notify($5, $6 || id) FROM o`,
-    [event.unitIds, event.kind, event.from, JSON.stringify(event.payload ?? {}), CHANGES_CHANNEL, `${schema}:`],
+     SELECT id, pg_notify($5, $6 || id || $7) FROM o`,
+    [event.unitIds, event.kind, event.from, JSON.stringify(event.payload ?? {}), CHANGES_CHANNEL, `${schema}:`, units.length <= NOTIFIED_UNITS_MAX_CHARS ? `:${units}` : ''],
   )) as { id: string }[];
   return Number(id);
 }
