@@ -1,9 +1,27 @@
-import { registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 /** One description of `OrgUnit` for every subgraph that extends it, so composition has no conflict. */
 export const ORG_UNIT_DESCRIPTION =
   'An organizational unit of the civil judgment enforcement system: the ministry, a province, a (historic) district or a ward. Units are versioned: a unit is valid from `validFrom` to `validUntil`, and lineage edges lead from old units to the ones that continue them.';
 export const ORG_UNIT_ID_DESCRIPTION = 'Stable id of the unit (a whole number written as a string).';
+
+/**
+ * A subgraph's stub of the org-units entity, which it extends with its own figures:
+ * `OrgUnit` keyed by id, described as org-units describes it (so composition sees no
+ * conflict), and the reference resolver that turns a key into it. A new class a call:
+ * each subgraph's field resolvers stay on a type-graphql target of their own, also when
+ * `hub compose` builds the four schemas in one process.
+ */
+export function orgUnitStub() {
+  @ObjectType('OrgUnit', { description: ORG_UNIT_DESCRIPTION })
+  @Directive('@key(fields: "id")')
+  class OrgUnit {
+    @Field(() => ID, { description: ORG_UNIT_ID_DESCRIPTION })
+    id!: string;
+  }
+  const reference = { OrgUnit: { __resolveReference: (ref: { id: string }): OrgUnit => ({ id: ref.id }) } };
+  return { OrgUnit, reference };
+}
 
 /** The categories that reports break case and money figures down by (bucket numbers 1–3). */
 export enum CaseCategoryName {
