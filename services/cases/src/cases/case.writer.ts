@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, prepared, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, deferred, prepared, appendOutbox, writeTransaction, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { CaseCommand } from './case-commands';
 import { CASE_COLUMNS, EVENT_COLUMNS } from './case-columns';
 import { CASE_MONTH_COLUMNS, caseMonthValues } from './case-flows';
@@ -114,8 +114,8 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   const changed = rows.filter((r) => !r.isNew);
   await copyRows(tx, 'cases.enforcement_case', CASE_COLUMNS, created.map((r) => [r.id, r.unitId, r.judgmentRef, r.receivedOn, r.categories, r.status, r.enforceable, r.statusOn]));
   if (changed.length) {
-    await prepared(
-    tx,
+    await deferred(
+      tx,
       `UPDATE cases.enforcement_case c SET status = u.status, enforceable = u.enforceable, status_on = u.status_on
        FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::date[]) AS u(id, status, enforceable, status_on) WHERE c.id = u.id`,
       [changed.map((r) => r.id), changed.map((r) => r.status), changed.map((r) => r.enforceable), changed.map((r) => r.statusOn)],
@@ -129,5 +129,5 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
 
 /** A single command in its own transaction, applied once per idempotency key. */
 export function applyOnce(db: DataSource, key: string, command: CaseCommand, authorize?: AuthorizeWrite): Promise<ApplyResult> {
-  return db.transaction((tx) => once(tx, 'cases', key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command], authorize)));
+  return writeTransaction(db, (tx) => once(tx, 'cases', key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command], authorize)));
 }

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, deferred, monthOf, once, userError, writeTransaction, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import { PETITION_BUCKETS, type PetitionKind } from './petition.entity';
 
 export type ComplaintCommand =
@@ -74,16 +74,18 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
   const created = rows.filter((r) => r.isNew);
   const changed = rows.filter((r) => !r.isNew);
   if (created.length) {
-    await tx.query(
+    await deferred(
+      tx,
       `INSERT INTO complaints.petition (id, unit_id, kind, received_on, resolved_on) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::date[], $5::date[])`,
       [created.map((r) => r.id), created.map((r) => r.unitId), created.map((r) => r.kind), created.map((r) => r.receivedOn), created.map((r) => r.resolvedOn)],
     );
   }
   if (changed.length) {
-    await tx.query(`UPDATE complaints.petition p SET resolved_on = u.d FROM unnest($1::bigint[], $2::date[]) AS u(id, d) WHERE p.id = u.id`, [changed.map((r) => r.id), changed.map((r) => r.resolvedOn)]);
+    await deferred(tx, `UPDATE complaints.petition p SET resolved_on = u.d FROM unnest($1::bigint[], $2::date[]) AS u(id, d) WHERE p.id = u.id`, [changed.map((r) => r.id), changed.map((r) => r.resolvedOn)]);
   }
   if (receptions.length) {
-    await tx.query(
+    await deferred(
+      tx,
       `INSERT INTO complaints.citizen_reception (id, unit_id, received_on, citizens)
        SELECT nextval('complaints.reception_id_seq'), * FROM unnest($1::int[], $2::date[], $3::int[])`,
       [receptions.map((r) => r[0]), receptions.map((r) => r[1]), receptions.map((r) => r[2])],
@@ -95,5 +97,5 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
 }
 
 export function applyComplaintOnce(db: DataSource, key: string, command: ComplaintCommand, authorize?: AuthorizeWrite): Promise<string[]> {
-  return db.transaction((tx) => once(tx, 'complaints', key, `complaints.${command.type}`, command, () => applyComplaintCommands(tx, [command], authorize)));
+  return writeTransaction(db, (tx) => once(tx, 'complaints', key, `complaints.${command.type}`, command, () => applyComplaintCommands(tx, [command], authorize)));
 }

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, deferred, monthOf, once, userError, writeTransaction, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { MoneyCommand } from './money-commands';
 import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from './money-columns';
 import { MONEY_MONTH_COLUMNS, moneyMonthValues } from './money-flows';
@@ -91,7 +91,8 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
     created.map((r) => [r.caseId, r.unitId, r.categories, r.amount, r.state.remaining, r.state.open, r.state.enforceable, r.receivedOn]),
   );
   if (changed.length) {
-    await tx.query(
+    await deferred(
+      tx,
       `UPDATE finances.case_money m SET remaining = u.remaining, open = u.open, enforceable = u.enforceable
        FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::boolean[]) AS u(case_id, remaining, open, enforceable) WHERE m.case_id = u.case_id`,
       [changed.map((r) => r.caseId), changed.map((r) => r.state.remaining.toString()), changed.map((r) => r.state.open), changed.map((r) => r.state.enforceable)],
@@ -104,5 +105,5 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
 }
 
 export function applyMoneyOnce(db: DataSource, key: string, command: MoneyCommand, authorize?: AuthorizeWrite): Promise<string[]> {
-  return db.transaction((tx) => once(tx, 'finances', key, `money.${command.type}`, command, () => applyMoneyCommands(tx, [command], authorize)));
+  return writeTransaction(db, (tx) => once(tx, 'finances', key, `money.${command.type}`, command, () => applyMoneyCommands(tx, [command], authorize)));
 }

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { prepared } from './prepared';
+import { deferred } from './prepared';
 
 export interface Column {
   name: string;
@@ -9,7 +9,8 @@ export interface Column {
 
 /**
  * Inserts many rows in one statement a chunk: each column is sent as one array and
- * `unnest` turns them back into rows. Tens of times faster than row-by-row inserts.
+ * `unnest` turns them back into rows. Tens of times faster than row-by-row inserts. In a
+ * `writeTransaction` the statement goes with the transaction's next round trip.
  */
 export async function bulkInsert(
   db: DataSource | EntityManager,
@@ -29,6 +30,6 @@ export async function bulkInsert(
         return typeof v === 'bigint' ? v.toString() : v;
       }),
     );
-    await prepared(db, sql, params);
+    await deferred(db, sql, params);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
-import { prepared } from '../db/prepared';
+import { deferred, prepared } from '../db/prepared';
 
 const KEY_RE = /^[A-Za-z0-9._:-]{8,200}$/;
 
@@ -35,7 +35,7 @@ export async function once<T>(tx: EntityManager, schema: string, key: string, op
     return row.response;
   }
   const response = await work();
-  await prepared(tx, `UPDATE ${schema}.idempotency SET response = $2 WHERE key = $1`, [key, JSON.stringify(response, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))]);
+  await deferred(tx, `UPDATE ${schema}.idempotency SET response = $2 WHERE key = $1`, [key, JSON.stringify(response, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))]);
   return response;
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { prepared } from '../db/prepared';
+import { deferred } from '../db/prepared';
 
 export interface MonthDelta {
   unitId: number;
@@ -50,7 +50,7 @@ export async function addMonthDeltas(tx: EntityManager, table: string, columns: 
   columns.forEach((_c, i) => params.push(rows.map((r) => String(r.sums[i]))));
   const casts = columns.map((_c, i) => `$${i + 4}::numeric[]`).join(', ');
   const name = table.split('.').pop()!;
-  await prepared(
+  await deferred(
     tx,
     `INSERT INTO ${table} (unit_id, month, bucket, ${columns.join(', ')})
      SELECT * FROM unnest($1::int[], $2::date[], $3::smallint[], ${casts})

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { prepared } from '../db/prepared';
+import { deferred } from '../db/prepared';
 
 /** The channel every committed change is announced on (payload: "<schema>:<outbox id>"). */
 export const CHANGES_CHANNEL = 'thads_changes';
@@ -39,16 +39,16 @@ export function parseChangeNotice(payload: string): ChangeNotice | null {
  * announces it: PostgreSQL delivers the NOTIFY only when the transaction commits, so a
  * listener never hears of a change that was rolled back.
  */
-export async function appendOutbox(tx: EntityManager, schema: string, event: ChangeEvent): Promise<number> {
+export async function appendOutbox(tx: EntityManager, schema: string, event: ChangeEvent): Promise<void> {
   const units = event.unitIds.join(',');
-  // One round trip: the row, and its notification (delivered by PostgreSQL at commit).
-  const [{ id }] = (await prepared(
+  // One statement: the row, and its notification (delivered by PostgreSQL at commit); in a
+  // writeTransaction it goes with the COMMIT.
+  await deferred(
     tx,
     `WITH o AS (INSERT INTO ${schema}.outbox (unit_ids, kind, from_date, payload) VALUES ($1::int[], $2, $3::date, $4::jsonb) RETURNING id)
      SELECT id, pg_notify($5, $6 || id || $7) FROM o`,
     [event.unitIds, event.kind, event.from, JSON.stringify(event.payload ?? {}), CHANGES_CHANNEL, `${schema}:`, units.length <= NOTIFIED_UNITS_MAX_CHARS ? `:${units}` : ''],
-  )) as { id: string }[];
-  return Number(id);
+  );
 }
 
 export function outboxTableSql(schema: string): string {

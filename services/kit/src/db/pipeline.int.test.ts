@@ -1,0 +1,124 @@
+import { Pool, type PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, dropTestDatabase } from '../../../../test/support/test-db';
+import { forgetPreparedIfUnsure, runPipeline } from './pipeline';
+import { deferred, prepared, writeTransaction } from './prepared';
+
+describe('runPipeline (real PostgreSQL)', () => {
+  let url: string;
+  let pool: Pool;
+  let client: PoolClient;
+
+  beforeAll(async () => {
+    url = await createTestDatabase('pipeline');
+    pool = new Pool({ connectionString: url, max: 2 });
+    await pool.query('CREATE TABLE t (id int PRIMARY KEY, label text NOT NULL)');
+  });
+  beforeEach(async () => {
+    client = await pool.connect();
+    await client.query('TRUNCATE t');
+  });
+  afterEach(() => client.release());
+  afterAll(async () => {
+    await pool.end();
+    await dropTestDatabase(url);
+  });
+
+  it('runs several statements in one round trip and returns one result a statement, in order', async () => {
+    const results = await runPipeline(client, [
+      { text: 'BEGIN' },
+      { name: 'pl_ins', text: 'INSERT INTO t (id, label) SELECT * FROM unnest($1::int[], $2::text[])', values: [[1, 2], ['một', 'hai']] },
+      { name: 'pl_sel', text: 'SELECT id, label FROM t WHERE id = ANY($1::int[]) ORDER BY id', values: [[1, 2]] },
+      { text: 'UPDATE t SET label = $1 WHERE id = $2', values: ['ba', 2] },
+      { text: 'COMMIT' },
+    ]);
+    expect(results.map((r) => r.command)).toEqual(['BEGIN', 'INSERT', 'SELECT', 'UPDATE', 'COMMIT']);
+    expect(results[1]!.rowCount).toBe(2);
+    expect(results[2]!.rows).toEqual([{ id: 1, label: 'một' }, { id: 2, label: 'hai' }]);
+    expect((await client.query('SELECT label FROM t WHERE id = 2')).rows).toEqual([{ label: 'ba' }]);
+    // The named statements were parsed once: pg's own prepared queries reuse them.
+    expect((await client.query({ name: 'pl_sel', text: 'SELECT id, label FROM t WHERE id = ANY($1::int[]) ORDER BY id', values: [[1]] })).rows).toEqual([{ id: 1, label: 'một' }]);
+  });
+
+  it('fails as a whole inside a transaction: nothing after the error runs, the rollback leaves nothing written, the connection serves on', async () => {
+    await expect(
+      runPipeline(client, [
+        { text: 'BEGIN' },
+        { name: 'pl_ins2', text: 'INSERT INTO t (id, label) VALUES ($1, $2)', values: [1, 'a'] },
+        { name: 'pl_ins3', text: 'INSERT INTO t (id, label) VALUES ($1, $2)', values: [1, 'duplicate'] },
+        { name: 'pl_never', text: 'INSERT INTO t (id, label) VALUES ($1, $2)', values: [3, 'c'] },
+      ]),
+    ).rejects.toThrow(/duplicate key/);
+    await client.query('ROLLBACK');
+    await forgetPreparedIfUnsure(client);
+    expect((await client.query('SELECT count(*)::int AS n FROM t')).rows).toEqual([{ n: 0 }]);
+    // A statement that never reached the server's parser is parsed again, not assumed.
+    const [again] = await runPipeline(client, [{ name: 'pl_never', text: 'INSERT INTO t (id, label) VALUES ($1, $2)', values: [3, 'c'] }]);
+    expect(again!.rowCount).toBe(1);
+  });
+
+  it('refuses a value pg cannot send before writing anything', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(runPipeline(client, [{ text: 'SELECT $1::jsonb', values: [circular] }])).rejects.toThrow();
+    expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+});
+
+describe('writeTransaction (real PostgreSQL)', () => {
+  let url: string;
+  let db: DataSource;
+  const count = async () => ((await db.query('SELECT count(*)::int AS n FROM w')) as { n: number }[])[0]!.n;
+
+  beforeAll(async () => {
+    url = await createTestDatabase('write_tx');
+    db = new DataSource({ type: 'postgres', url, poolSize: 2 });
+    await db.initialize();
+    await db.query('CREATE TABLE w (id int PRIMARY KEY, label text NOT NULL)');
+  });
+  beforeEach(() => db.query('TRUNCATE w'));
+  afterAll(async () => {
+    await db.destroy();
+    await dropTestDatabase(url);
+  });
+
+  it('sends the deferred writes with the next read and with the COMMIT, in the order of the calls', async () => {
+    const seen = await writeTransaction(db, async (tx) => {
+      await deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [1, 'một']);
+      const [row] = await prepared<{ n: number }>(tx, 'SELECT count(*)::int AS n FROM w', []);
+      await deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [2, 'hai']);
+      // A TypeORM query in between still sees what was deferred before it.
+      const viaTypeorm = (await tx.query('SELECT count(*)::int AS n FROM w')) as { n: number }[];
+      await deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [3, 'ba']);
+      return [row!.n, viaTypeorm[0]!.n];
+    });
+    expect(seen).toEqual([1, 2]);
+    expect(await count()).toBe(3);
+  });
+
+  it('rolls everything back when a deferred write fails at COMMIT, and the pool serves on', async () => {
+    await expect(
+      writeTransaction(db, async (tx) => {
+        await deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [1, 'a']);
+        await prepared(tx, 'SELECT 1', []);
+        await deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [2, 'b']);
+        await deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [2, 'duplicate']);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await count()).toBe(0);
+    // Both connections of the pool write again (prepared statements forgotten where unsure).
+    await Promise.all([1, 2].map((i) => writeTransaction(db, (tx) => deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [10 + i, 'x']))));
+    expect(await count()).toBe(2);
+  });
+
+  it('rolls back when the work throws, with nothing of its deferred writes kept', async () => {
+    await expect(
+      writeTransaction(db, async (tx) => {
+        await prepared(tx, 'SELECT 1', []);
+        await deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [1, 'a']);
+        throw new Error('refused by a check');
+      }),
+    ).rejects.toThrow('refused by a check');
+    expect(await count()).toBe(0);
+  });
+});
