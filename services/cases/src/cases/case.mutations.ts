@@ -20,7 +20,7 @@ export class CaseMutations {
       throw userError(ErrorCode.BAD_USER_INPUT, `Unknown category ${name}.`);
     });
     const result = await applyOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', unitId: parseUnitId(input.unitId), date: input.receivedOn, judgmentRef: input.judgmentRef, categories }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
-    return (await ctx.loaders.caseById.load(result.caseIds[0]!))!;
+    return result.case ?? (await ctx.loaders.caseById.load(result.caseIds[0]!))!;
   }
 
   @Mutation(() => EnforcementCase, { description: 'Records what happened to a case: classified, postponed, suspended, resumed, completed, terminated, entrusted out, withdrawn or moved to the separate book. Impossible transitions are refused with BAD_USER_INPUT (reason IMPOSSIBLE_TRANSITION).' })
@@ -30,7 +30,7 @@ export class CaseMutations {
     @Ctx() ctx: Context,
   ): Promise<EnforcementCase> {
     const result = await applyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId: input.caseId, kind: input.kind, date: input.occurredOn }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
-    return (await ctx.loaders.caseById.load(result.caseIds[0]!))!;
+    return result.case ?? (await ctx.loaders.caseById.load(result.caseIds[0]!))!;
   }
 
   @Mutation(() => ImportResult, {

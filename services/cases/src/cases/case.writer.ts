@@ -23,6 +23,9 @@ export interface ApplyResult {
   cases: number;
 }
 
+/** A case as the write left it: what the mutation answers, without reading it back. */
+export type WrittenCase = Omit<CaseRow, 'isNew'>;
+
 const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
 
 /**
@@ -32,7 +35,7 @@ const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
  * monthly aggregates and one change event are written in the caller's transaction.
  * Any error throws before anything is written, so the transaction holds all or nothing.
  */
-export async function applyCaseCommands(tx: EntityManager, commands: readonly CaseCommand[], authorize?: AuthorizeWrite): Promise<ApplyResult> {
+export async function applyCaseCommands(tx: EntityManager, commands: readonly CaseCommand[], authorize?: AuthorizeWrite, written?: (cases: WrittenCase[]) => void): Promise<ApplyResult> {
   if (commands.length === 0) return { caseIds: [], events: 0, cases: 0 };
   const referenced = [...new Set(commands.filter((c) => c.type === 'EVENT').map((c) => c.caseId))];
   for (const c of commands) {
@@ -58,6 +61,19 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
       throw userError(ErrorCode.BAD_USER_INPUT, `${at(line)}case ${taken[0]!.id} was received already; give a new case id, or record an event on it instead.`, { caseId: taken[0]!.id, reason: 'DUPLICATE_CASE', line });
     }
   }
+  // The unit and date checks need only each command's unit: they are read now, together with
+  // the new ids (one round trip in a writeTransaction), and judged after the commands, whose
+  // own errors come first.
+  const unitOfCase = new Map<string, number>([...existing.values()].map((r) => [r.id, r.unitId]));
+  for (const c of commands) if (c.type === 'RECEIVE' && c.caseId) unitOfCase.set(c.caseId, c.unitId);
+  const datesToCheck: DatedWrite[] = commands.flatMap((c) => {
+    const unitId = c.type === 'RECEIVE' ? c.unitId : unitOfCase.get(c.caseId);
+    return unitId === undefined ? [] : [{ unitId, date: c.date, line: c.line, opens: c.type === 'RECEIVE' }];
+  });
+  const unitsValid = checkUnitsOnDates(tx, datesToCheck);
+  const allowed = authorize ? Promise.all([...new Set(datesToCheck.map((d) => d.unitId))].map((unitId) => authorize(unitId, tx))) : Promise.resolve();
+  unitsValid.catch(() => {}); // awaited below, after the commands' own checks
+  allowed.catch(() => {});
   const missingIds = commands.filter((c) => c.type === 'RECEIVE' && !c.caseId).length;
   const assigned: string[] = missingIds
     ? ((await prepared(tx, `SELECT nextval('cases.case_id_seq')::text AS id FROM generate_series(1, $1)`, [missingIds])) as { id: string }[]).map((r) => r.id)
@@ -66,7 +82,6 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   const cases = new Map(existing);
   const events: unknown[][] = [];
   const deltas: MonthDelta[] = [];
-  const datesToCheck: DatedWrite[] = [];
   const touched: string[] = [];
   let earliest = '9999-12-31';
 
@@ -99,15 +114,14 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
     row = { ...row, status: applied.state.status, enforceable: applied.state.enforceable, statusOn: c.date };
     cases.set(row.id, row);
     touched.push(row.id);
-    datesToCheck.push({ unitId: row.unitId, date: c.date, line: c.line, opens: c.type === 'RECEIVE' });
     events.push([row.id, row.unitId, kind, c.date, applied.deltas.open, applied.deltas.openEnforceable]);
     const values = caseMonthValues(kind, applied.deltas.open, applied.deltas.openEnforceable);
     for (const bucket of bucketsOf(row.categories)) deltas.push({ unitId: row.unitId, month: monthOf(c.date), bucket, values });
     if (c.date < earliest) earliest = c.date;
   }
 
-  await checkUnitsOnDates(tx, datesToCheck);
-  if (authorize) for (const unitId of new Set(datesToCheck.map((d) => d.unitId))) await authorize(unitId, tx);
+  await unitsValid;
+  await allowed;
 
   const rows = [...new Set(touched)].map((id) => cases.get(id)!);
   const created = rows.filter((r) => r.isNew);
@@ -124,10 +138,16 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   await copyRows(tx, 'cases.case_event', EVENT_COLUMNS, events);
   await addMonthDeltas(tx, 'cases.case_month', CASE_MONTH_COLUMNS, deltas);
   await appendOutbox(tx, 'cases', { unitIds: [...new Set(rows.map((r) => r.unitId))], kind: commands.length === 1 ? 'case.changed' : 'case.imported', from: earliest, payload: { events: events.length } });
+  written?.(rows.map(({ isNew: _isNew, ...row }) => row));
   return { caseIds: rows.map((r) => r.id), events: events.length, cases: created.length };
 }
 
-/** A single command in its own transaction, applied once per idempotency key. */
-export function applyOnce(db: DataSource, key: string, command: CaseCommand, authorize?: AuthorizeWrite): Promise<ApplyResult> {
-  return writeTransaction(db, (tx) => once(tx, 'cases', key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command], authorize)));
+/**
+ * A single command in its own transaction, applied once per idempotency key. The case comes
+ * back as the write left it; a retry of a key already applied gets `case` undefined (read it).
+ */
+export async function applyOnce(db: DataSource, key: string, command: CaseCommand, authorize?: AuthorizeWrite): Promise<ApplyResult & { case?: WrittenCase }> {
+  let written: WrittenCase | undefined;
+  const result = await writeTransaction(db, (tx) => once(tx, 'cases', key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command], authorize, (cases) => (written = cases[0]))));
+  return { ...result, case: written };
 }

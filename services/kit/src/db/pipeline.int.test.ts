@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, dropTestDatabase } from '../../../../test/support/test-db';
-import { forgetPreparedIfUnsure, runPipeline } from './pipeline';
+import { forgetPreparedIfUnsure, isPipeline, runPipeline } from './pipeline';
 import { deferred, prepared, writeTransaction } from './prepared';
 
 describe('runPipeline (real PostgreSQL)', () => {
@@ -94,6 +94,33 @@ describe('writeTransaction (real PostgreSQL)', () => {
     });
     expect(seen).toEqual([1, 2]);
     expect(await count()).toBe(3);
+  });
+
+  it('sends reads started together, and the writes deferred before them, in one round trip', async () => {
+    const rounds = await writeTransaction(db, async (tx) => {
+      const client = (await tx.queryRunner!.connect()) as PoolClient;
+      let pipelines = 0;
+      const query = client.query;
+      client.query = function (this: PoolClient, ...args: unknown[]) {
+        if (isPipeline(args[0])) pipelines++;
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as PoolClient['query'];
+      try {
+        await prepared(tx, 'SELECT 1', []); // BEGIN goes with it
+        await deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [1, 'một']);
+        const [a, b, c] = await Promise.all([
+          prepared<{ n: number }>(tx, 'SELECT count(*)::int AS n FROM w', []),
+          prepared<{ label: string }>(tx, 'SELECT label FROM w WHERE id = $1', [1]),
+          prepared<{ v: number }>(tx, 'SELECT $1::int + 1 AS v', [41]),
+        ]);
+        expect([a[0]!.n, b[0]!.label, c[0]!.v]).toEqual([1, 'một', 42]);
+        return pipelines;
+      } finally {
+        client.query = query;
+      }
+    });
+    expect(rounds).toBe(2);
+    expect(await count()).toBe(1);
   });
 
   it('rolls everything back when a deferred write fails at COMMIT, and the pool serves on', async () => {

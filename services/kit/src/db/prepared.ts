@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { forgetPreparedIfUnsure, isPipeline, runPipeline, type Statement } from './pipeline';
 
@@ -14,8 +14,66 @@ function nameOf(text: string): string {
   return name;
 }
 
-/** Statements of a write transaction not sent yet, by connection (see `writeTransaction`). */
-const pending = new WeakMap<PoolClient, Statement[]>();
+/**
+ * The statements of a write transaction not sent yet, in call order: deferred writes, and
+ * the reads asked for during the current turn (sent together at the end of it, so reads
+ * started together cost one round trip).
+ */
+class PendingStatements {
+  private entries: { statement: Statement; waiter?: { resolve: (result: QueryResult) => void; reject: (err: Error) => void } }[] = [];
+  private scheduled = false;
+  /** The error of a flush nobody waited for: the transaction cannot commit. */
+  failure?: Error;
+
+  constructor(private readonly client: PoolClient) {}
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Whether BEGIN (always the first entry) is still waiting. */
+  get unbegun(): boolean {
+    return this.entries[0]?.statement.text === 'BEGIN';
+  }
+
+  defer(statement: Statement): void {
+    this.entries.push({ statement });
+  }
+
+  read(statement: Statement): Promise<QueryResult> {
+    return new Promise((resolve, reject) => {
+      this.entries.push({ statement, waiter: { resolve, reject } });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        process.nextTick(() => this.flush());
+      }
+    });
+  }
+
+  /** Sends everything waiting, in one round trip. */
+  flush(): void {
+    this.scheduled = false;
+    const entries = this.entries.splice(0);
+    if (!entries.length) return;
+    runPipeline(
+      this.client,
+      entries.map((e) => e.statement),
+    ).then(
+      (results) => entries.forEach((e, i) => e.waiter?.resolve(results[i]!)),
+      (err: Error) => {
+        const waiting = entries.filter((e) => e.waiter);
+        if (!waiting.length) this.failure ??= err;
+        waiting.forEach((e) => e.waiter!.reject(err));
+      },
+    );
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+  }
+}
+
+const pending = new WeakMap<PoolClient, PendingStatements>();
 
 async function transactionClient(db: DataSource | EntityManager): Promise<PoolClient | undefined> {
   const manager = 'manager' in db ? db.manager : db;
@@ -28,17 +86,14 @@ async function transactionClient(db: DataSource | EntityManager): Promise<PoolCl
  * A statement of the write path, run as a named prepared statement on the transaction's
  * connection: PostgreSQL parses and plans it once a connection instead of at every call,
  * which is most of the server's cost of a single-row write. Outside a transaction it runs
- * as a plain query. In a `writeTransaction`, the statements deferred before it go in the
- * same round trip.
+ * as a plain query. In a `writeTransaction` it goes with the statements deferred before it
+ * and the reads started in the same turn, in one round trip.
  */
 export async function prepared<R = Record<string, unknown>>(db: DataSource | EntityManager, text: string, values: unknown[]): Promise<R[]> {
   const client = await transactionClient(db);
   if (!client) return (await ('manager' in db ? db.manager : db).query(text, values)) as R[];
-  const queue = pending.get(client);
-  if (queue?.length) {
-    const results = await runPipeline(client, [...queue.splice(0), { name: nameOf(text), text, values }]);
-    return results[results.length - 1]!.rows as R[];
-  }
+  const batch = pending.get(client);
+  if (batch) return (await batch.read({ name: nameOf(text), text, values })).rows as R[];
   return (await client.query({ name: nameOf(text), text, values })).rows as R[];
 }
 
@@ -50,46 +105,48 @@ export async function prepared<R = Record<string, unknown>>(db: DataSource | Ent
  */
 export async function deferred(db: DataSource | EntityManager, text: string, values: unknown[]): Promise<void> {
   const client = await transactionClient(db);
-  const queue = client && pending.get(client);
-  if (queue) queue.push({ name: nameOf(text), text, values });
+  const batch = client && pending.get(client);
+  if (batch) batch.defer({ name: nameOf(text), text, values });
   else await prepared(db, text, values);
 }
 
 /**
  * The transaction of a single write, in as few round trips as its reads allow: BEGIN goes
- * with the first statement, deferred writes with the next read or the COMMIT. Anything else
- * run on the connection meanwhile (a TypeORM query, a COPY) sends the deferred statements
- * first, so the order of the statements is always the order of the calls. Rolls back on
- * any error; a COMMIT the server turned into a rollback is an error too.
+ * with the first read, deferred writes with the next read or the COMMIT, reads started in
+ * one turn together. Anything else run on the connection meanwhile (a TypeORM query, a
+ * COPY) sends the waiting statements first, so the order of the statements is always the
+ * order of the calls. Rolls back on any error; a COMMIT the server turned into a rollback is
+ * an error too.
  */
 export async function writeTransaction<T>(db: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   const runner = db.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
-  const queue: Statement[] = [{ text: 'BEGIN' }];
-  pending.set(client, queue);
-  let failure: Error | undefined;
+  const batch = new PendingStatements(client);
+  batch.defer({ text: 'BEGIN' });
+  pending.set(client, batch);
   const query = client.query as (...args: unknown[]) => Promise<unknown>;
-  // Another caller of the connection: the deferred statements go first (pg runs a connection's queries in order).
+  // Another caller of the connection: the waiting statements go first (pg runs a connection's queries in order).
   client.query = function (this: PoolClient, ...args: unknown[]) {
-    if (queue.length && !isPipeline(args[0])) runPipeline(client, queue.splice(0)).catch((err: Error) => (failure ??= err));
+    if (batch.size && !isPipeline(args[0])) batch.flush();
     return query.apply(this, args);
   } as PoolClient['query'];
   try {
     const result = await work(runner.manager);
-    if (failure) throw failure;
-    const results = await runPipeline(client, [...queue.splice(0), { text: 'COMMIT' }]);
-    if (failure) throw failure;
-    if (results[results.length - 1]!.command !== 'COMMIT') throw new Error('the transaction was rolled back by the server at COMMIT');
+    const commit = batch.read({ text: 'COMMIT' });
+    batch.flush();
+    const { command } = await commit;
+    if (batch.failure) throw batch.failure;
+    if (command !== 'COMMIT') throw new Error('the transaction was rolled back by the server at COMMIT');
     return result;
   } catch (err) {
-    const begun = queue[0]?.text !== 'BEGIN';
-    queue.length = 0;
+    const begun = !batch.unbegun;
+    batch.clear();
     if (begun) {
       await query.call(client, 'ROLLBACK').catch(() => {});
       await forgetPreparedIfUnsure(client).catch(() => {});
     }
     // A deferred statement that failed first explains the errors of the statements after it.
-    throw failure ?? err;
+    throw batch.failure ?? err;
   } finally {
     client.query = query as unknown as PoolClient['query'];
     pending.delete(client);
