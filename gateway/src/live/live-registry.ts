@@ -25,8 +25,12 @@ interface LiveQuery {
   subscribers: Set<SocketSubscriber>;
   /** The last value sent, serialized: compared with each refresh's, and sent as it is. */
   last?: string;
-  /** When its last refresh ended (0: never refreshed). */
-  lastRefresh: number;
+  /** When its last refresh started (0: never refreshed): the next starts a window later at the earliest. */
+  lastStart: number;
+  /** When its subscribers were last handed a value: the next value waits until a window after. */
+  lastSent: number;
+  /** A value waiting for the window since the last one to pass. */
+  held?: NodeJS.Timeout;
   dirty: boolean;
   /** When it last went dirty (for the wait metric). */
   dirtySince: number;
@@ -54,8 +58,11 @@ function collectIds(value: unknown, into: Set<number>): void {
 /**
  * The live layer: subscriptions with the same document, variables and access scope share
  * one live query, executed once per refresh and fanned out. A change marks the live
- * queries it touches dirty; a dirty query refreshes at most once per window; a value equal
- * to the last one is not sent.
+ * queries it touches dirty; a dirty query's refreshes start a window apart at least (the
+ * window counts from the start of the last one, so a refresh slowed by load does not add
+ * its own duration to every cycle); its subscribers get at most one value a window (a
+ * value ready early waits for the window, replaced by any newer one); a value equal to the
+ * last one is not sent.
  *
  * Dirty queries that come due together refresh together: those of one document and scope
  * (the 34 provinces' dashboards, say) are merged into one gateway operation. A query due
@@ -90,7 +97,7 @@ export class LiveRegistry {
     if (!live) {
       live = {
         key, group: `${scope}\u0000${query}`, document: refresh, query, variables, identity,
-        roots: rootUnitIds(document, variables), seen: new Set(), subscribers: new Set(), lastRefresh: 0, dirty: false, dirtySince: 0, busy: false, generation: 0,
+        roots: rootUnitIds(document, variables), seen: new Set(), subscribers: new Set(), lastStart: 0, lastSent: 0, dirty: false, dirtySince: 0, busy: false, generation: 0,
       };
       this.queries.set(key, live);
       this.metrics.queries = this.queries.size;
@@ -133,7 +140,10 @@ export class LiveRegistry {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
-    for (const live of this.queries.values()) for (const s of [...live.subscribers]) s.close();
+    for (const live of this.queries.values()) {
+      clearTimeout(live.held);
+      for (const s of [...live.subscribers]) s.close();
+    }
     this.queries.clear();
     this.waiting.clear();
   }
@@ -148,6 +158,7 @@ export class LiveRegistry {
     if (!live.subscribers.delete(sink)) return;
     this.metrics.subscribers--;
     if (live.subscribers.size === 0) {
+      clearTimeout(live.held);
       this.queries.delete(live.key);
       this.waiting.delete(live);
       this.metrics.queries = this.queries.size;
@@ -155,7 +166,7 @@ export class LiveRegistry {
   }
 
   private dueOf(live: LiveQuery): number {
-    return live.lastRefresh === 0 ? 0 : live.lastRefresh + this.windowMs;
+    return live.lastStart === 0 ? 0 : live.lastStart + this.windowMs;
   }
 
   private markDirty(live: LiveQuery): void {
@@ -204,6 +215,7 @@ export class LiveRegistry {
     for (const live of batch) {
       if (!this.queries.has(live.key)) continue; // unsubscribed while waiting
       this.metrics.wait.observeMs(now - live.dirtySince);
+      live.lastStart = now;
       live.dirty = false;
       const group = groups.get(live.group) ?? [];
       group.push(live);
@@ -237,7 +249,6 @@ export class LiveRegistry {
         live.dirtySince = ended;
       } else this.deliver(live, result);
       live.busy = false;
-      live.lastRefresh = ended;
       if (live.dirty && this.queries.has(live.key)) this.markDirty(live);
     });
   }
@@ -263,6 +274,19 @@ export class LiveRegistry {
     live.last = text;
     live.seen.clear();
     collectIds(result.data, live.seen);
+    if (live.held) return; // the value waiting for its window goes out as this newer one
+    const wait = live.lastSent + this.windowMs - Date.now();
+    if (wait > 0) {
+      live.held = setTimeout(() => {
+        live.held = undefined;
+        this.send(live);
+      }, wait);
+    } else this.send(live);
+  }
+
+  private send(live: LiveQuery): void {
+    if (!this.queries.has(live.key)) return;
+    live.lastSent = Date.now();
     this.fanOut(live);
     this.metrics.messages += live.subscribers.size;
   }
