@@ -19,6 +19,7 @@ describe('a subscriber on a socket', () => {
     const { server, frames, close } = await pair();
     const sub = new SocketSubscriber(server, 'abc');
     sub.push('{"data":{"liveUnit":{"id":"2012"}}}');
+    sub.push('{"data":{"liveUnit":{"id":"2012"}}}'); // the value it has already: not sent twice
     await new Promise((r) => setTimeout(r, 100));
     expect(frames.map((f) => JSON.parse(f))).toEqual([{ id: 'abc', type: 'next', payload: { data: { liveUnit: { id: '2012' } } } }]);
     sub.close();

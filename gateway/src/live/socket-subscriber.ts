@@ -18,6 +18,8 @@ const RETRY_MS = 100;
 export class SocketSubscriber implements AsyncGenerator<never, undefined, unknown> {
   private readonly prefix: string;
   private pending?: string;
+  /** The last value handed to it. */
+  private last?: string;
   private retry?: NodeJS.Timeout;
   private ended?: () => void;
   private done = false;
@@ -30,9 +32,10 @@ export class SocketSubscriber implements AsyncGenerator<never, undefined, unknow
     this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   }
 
-  /** Sends a value: the execution result, already serialized. */
+  /** Sends a value: the execution result, already serialized. The value it has already (a subscriber that came in while a newer value waited for its window, say) is not sent again. */
   push(payloadJson: string): void {
-    if (this.done) return;
+    if (this.done || payloadJson === this.last) return;
+    this.last = payloadJson;
     this.pending = `${this.prefix}${payloadJson}}`;
     if (!this.retry) this.flush(); // else the waiting retry sends this newest frame
   }
