@@ -13,7 +13,12 @@ describe('readServiceConfig', () => {
       OUTBOX_RELAY: 'none',
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_STREAM: 'THADS_CHANGES',
+      WRITE_PIPELINE: 'on',
     });
+  });
+
+  it('refuses a WRITE_PIPELINE other than on or off', () => {
+    expect(() => readServiceConfig(4002, { DATABASE_URL: 'postgres://x/y', IDENTITY_SECRET: 's'.repeat(32), WRITE_PIPELINE: 'yes' })).toThrow(/WRITE_PIPELINE/);
   });
 
   it('refuses an outbox relay it does not know', () => {

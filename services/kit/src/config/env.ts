@@ -94,6 +94,12 @@ export type ServiceConfig = {
   NATS_URL?: string;
   /** JetStream stream of the changes; hubs on different databases sharing a NATS server need different ones. @default THADS_CHANGES */
   NATS_STREAM?: string;
+  /**
+   * `on`: a single write pipelines its statements (a case write in 3 round trips). `off`: one
+   * statement a round trip, for a proxy in front of PostgreSQL that does not take several
+   * extended-protocol messages before a Sync. @default on
+   */
+  WRITE_PIPELINE?: 'on' | 'off';
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -111,6 +117,7 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       OUTBOX_RELAY: env.oneOf(['none', 'nats'] as const, 'none'),
       NATS_URL: env.string(DEFAULT_NATS_URL),
       NATS_STREAM: env.string('THADS_CHANGES'),
+      WRITE_PIPELINE: env.oneOf(['on', 'off'] as const, 'on'),
     },
     source,
   );

@@ -2,7 +2,7 @@ import { Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, dropTestDatabase } from '../../../../test/support/test-db';
 import { forgetPreparedIfUnsure, isPipeline, runPipeline } from './pipeline';
-import { deferred, prepared, writeTransaction } from './prepared';
+import { deferred, prepared, setWritePipelining, writeTransaction } from './prepared';
 
 describe('runPipeline (real PostgreSQL)', () => {
   let url: string;
@@ -136,6 +136,21 @@ describe('writeTransaction (real PostgreSQL)', () => {
     // Both connections of the pool write again (prepared statements forgotten where unsure).
     await Promise.all([1, 2].map((i) => writeTransaction(db, (tx) => deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [10 + i, 'x']))));
     expect(await count()).toBe(2);
+  });
+
+  it('with WRITE_PIPELINE=off runs the same work one statement a round trip, with the same outcome', async () => {
+    setWritePipelining(false);
+    try {
+      const n = await writeTransaction(db, async (tx) => {
+        await deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [1, 'một']);
+        return (await prepared<{ n: number }>(tx, 'SELECT count(*)::int AS n FROM w', []))[0]!.n;
+      });
+      expect(n).toBe(1);
+      await expect(writeTransaction(db, (tx) => deferred(tx, 'INSERT INTO w VALUES ($1, $2)', [1, 'again']))).rejects.toThrow(/duplicate key/);
+    } finally {
+      setWritePipelining(true);
+    }
+    expect(await count()).toBe(1);
   });
 
   it('rolls back when the work throws, with nothing of its deferred writes kept', async () => {

@@ -110,6 +110,13 @@ export async function deferred(db: DataSource | EntityManager, text: string, val
   else await prepared(db, text, values);
 }
 
+let pipelining = true;
+
+/** Whether `writeTransaction` pipelines (WRITE_PIPELINE, set once at start). */
+export function setWritePipelining(enabled: boolean): void {
+  pipelining = enabled;
+}
+
 /**
  * The transaction of a single write, in as few round trips as its reads allow: BEGIN goes
  * with the first read, deferred writes with the next read or the COMMIT, reads started in
@@ -119,6 +126,7 @@ export async function deferred(db: DataSource | EntityManager, text: string, val
  * an error too.
  */
 export async function writeTransaction<T>(db: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  if (!pipelining) return db.transaction(work); // WRITE_PIPELINE=off: one statement a round trip
   const runner = db.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
   const batch = new PendingStatements(client);

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { ServiceConfig } from '../config/env';
 import { migrate } from '../db/data-source';
 import { closeReadPool } from '../db/read-pool';
+import { setWritePipelining } from '../db/prepared';
 import { createLogger } from '../log/logger';
 import { startService, type RunningService } from './service-server';
 import { Access } from '../auth/access';
@@ -30,6 +31,7 @@ export interface RunningSubgraph extends RunningService {
 export async function startSubgraph<TContext extends BaseContext>(options: SubgraphOptions<TContext>): Promise<RunningSubgraph> {
   const { config, dataSource: db } = options;
   const logger = createLogger(options.name, config.LOG_LEVEL);
+  setWritePipelining(config.WRITE_PIPELINE !== 'off');
   await db.initialize();
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
