@@ -97,6 +97,9 @@ describe('access control and protection of the API', () => {
       expect(codeOf(ok)).toBeUndefined();
       const elsewhere = await ask(`mutation { receiveCase(input: { unitId: "${other.ward}", receivedOn: "2025-08-01", judgmentRef: "1/2025" }, idempotencyKey: "reporter-no-${Date.now()}") { id } }`, h);
       expect(codeOf(elsewhere)).toBe('FORBIDDEN');
+      // The unit and date checks are judged before the rights, though both are read together: a future date elsewhere is FUTURE_DATE.
+      const futureElsewhere = await ask(`mutation { receiveCase(input: { unitId: "${other.ward}", receivedOn: "2099-01-01", judgmentRef: "1/2099" }, idempotencyKey: "reporter-future-${Date.now()}") { id } }`, h);
+      expect(codeOf(futureElsewhere)).toBe('FUTURE_DATE');
       expect(codeOf(await ask(`mutation { receiveCase(input: { unitId: "${mine.ward}", receivedOn: "2025-08-01", judgmentRef: "1/2025" }, idempotencyKey: "ministry-no-${Date.now()}") { id } }`, bearer('ministry')))).toBe('FORBIDDEN');
       expect(codeOf(await ask(`mutation { setTarget(unitId: "${mine.province}", year: 2025, caseRate: 80, moneyRate: 50) { year } }`, h))).toBe('FORBIDDEN');
     });

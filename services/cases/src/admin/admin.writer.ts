@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, monthOf, userError, type AuthorizeWrite, type DatedWrite } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, checkWrites, monthOf, userError, type AuthorizeWrite, type DatedWrite } from '@thads/kit';
 
 export type AdminCommand =
   | { type: 'RECEIVE'; unitId: number; date: string; judgmentRef: string; withDecision: boolean; judgmentId?: string; line?: number }
@@ -42,8 +42,7 @@ export async function applyAdminCommands(tx: EntityManager, commands: readonly A
       deltas.push({ unitId: j.unit_id, month: monthOf(c.date), bucket: 0, values: { completed: 1, open_delta: -1, open_with_decision_delta: j.decision_on ? -1 : 0 } });
     }
   }
-  await checkUnitsOnDates(tx, checks);
-  if (authorize) for (const unitId of new Set(checks.map((d) => d.unitId))) await authorize(unitId, tx);
+  await checkWrites(tx, checks, authorize);
   await addMonthDeltas(tx, 'cases.admin_month', ['received', 'completed', 'open_delta', 'open_with_decision_delta'], deltas);
   await appendOutbox(tx, 'cases', { unitIds: [...new Set(checks.map((c) => c.unitId))], kind: 'admin.changed', from: checks.map((c) => c.date).sort()[0]!, payload: {} });
   return ids;

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, deferred, prepared, appendOutbox, writeTransaction, bucketsOf, checkUnitsOnDates, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, deferred, prepared, appendOutbox, writeTransaction, bucketsOf, checkWrites, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { CaseCommand } from './case-commands';
 import { CASE_COLUMNS, EVENT_COLUMNS } from './case-columns';
 import { CASE_MONTH_COLUMNS, caseMonthValues } from './case-flows';
@@ -70,10 +70,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
     const unitId = c.type === 'RECEIVE' ? c.unitId : unitOfCase.get(c.caseId);
     return unitId === undefined ? [] : [{ unitId, date: c.date, line: c.line, opens: c.type === 'RECEIVE' }];
   });
-  const unitsValid = checkUnitsOnDates(tx, datesToCheck);
-  const allowed = authorize ? Promise.all([...new Set(datesToCheck.map((d) => d.unitId))].map((unitId) => authorize(unitId, tx))) : Promise.resolve();
-  unitsValid.catch(() => {}); // awaited below, after the commands' own checks
-  allowed.catch(() => {});
+  const checked = checkWrites(tx, datesToCheck, authorize); // awaited after the commands' own checks
   const missingIds = commands.filter((c) => c.type === 'RECEIVE' && !c.caseId).length;
   const assigned: string[] = missingIds
     ? ((await prepared(tx, `SELECT nextval('cases.case_id_seq')::text AS id FROM generate_series(1, $1)`, [missingIds])) as { id: string }[]).map((r) => r.id)
@@ -120,8 +117,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
     if (c.date < earliest) earliest = c.date;
   }
 
-  await unitsValid;
-  await allowed;
+  await checked;
 
   const rows = [...new Set(touched)].map((id) => cases.get(id)!);
   const created = rows.filter((r) => r.isNew);

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, checkUnitsOnDates, deferred, monthOf, once, userError, writeTransaction, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, checkWrites, deferred, monthOf, once, userError, writeTransaction, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import { PETITION_BUCKETS, type PetitionKind } from './petition.entity';
 
 export type ComplaintCommand =
@@ -68,8 +68,7 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
     checks.push({ unitId: p.unitId, date: c.date, line: c.line, opens: false });
     for (const bucket of [0, bucketOf(p.kind)]) deltas.push({ unitId: p.unitId, month: monthOf(c.date), bucket, values: { resolved: 1, pending_delta: -1 } });
   }
-  await checkUnitsOnDates(tx, checks);
-  if (authorize) for (const unitId of new Set(checks.map((d) => d.unitId))) await authorize(unitId, tx);
+  await checkWrites(tx, checks, authorize);
   const rows = [...touched].map((id) => petitions.get(id)!);
   const created = rows.filter((r) => r.isNew);
   const changed = rows.filter((r) => !r.isNew);

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkUnitsOnDates, copyRows, deferred, monthOf, once, userError, writeTransaction, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
+import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkWrites, copyRows, deferred, monthOf, once, userError, writeTransaction, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import type { MoneyCommand } from './money-commands';
 import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from './money-columns';
 import { MONEY_MONTH_COLUMNS, moneyMonthValues } from './money-flows';
@@ -79,8 +79,7 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
     const values = moneyMonthValues(kind, d.flow, d.open, d.openEnforceable);
     for (const bucket of bucketsOf(row.categories)) deltas.push({ unitId: row.unitId, month: monthOf(c.date), bucket, values });
   }
-  await checkUnitsOnDates(tx, checks);
-  if (authorize) for (const unitId of new Set(checks.map((d) => d.unitId))) await authorize(unitId, tx);
+  await checkWrites(tx, checks, authorize);
   const all = [...touched].map((id) => rows.get(id)!);
   const created = all.filter((r) => r.isNew);
   const changed = all.filter((r) => !r.isNew);

@@ -24,6 +24,24 @@ export interface DatedWrite {
 }
 
 /**
+ * The unit and date checks of a write and the caller's rights at each unit, read together
+ * (one round trip in a writeTransaction) and judged in that order: the first failing check
+ * is the error, whichever read came back first. Start it as soon as the units are known; a
+ * caller that may throw before awaiting it need not handle its rejection (it is observed here).
+ */
+export function checkWrites(tx: EntityManager, pairs: readonly DatedWrite[], authorize?: AuthorizeWrite): Promise<void> {
+  const unitsValid = checkUnitsOnDates(tx, pairs);
+  const allowed = authorize ? Promise.all([...new Set(pairs.map((p) => p.unitId))].map((unitId) => authorize(unitId, tx))) : Promise.resolve([]);
+  allowed.catch(() => {}); // judged after the units, below
+  const checked = (async () => {
+    await unitsValid;
+    await allowed;
+  })();
+  checked.catch(() => {}); // the caller awaits it (a rejection before then is not unhandled)
+  return checked;
+}
+
+/**
  * What a write must respect before it touches anything: the unit exists (and is valid on
  * the date of what opens there), the date is not in the future, and its period is not
  * closed. Reads the reference data that org-units publishes (units, reporting calendar).
