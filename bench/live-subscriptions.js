@@ -255,7 +255,7 @@ function getText(url) {
 }
 async function liveMetrics(url) {
   const text = await getText(new URL('/metrics', url).href);
-  return Object.fromEntries([...text.matchAll(/^(thads_live_\w+) (\d+(?:\.\d+)?)$/gm)].map((m) => [m[1].replace('thads_live_', ''), Number(m[2])]));
+  return Object.fromEntries([...text.matchAll(/^(thads_(?:live|event_loop)_\w+) (\d+(?:\.\d+)?(?:e-?\d+)?)$/gm)].map((m) => [m[1].replace('thads_live_', ''), Number(m[2])]));
 }
 
 // ==== role: client worker =======================================================================
@@ -829,7 +829,7 @@ function report(o, hub, rows, context) {
   }
   for (const r of rows.filter((x) => x.metrics && x.metrics.refresh_seconds_count !== undefined)) {
     const mean = (h) => (r.metrics[`${h}_seconds_count`] ? `${fmt((1000 * r.metrics[`${h}_seconds_sum`]) / r.metrics[`${h}_seconds_count`], 1)} ms` : '–');
-    lines.push('', `Where the ${r.name}'s time went (means over the run, from its /metrics histograms): notification → live queries marked dirty ${mean('feed')}; dirty → refresh started ${mean('wait')} (the window included); refresh operation ${mean('refresh')} (${fmt(r.metrics.refresh_seconds_count)} operations); new value → last subscriber's frame written ${mean('fanout')}.`);
+    lines.push('', `Where the ${r.name}'s time went (means over the run, from its /metrics histograms): notification → live queries marked dirty ${mean('feed')}; dirty → refresh started ${mean('wait')} (the window included); refresh operation ${mean('refresh')} (${fmt(r.metrics.refresh_seconds_count)} operations); new value → last subscriber's frame written ${mean('fanout')}${r.metrics.thads_event_loop_delay_p99_seconds !== undefined ? `; the gateway's event-loop delay p99 ${fmt(1000 * r.metrics.thads_event_loop_delay_p99_seconds)} ms, max ${fmt(1000 * r.metrics.thads_event_loop_delay_max_seconds)} ms` : ''}.`);
   }
   lines.push('', 'Notes:',
     `- Latency is receive time in a client worker (graphql-ws next()) minus commit time, on CLOCK_MONOTONIC in every process. A province's value v means initial + k committed writes; the commit time of the k-th is when the k-th mutation response for that province arrived in the writer (gateway) or when the baseline server made the k-th change. "Oldest write" charges a message with the first write it newly reflects for that client (the oldest not yet delivered; conservative when a message coalesces several writes); "newest write" with the write that made the count reach the value (optimistic); "every write × client" takes each committed write and each client of its province, up to the first value including it. "From mutation sent" uses the k-th earliest send time of the province's writes instead of the k-th response: the count cannot have reached initial + k earlier, so it bounds the latency from above when mutation round trips are long. Messages received in the first ${o.warmup} s of changes (and, for write × client, writes committed then) are not counted.`,

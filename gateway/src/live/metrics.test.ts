@@ -24,5 +24,7 @@ describe('live metrics', () => {
     expect(text).toMatch(/^thads_live_executions_total 3$/m);
     for (const name of ['feed', 'wait', 'refresh', 'fanout']) expect(text).toContain(`# TYPE thads_live_${name}_seconds histogram`);
     expect(text).toMatch(/^thads_live_refresh_seconds_count 1$/m);
+    expect(text).toMatch(/^thads_event_loop_delay_p99_seconds \d/m);
+    expect(text).toMatch(/^thads_event_loop_delay_max_seconds \d/m);
   });
 });

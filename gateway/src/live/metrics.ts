@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
 /** Upper bounds (seconds) of the live layer's latency histograms: a 250 ms window sits in the middle. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -47,8 +49,20 @@ export class LiveMetrics {
   /** From a new value to its last subscriber's frame written. */
   readonly fanOut = new Histogram('thads_live_fanout_seconds', 'From a new value to the last of its subscribers having it written to their socket.');
 
+  /** The gateway's event-loop delay (what every request, refresh and frame waits before it runs). */
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.loop.enable();
+  }
+
   render(): string {
+    const loopP99 = this.loop.percentile(99) / 1e9;
+    const loopMax = this.loop.max / 1e9;
+    this.loop.reset(); // each scrape reads the delay since the last one
     const lines: [string, string, number][] = [
+      ['thads_event_loop_delay_p99_seconds', "99th percentile of the gateway's event-loop delay since the last scrape.", loopP99],
+      ['thads_event_loop_delay_max_seconds', "Largest event-loop delay since the last scrape.", loopMax],
       ['thads_live_executions_total', 'Refreshes executed (one per live query per refresh, whatever its number of subscribers).', this.executions],
       ['thads_live_operations_total', 'Gateway operations run by refreshes: live queries of one document and scope that refresh together are merged into one.', this.operations],
       ['thads_live_messages_total', 'Values handed to subscribers.', this.messages],
@@ -58,7 +72,7 @@ export class LiveMetrics {
       ['thads_live_subscribers', 'Subscriptions served.', this.subscribers],
       ['thads_live_connections', 'Open graphql-ws connections.', this.connections],
     ];
-    const counters = lines.map(([name, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}\n${name} ${value}`);
+    const counters = lines.map(([name, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}\n${name} ${Number.isFinite(value) ? value : 0}`);
     return [...counters, ...[this.feed, this.wait, this.refresh, this.fanOut].map((h) => h.render())].join('\n') + '\n';
   }
 }
