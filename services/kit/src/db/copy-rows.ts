@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
 import { bulkInsert, type Column } from './bulk-insert';
+import { transactionClient } from './transaction-client';
 
 /** Below this many rows one INSERT … unnest costs one round trip where COPY costs several. */
 const COPY_FROM_ROWS = 100;
@@ -25,13 +26,10 @@ function* lines(rows: readonly unknown[][], batch = 2000): Generator<string> {
 }
 
 async function withClient<T>(db: DataSource | EntityManager, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const manager = 'manager' in db ? db.manager : db;
-  const runner = manager.queryRunner;
-  if (runner && !runner.isReleased) {
-    // Inside a transaction: use its connection, so the rows commit or roll back with it.
-    return work((await runner.connect()) as PoolClient);
-  }
-  const qr = manager.connection.createQueryRunner();
+  // Inside a transaction: use its connection, so the rows commit or roll back with it.
+  const client = await transactionClient(db);
+  if (client) return work(client);
+  const qr = ('manager' in db ? db.manager : db).connection.createQueryRunner();
   try {
     return await work((await qr.connect()) as PoolClient);
   } finally {

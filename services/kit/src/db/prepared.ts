@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { forgetPreparedIfUnsure, isPipeline, runPipeline, type Statement } from './pipeline';
+import { transactionClient } from './transaction-client';
 
 const names = new Map<string, string>();
 
@@ -75,13 +76,6 @@ class PendingStatements {
 
 const pending = new WeakMap<PoolClient, PendingStatements>();
 
-async function transactionClient(db: DataSource | EntityManager): Promise<PoolClient | undefined> {
-  const manager = 'manager' in db ? db.manager : db;
-  const runner = manager.queryRunner;
-  if (!runner || runner.isReleased) return undefined;
-  return (await runner.connect()) as PoolClient;
-}
-
 /**
  * A statement of the write path, run as a named prepared statement on the transaction's
  * connection: PostgreSQL parses and plans it once a connection instead of at every call,
@@ -90,7 +84,10 @@ async function transactionClient(db: DataSource | EntityManager): Promise<PoolCl
  * and the reads started in the same turn, in one round trip.
  */
 export async function prepared<R = Record<string, unknown>>(db: DataSource | EntityManager, text: string, values: unknown[]): Promise<R[]> {
-  const client = await transactionClient(db);
+  return run<R>(db, await transactionClient(db), text, values);
+}
+
+async function run<R>(db: DataSource | EntityManager, client: PoolClient | undefined, text: string, values: unknown[]): Promise<R[]> {
   if (!client) return (await ('manager' in db ? db.manager : db).query(text, values)) as R[];
   const batch = pending.get(client);
   if (batch) return (await batch.read({ name: nameOf(text), text, values })).rows as R[];
@@ -107,7 +104,7 @@ export async function deferred(db: DataSource | EntityManager, text: string, val
   const client = await transactionClient(db);
   const batch = client && pending.get(client);
   if (batch) batch.defer({ name: nameOf(text), text, values });
-  else await prepared(db, text, values);
+  else await run(db, client, text, values);
 }
 
 let pipelining = true;
