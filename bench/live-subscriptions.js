@@ -76,14 +76,21 @@ environment, and say so with --note.
                           \`ulimit -Sn N\` (Node itself also raises its soft limit to the hard one)
   --wait-idle PCT         before each target, wait (at most 60 s) until the machine is less than
                           PCT % of one core busy, for a shared machine (default 30; 0 = no wait)
+  --db URL                the hub's database, whose commit notifications (LISTEN thads_changes)
+                          time each write's commit (default: the gateway process's DATABASE_URL,
+                          read from /proc/<pid>/environ; without one, commit times fall back to
+                          the mutations' HTTP responses)
   --note TEXT             a line for the report (how the hub was started, which build)
   --out FILE              append the results to FILE (default bench/results/live-subscriptions.md; "-" = none)
   --max-runtime S         hard stop: kill everything and exit 1 after S seconds (default 600)
   --help
 
 Latency definitions (a province's count is its initial newlyReceived plus the writes
-committed to its wards; "commit time" is when the mutation's HTTP response arrived here; for
-the baseline it is when its server generated the change):
+committed to its wards; "commit time" is when PostgreSQL's notification of the write's commit
+(the outbox's NOTIFY, sent by PostgreSQL as the transaction commits) reached this process, or,
+without the database, when the mutation's HTTP response arrived here (later, so latencies look
+shorter: a gateway slow to answer its mutations then hides its own delay); for the baseline it
+is when its server generated the change):
   oldest   per message: receive time − commit time of the OLDEST write the message newly
            reflects (the first write after the client's previous value). Conservative: a
            coalesced message is charged for the longest-waiting write it carries.
@@ -104,7 +111,7 @@ const FLAGS = {
   '--window': ['window', 'num'], '--connect-concurrency': ['connectConcurrency', 'num'], '--connect-timeout': ['connectTimeout', 'num'],
   '--quiet': ['quiet', 'num'], '--settle-timeout': ['settleTimeout', 'num'], '--targets': ['targets', 'list'], '--nofile': ['nofile', 'num'],
   '--out': ['out', 'str'], '--max-runtime': ['maxRuntime', 'num'], '--baseline-rate': ['baselineRate', 'num'],
-  '--wait-idle': ['waitIdle', 'num'], '--note': ['note', 'str'],
+  '--wait-idle': ['waitIdle', 'num'], '--note': ['note', 'str'], '--db': ['db', 'str'],
 };
 const LIMITS = { clients: [1, 40000], workers: [1, 16], rate: [1, 2000], duration: [1, 120], warmup: [0, 60], concurrency: [1, 256],
   window: [0, 10000], connectConcurrency: [1, 1000], connectTimeout: [1, 600], quiet: [0.5, 60], settleTimeout: [1, 300], maxRuntime: [10, 3600], waitIdle: [0, 10000] };
@@ -570,6 +577,7 @@ async function connectAll(o, workers, url, provinces, phase, sampler) {
  * when its response arrived.
  */
 async function writeToHub(o, hub, runId) {
+  const listener = await listenCommits(o, hub);
   // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout closes them under a request.
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency, timeout: 4000 });
   const total = Math.round(o.rate * o.duration), interval = 1000 / o.rate;
@@ -600,6 +608,7 @@ async function writeToHub(o, hub, runId) {
     tick();
   });
   agent.destroy();
+  const notified = await listener?.stop();
   if (/RATE_LIMITED/.test(firstError ?? '')) console.log('hint: the gateway rate-limits each identity; start the hub with RATE_LIMIT_PER_MINUTE=0 for this benchmark');
   if (/FORBIDDEN|UNAUTHENTICATED/.test(firstError ?? '')) console.log('hint: mutations need a reporter token covering the wards in LIVEBENCH_WRITE_TOKEN (see --help)');
   const seconds = (now() - t0) / 1000;
@@ -607,7 +616,53 @@ async function writeToHub(o, hub, runId) {
   // The count of a province reached initial + k no earlier than its k-th earliest send and no
   // later than its k-th response: sorted send times give the earliest possible commit times.
   const earliest = sent.map((s) => Float64Array.from(s).sort());
-  return { commits, earliest, ok, failed, notSent: total - started, firstError, seconds, rate: ok / seconds, rttP50: quantile(rtt, 0.5), rttP99: quantile(rtt, 0.99) };
+  // Commit times from the notifications when every province heard exactly its successful writes.
+  const byNotice = notified && notified.every((n, p) => n.length === commits[p].length);
+  if (notified && !byNotice) console.log('[gateway] the commit notifications do not match the successful writes one for one; commit times fall back to the HTTP responses');
+  return { commits: byNotice ? notified : commits, responses: commits, commitSource: byNotice ? 'notification' : 'response', earliest, ok, failed, notSent: total - started, firstError, seconds, rate: ok / seconds, rttP50: quantile(rtt, 0.5), rttP99: quantile(rtt, 0.99) };
+}
+
+/** The hub's database URL: --db, else the gateway process's DATABASE_URL. */
+function hubDatabaseUrl(o, hub) {
+  if (o.db) return o.db;
+  try {
+    const line = fs.readFileSync(`/proc/${hub.pid}/environ`, 'utf8').split('\0').find((l) => l.startsWith('DATABASE_URL='));
+    return line?.slice('DATABASE_URL='.length) || undefined;
+  } catch { return undefined; }
+}
+
+/**
+ * Listens to the outbox's commit notifications (channel thads_changes, payload
+ * `<schema>:<outbox id>:<unit ids>`, sent by PostgreSQL when the write's transaction commits):
+ * per province, the arrival time of each cases notification naming one of its wards. That is
+ * the commit as seen from outside, whatever the gateway's HTTP answer takes. Undefined when the
+ * database is not known or not reachable (commit times then come from the HTTP responses).
+ */
+async function listenCommits(o, hub) {
+  const url = hubDatabaseUrl(o, hub);
+  if (!url) { console.log('[gateway] no database URL (--db, or DATABASE_URL of the gateway process): commit times are the HTTP responses\' arrival'); return undefined; }
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: url, application_name: 'livebench-commits' });
+  try {
+    await client.connect();
+    await client.query('LISTEN thads_changes');
+  } catch (err) {
+    console.log(`[gateway] cannot listen for commits on the hub's database (${err.message}): commit times are the HTTP responses' arrival`);
+    await client.end().catch(() => {});
+    return undefined;
+  }
+  const wardProvince = new Map(hub.wards.map((w) => [Number(w.id), w.p]));
+  const times = hub.provinces.map(() => []);
+  client.on('notification', (n) => {
+    const t = now();
+    const [schema, , units] = (n.payload ?? '').split(':');
+    if (schema !== 'cases' || !units) return;
+    for (const u of units.split(',')) {
+      const p = wardProvince.get(Number(u));
+      if (p !== undefined) { times[p].push(t); return; }
+    }
+  });
+  return { stop: async () => { await sleep(500); await client.end().catch(() => {}); return times; } };
 }
 
 /** Waits until no client got a message for `quiet` s, then until every client holds the final value (bounded). */
@@ -736,6 +791,8 @@ async function runPhase(o, hub, target, dir) {
       name: phase, pid: target.pid, busyBefore, connect, writes, settled, stats, probe: target.probe ? distribution(probes.filter((x) => !Number.isNaN(x))) : undefined,
       probeErrors: probes.filter((x) => Number.isNaN(x)).length,
       analysis: analyse({ clients, initial: target.initial, commits, earliest: extra.earliest, sends: extra.sends, warmupEnd: tw0 + o.warmup * 1000 }),
+      // The same, timed from the mutations' HTTP responses (the definition before commit notifications were read).
+      byResponse: writes.commitSource === 'notification' ? analyse({ clients, initial: target.initial, commits: extra.responses, warmupEnd: tw0 + o.warmup * 1000 }) : undefined,
       cpuConnect: averages(s0, s1), cpuWrites: averages(s1, s2), cpuSettle: averages(s2, s3),
       cpuPeak: Math.max(...windowSamples.map((s) => s.target), 0), workersPeak: Math.max(...windowSamples.map((s) => s.workers), 0),
       rssBefore, rssConnected, rssPeak: Math.max(sampler.peakRss(), rssMB(target.pid) || 0), rssEnd: rssMB(target.pid),
@@ -751,7 +808,7 @@ async function runPhase(o, hub, target, dir) {
     if (target.metrics) {
       // After the clients left, the live layer should be empty again (leak check).
       let m;
-      for (let i = 0; i < 20; i++) { m = await target.metrics().catch(() => undefined); if (m && m.connections === 0 && m.subscribers === 0) break; await sleep(250); }
+      for (let i = 0; i < 20; i++) { m = await target.metrics().catch(() => undefined); if (m && m.connections === 0 && m.subscribers === 0 && m.queries === 0) break; await sleep(250); }
       target.leftOver = m && { connections: m.connections, subscribers: m.subscribers, queries: m.queries };
     }
   }
@@ -821,7 +878,8 @@ function report(o, hub, rows, context) {
       a.anomalies.nonIncreasing && `${a.anomalies.nonIncreasing} repeated or decreasing values`,
       a.anomalies.unexplained && `${a.anomalies.unexplained} values beyond the committed writes`,
       a.anomalies.undelivered && `${fmt(a.anomalies.undelivered)} write × client pairs never delivered`,
-      a.oldest.negative && `${fmt(a.oldest.negative)} messages arrived before their write's HTTP response (negative latency)`,
+      a.oldest.negative && `${fmt(a.oldest.negative)} messages arrived before their write's ${r.writes.commitSource === 'notification' ? 'commit notification' : 'HTTP response'} (negative latency)`,
+      r.byResponse && `timed from the mutations' HTTP responses instead of the commit notifications (the definition before 2026-11-30), oldest write p50 / p99 ${fmt(r.byResponse.oldest.p50)} / ${fmt(r.byResponse.oldest.p99)} ms`,
       r.accounting.some((x) => x !== 0) && `final ≠ initial + committed in ${r.accounting.filter((x) => x !== 0).length} provinces`,
       r.leftOver && (r.leftOver.connections || r.leftOver.subscribers || r.leftOver.queries) && `after the clients left, /metrics still shows ${JSON.stringify(r.leftOver)}`,
     ].filter(Boolean);
@@ -832,7 +890,7 @@ function report(o, hub, rows, context) {
     lines.push('', `Where the ${r.name}'s time went (means over the run, from its /metrics histograms): notification → live queries marked dirty ${mean('feed')}; dirty → refresh started ${mean('wait')} (the window included); refresh operation ${mean('refresh')} (${fmt(r.metrics.refresh_seconds_count)} operations); new value → last subscriber's frame written ${mean('fanout')}${r.metrics.thads_event_loop_delay_p99_seconds !== undefined ? `; the gateway's event-loop delay p99 ${fmt(1000 * r.metrics.thads_event_loop_delay_p99_seconds)} ms, max ${fmt(1000 * r.metrics.thads_event_loop_delay_max_seconds)} ms` : ''}.`);
   }
   lines.push('', 'Notes:',
-    `- Latency is receive time in a client worker (graphql-ws next()) minus commit time, on CLOCK_MONOTONIC in every process. A province's value v means initial + k committed writes; the commit time of the k-th is when the k-th mutation response for that province arrived in the writer (gateway) or when the baseline server made the k-th change. "Oldest write" charges a message with the first write it newly reflects for that client (the oldest not yet delivered; conservative when a message coalesces several writes); "newest write" with the write that made the count reach the value (optimistic); "every write × client" takes each committed write and each client of its province, up to the first value including it. "From mutation sent" uses the k-th earliest send time of the province's writes instead of the k-th response: the count cannot have reached initial + k earlier, so it bounds the latency from above when mutation round trips are long. Messages received in the first ${o.warmup} s of changes (and, for write × client, writes committed then) are not counted.`,
+    `- Latency is receive time in a client worker (graphql-ws next()) minus commit time, on CLOCK_MONOTONIC in every process. A province's value v means initial + k committed writes; the commit time of the k-th is when PostgreSQL's notification of the k-th commit for that province reached the writer (gateway; LISTEN on the outbox channel: the notification leaves PostgreSQL as the transaction commits, whatever the gateway's answer takes; without the database, the k-th mutation response) or when the baseline server made the k-th change. "Oldest write" charges a message with the first write it newly reflects for that client (the oldest not yet delivered; conservative when a message coalesces several writes); "newest write" with the write that made the count reach the value (optimistic); "every write × client" takes each committed write and each client of its province, up to the first value including it. "From mutation sent" uses the k-th earliest send time of the province's writes instead of the k-th response: the count cannot have reached initial + k earlier, so it bounds the latency from above when mutation round trips are long. Messages received in the first ${o.warmup} s of changes (and, for write × client, writes committed then) are not counted.`,
     `- "send → client" (baseline only) is the pure fan-out: from the server starting to broadcast a value to its arrival in a client.`,
     `- CPU % is of one core (${context.nproc * 100} % = the whole machine), averaged over the ${o.duration} s of changes unless noted; peak = the highest 1-s sample. RSS is /proc/<pid>/status VmRSS sampled every second ("idle" = before the clients connected). "PostgreSQL (all)" sums every postgres process on the machine, other databases included; "other processes" is the machine's busy time (/proc/stat) minus every process above: other people's work on a shared machine, and the kernel.`,
     `- Both targets share the machine with the client workers (and, for the gateway, the subgraphs and PostgreSQL); the baseline has no change feed, no federated query per refresh and no per-subscriber GraphQL layer: it is the floor for ${fmt(o.clients)} sockets here.`);
@@ -865,14 +923,14 @@ async function main() {
       if (name === 'gateway') {
         const provinces = (await gql(o.url, PROVINCE_VALUES)).units;
         const initial = provinces.map((u) => u.caseStats.newlyReceived);
-        let commits, earliest;
+        let commits, earliest, responses;
         const target = {
           name, pid: hub.pid, wsUrl: o.url.replace(/^http/, 'ws'), initial,
           metrics: () => liveMetrics(o.url),
           probe: (id) => gql(o.url, `query($id: ID!) { unit(id: $id) { id ${STATS} } }`, { id }),
-          write: async () => { const w = await writeToHub(o, hub, runId); ({ commits, earliest } = w); return w; },
+          write: async () => { const w = await writeToHub(o, hub, runId); ({ commits, earliest, responses } = w); return w; },
           finals: async () => (await gql(o.url, PROVINCE_VALUES)).units.map((u) => u.caseStats.newlyReceived),
-          after: async () => ({ commits, earliest }),
+          after: async () => ({ commits, earliest, responses }),
         };
         const r = await runPhase(o, hub, target, dir);
         r.leftOver = target.leftOver;
