@@ -24,6 +24,11 @@ export type GatewayConfig = {
   NATS_STREAM?: string;
   /** A live query refreshes at most once per window (ms). @default 250 */
   LIVE_WINDOW_MS: number;
+  /**
+   * Where the change feed and the refreshes run: off (the main thread, beside the sockets and
+   * HTTP requests) or on (a worker thread of their own, with a gateway executor of its own). @default off
+   */
+  LIVE_WORKER: 'on' | 'off';
   /** Secret the gateway signs forwarded identities with; the subgraphs share it. Required. */
   IDENTITY_SECRET: string;
   /** HS256 secret of bearer tokens (the embedded default). */
@@ -69,6 +74,7 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       NATS_URL: env.string(DEFAULT_NATS_URL),
       NATS_STREAM: env.string('THADS_CHANGES'),
       LIVE_WINDOW_MS: env.int(250, 0, 60000),
+      LIVE_WORKER: env.oneOf(['on', 'off'] as const, 'off'),
       IDENTITY_SECRET: env.secret(),
       AUTH_JWT_SECRET: env.optionalString(),
       AUTH_JWKS: env.optionalString(),

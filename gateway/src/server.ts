@@ -1,26 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { ApolloGateway } from '@apollo/gateway';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, type FragmentDefinitionNode } from 'graphql';
 import { Pool } from 'pg';
-import { ChangeStream, DEFAULT_NATS_URL, createLogger, ensureApiKeyTable, installScalarChecks, startService, type RunningService } from '@thads/kit';
+import type { Logger } from 'pino';
+import { createLogger, ensureApiKeyTable, startService, type RunningService } from '@thads/kit';
 import { authenticate, credentialOf, type AuthOptions } from './auth/authenticate';
 import { JwtVerifier } from './auth/jwt';
-import { subgraphUrlOverrides, type GatewayConfig } from './config';
+import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
+import { federatedGateway } from './federated-gateway';
 import { PersistedOperations } from './limits/persisted-operations';
 import { checkOperation, type OperationLimits } from './limits/operation-limits';
 import { RateLimiter } from './limits/rate-limit';
-import { PgChangeFeed, type ChangeFeed } from './live/change-feed';
-import { LiveGateway } from './live/live-gateway';
-import { LiveRegistry } from './live/live-registry';
-import { NatsChangeFeed } from './live/nats-change-feed';
-import { UnitAncestry } from './live/unit-ancestry';
-import { subgraphFetcher } from './subgraph-fetcher';
+import { startLocalEngine, type LiveEngine } from './live/live-engine';
+import { LiveFanout } from './live/live-fanout';
+import type { Publish } from './live/live-registry';
 import { LiveMetrics } from './live/metrics';
+import { executorOf } from './live/refresh-executor';
+import { WorkerEngine } from './live/worker-engine';
 import { attachLiveServer } from './live/ws-server';
-import { SubgraphSource } from './subgraph-source';
-import { allReady, subgraphsOf } from './subgraphs';
+import { allReady } from './subgraphs';
 
 export interface RunningGateway extends RunningService {
   metrics: LiveMetrics;
@@ -51,27 +49,23 @@ function guardPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext
 }
 
 /**
+ * The live layer's refreshing side: in this thread, on the HTTP server's executor (the
+ * default); or, with LIVE_WORKER=on, in a worker thread of its own, where the refreshes run
+ * on a gateway executor of their own.
+ */
+function startLiveEngine(config: GatewayConfig, apollo: ApolloServer<GatewayContext>, publish: Publish, metrics: LiveMetrics, logger: Logger): Promise<LiveEngine> {
+  if (config.LIVE_WORKER === 'on') return WorkerEngine.start(config, publish, logger);
+  return startLocalEngine(config, executorOf(apollo), publish, metrics, logger);
+}
+
+/**
  * Starts the gateway on the committed supergraph: it authenticates each caller, plans each
  * query over the subgraphs with the caller's signed identity, and serves live subscriptions
  * over graphql-ws, refreshed from the outbox's change events.
  */
 export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
-  const overrides = subgraphUrlOverrides(config);
-  const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
-  const subgraphUrls = subgraphsOf(supergraphSdl).map(({ name, url }) => overrides[name] ?? url);
-  const fetcher = subgraphFetcher();
-  const inner = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url ?? '', fetcher }, config.IDENTITY_SECRET),
-    logger: {
-      debug: (m: unknown) => logger.debug(String(m)),
-      info: (m: unknown) => logger.info(String(m)),
-      warn: (m: unknown) => logger.warn(String(m)),
-      error: (m: unknown) => logger.error(String(m)),
-    },
-  });
-  const gateway = new LiveGateway(inner, installScalarChecks);
+  const { gateway, subgraphUrls } = federatedGateway(config, logger);
   const limits: OperationLimits = { maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxCost: config.MAX_COST };
   // API keys, and the unit hierarchy behind NATS change events.
   const keys = config.DATABASE_URL ? new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'gateway' }) : undefined;
@@ -87,9 +81,8 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const persisted = config.PERSISTED_OPERATIONS_FILE ? new PersistedOperations(config.PERSISTED_OPERATIONS_FILE) : undefined;
   const metrics = new LiveMetrics();
   let live: { dispose(): Promise<void> } | undefined;
-  let feed: ChangeFeed | undefined;
-  let registry: LiveRegistry | undefined;
-  let counter = 0;
+  let engine: LiveEngine | undefined;
+  const fanout = new LiveFanout({ watch: (spec) => engine?.watch(spec), unwatch: (key) => engine?.unwatch(key) }, metrics);
 
   const running = await startService<GatewayContext>({
     name: 'gateway',
@@ -108,42 +101,28 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     ready: () => allReady(subgraphUrls),
     plugins: [
       guardPlugin(limits),
-      { async serverWillStart() { return { async drainServer() { await live?.dispose(); registry?.close(); await feed?.stop(); await keys?.end(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await live?.dispose(); fanout.close(); await engine?.stop(); await keys?.end(); } }; } },
     ],
     extraRoute: (req, res) => {
       if (req.url !== '/metrics') return false;
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(metrics.render());
+      void (engine?.metrics() ?? Promise.resolve(undefined)).then((worker) => {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        res.end(metrics.render(worker));
+      });
       return true;
     },
   });
 
-  registry = new LiveRegistry(
-    async (query, variables, identity) => {
-      // The live layer's own operation: the subscription it refreshes passed the limits when it subscribed.
-      const response = await running.apollo.executeOperation({ query, variables }, { contextValue: { requestId: `live-${++counter}`, identity, live: true } });
-      return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'Incremental delivery is not supported in a live query.' }] };
-    },
-    config.LIVE_WINDOW_MS,
-    metrics,
-    logger,
-  );
-  if (config.LIVE_TRANSPORT !== 'none' && config.DATABASE_URL) {
-    feed = config.LIVE_TRANSPORT === 'nats' ? new NatsChangeFeed(config.NATS_URL ?? DEFAULT_NATS_URL, new UnitAncestry((text, values) => keys!.query(text, values)), logger, new ChangeStream(config.NATS_STREAM)) : new PgChangeFeed(config.DATABASE_URL, logger);
-    feed.on('change', (change) => registry!.onChange(change));
-    try {
-      await feed.start();
-    } catch (err) {
-      await running.stop(); // nothing left listening or connected behind a failed start
-      throw err;
-    }
-  } else {
-    logger.warn('no change feed (DATABASE_URL unset or LIVE_TRANSPORT=none): subscriptions get their first value only');
+  try {
+    engine = await startLiveEngine(config, running.apollo as unknown as ApolloServer<GatewayContext>, (key, value) => fanout.publish(key, value), metrics, logger);
+  } catch (err) {
+    await running.stop(); // nothing left listening or connected behind a failed start
+    throw err;
   }
   live = attachLiveServer({
     httpServer: running.httpServer,
     schema: () => gateway.schema,
-    registry,
+    fanout,
     metrics,
     logger,
     authenticate: async (params) => authenticate(auth, credentialOf(params as Record<string, unknown> | undefined)).catch(() => null),

@@ -3,9 +3,16 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 /** Upper bounds (seconds) of the live layer's latency histograms: a 250 ms window sits in the middle. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+/** A histogram's state, as one thread hands it to another. */
+export interface HistogramState {
+  counts: number[];
+  count: number;
+  sum: number;
+}
+
 /** A Prometheus histogram of durations in seconds, with fixed buckets. */
 export class Histogram {
-  private readonly counts = BUCKETS.map(() => 0);
+  private counts = BUCKETS.map(() => 0);
   count = 0;
   sum = 0;
 
@@ -23,6 +30,20 @@ export class Histogram {
     if (i >= 0) this.counts[i]!++;
   }
 
+  state(): HistogramState {
+    return { counts: [...this.counts], count: this.count, sum: this.sum };
+  }
+
+  /** This histogram with another's observations added (the live worker's, say). */
+  plus(other: HistogramState | undefined): Histogram {
+    if (!other) return this;
+    const sum = new Histogram(this.name, this.help);
+    sum.counts = this.counts.map((c, i) => c + (other.counts[i] ?? 0));
+    sum.count = this.count + other.count;
+    sum.sum = this.sum + other.sum;
+    return sum;
+  }
+
   render(): string {
     let cumulative = 0;
     const buckets = BUCKETS.map((b, i) => `${this.name}_bucket{le="${b}"} ${(cumulative += this.counts[i]!)}`);
@@ -30,7 +51,23 @@ export class Histogram {
   }
 }
 
-/** Counters and latency histograms of the live layer, served at /metrics in Prometheus' text format. */
+const COUNTERS = ['executions', 'operations', 'messages', 'skippedUnchanged', 'changeEvents', 'queries', 'subscribers', 'connections'] as const;
+const HISTOGRAMS = ['feed', 'wait', 'refresh', 'fanOut'] as const;
+
+/** What the live worker thread measured, handed to the thread that serves /metrics. */
+export interface LiveMetricsSnapshot {
+  counters: Record<(typeof COUNTERS)[number], number>;
+  histograms: Record<(typeof HISTOGRAMS)[number], HistogramState>;
+  loopP99: number;
+  loopMax: number;
+}
+
+/**
+ * Counters and latency histograms of the live layer, served at /metrics in Prometheus' text
+ * format. With the live worker thread, each thread counts its own part (the worker: feed,
+ * refreshes; the main thread: connections, subscribers, fan-out) and the main thread
+ * renders both as one.
+ */
 export class LiveMetrics {
   executions = 0;
   operations = 0;
@@ -56,23 +93,48 @@ export class LiveMetrics {
     this.loop.enable();
   }
 
-  render(): string {
-    const loopP99 = this.loop.percentile(99) / 1e9;
-    const loopMax = this.loop.max / 1e9;
-    this.loop.reset(); // each scrape reads the delay since the last one
+  /** The event-loop delay since the last reading (seconds), which resets it: each scrape reads its own interval. */
+  private loopDelay(): { p99: number; max: number } {
+    const delay = { p99: this.loop.percentile(99) / 1e9, max: this.loop.max / 1e9 };
+    this.loop.reset();
+    return delay;
+  }
+
+  /** This thread's counts, for the thread that renders them (see render). */
+  snapshot(): LiveMetricsSnapshot {
+    const { p99, max } = this.loopDelay();
+    return {
+      counters: Object.fromEntries(COUNTERS.map((c) => [c, this[c]])) as LiveMetricsSnapshot['counters'],
+      histograms: Object.fromEntries(HISTOGRAMS.map((h) => [h, this[h].state()])) as LiveMetricsSnapshot['histograms'],
+      loopP99: p99,
+      loopMax: max,
+    };
+  }
+
+  /** The Prometheus text of this thread's metrics plus the live worker's, when it runs in one. */
+  render(worker?: LiveMetricsSnapshot): string {
+    const loop = this.loopDelay();
+    const total = (c: (typeof COUNTERS)[number]) => this[c] + (worker?.counters[c] ?? 0);
     const lines: [string, string, number][] = [
-      ['thads_event_loop_delay_p99_seconds', "99th percentile of the gateway's event-loop delay since the last scrape.", loopP99],
-      ['thads_event_loop_delay_max_seconds', "Largest event-loop delay since the last scrape.", loopMax],
-      ['thads_live_executions_total', 'Refreshes executed (one per live query per refresh, whatever its number of subscribers).', this.executions],
-      ['thads_live_operations_total', 'Gateway operations run by refreshes: live queries of one document and scope that refresh together are merged into one.', this.operations],
-      ['thads_live_messages_total', 'Values handed to subscribers.', this.messages],
-      ['thads_live_unchanged_total', 'Refreshes whose value had not changed, so nothing was sent.', this.skippedUnchanged],
-      ['thads_live_change_events_total', 'Change events received from the outbox.', this.changeEvents],
-      ['thads_live_queries', 'Distinct live queries (document, variables and access scope).', this.queries],
-      ['thads_live_subscribers', 'Subscriptions served.', this.subscribers],
-      ['thads_live_connections', 'Open graphql-ws connections.', this.connections],
+      ['thads_event_loop_delay_p99_seconds', "99th percentile of the gateway's event-loop delay since the last scrape.", loop.p99],
+      ['thads_event_loop_delay_max_seconds', "Largest event-loop delay since the last scrape.", loop.max],
+      ...(worker
+        ? ([
+            ['thads_live_worker_event_loop_delay_p99_seconds', "99th percentile of the live worker thread's event-loop delay (change feed and refreshes) since the last scrape.", worker.loopP99],
+            ['thads_live_worker_event_loop_delay_max_seconds', "Largest event-loop delay of the live worker thread since the last scrape.", worker.loopMax],
+          ] as [string, string, number][])
+        : []),
+      ['thads_live_executions_total', 'Refreshes executed (one per live query per refresh, whatever its number of subscribers).', total('executions')],
+      ['thads_live_operations_total', 'Gateway operations run by refreshes: live queries of one document and scope that refresh together are merged into one.', total('operations')],
+      ['thads_live_messages_total', 'Values handed to subscribers.', total('messages')],
+      ['thads_live_unchanged_total', 'Refreshes whose value had not changed, so nothing was sent.', total('skippedUnchanged')],
+      ['thads_live_change_events_total', 'Change events received from the outbox.', total('changeEvents')],
+      ['thads_live_queries', 'Distinct live queries (document, variables and access scope).', total('queries')],
+      ['thads_live_subscribers', 'Subscriptions served.', total('subscribers')],
+      ['thads_live_connections', 'Open graphql-ws connections.', total('connections')],
     ];
     const counters = lines.map(([name, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}\n${name} ${Number.isFinite(value) ? value : 0}`);
-    return [...counters, ...[this.feed, this.wait, this.refresh, this.fanOut].map((h) => h.render())].join('\n') + '\n';
+    const histograms = HISTOGRAMS.map((h) => this[h].plus(worker?.histograms[h]).render());
+    return [...counters, ...histograms].join('\n') + '\n';
   }
 }

@@ -6,14 +6,14 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '@thads/kit';
 import type { AuthenticateConnection, AuthorizeOperation } from '../auth/identity';
-import type { LiveRegistry } from './live-registry';
+import type { LiveFanout } from './live-fanout';
 import type { LiveMetrics } from './metrics';
 import { SocketSubscriber } from './socket-subscriber';
 
 export interface LiveServerOptions {
   httpServer: Server;
   schema: () => GraphQLSchema | undefined;
-  registry: LiveRegistry;
+  fanout: LiveFanout;
   authenticate: AuthenticateConnection;
   authorize: AuthorizeOperation;
   metrics: LiveMetrics;
@@ -76,7 +76,7 @@ class DocumentCache {
 /**
  * graphql-ws on the gateway's `/graphql` path: identity checked in onConnect from
  * connectionParams (refusal closes with 4403), each operation parsed, validated and
- * authorized in onSubscribe, then served by the live registry.
+ * authorized in onSubscribe, then served by the live layer (LiveFanout).
  */
 export function attachLiveServer(options: LiveServerOptions): { dispose(): Promise<void> } {
   const { metrics, logger } = options;
@@ -114,8 +114,8 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
       },
       subscribe: (args) => {
         const { identity, socket, id } = args.contextValue as LiveContext;
-        // The registry writes the values to the socket itself (see SocketSubscriber).
-        return options.registry.subscribe(onlyOperation(args.document, args.operationName), (args.variableValues ?? {}) as Record<string, unknown>, identity, new SocketSubscriber(socket, id)) as unknown as AsyncGenerator<ExecutionResult>;
+        // The live layer writes the values to the socket itself (see SocketSubscriber).
+        return options.fanout.subscribe(onlyOperation(args.document, args.operationName), (args.variableValues ?? {}) as Record<string, unknown>, identity, new SocketSubscriber(socket, id)) as unknown as AsyncGenerator<ExecutionResult>;
       },
     },
     wss,

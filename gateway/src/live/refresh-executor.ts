@@ -1,0 +1,35 @@
+import { ApolloServer } from '@apollo/server';
+import type { Logger } from 'pino';
+import { makeFormatError } from '@thads/kit';
+import type { GatewayConfig } from '../config';
+import type { GatewayContext } from '../context';
+import { federatedGateway } from '../federated-gateway';
+import type { Execute } from './live-registry';
+
+let counter = 0;
+
+/** Runs an operation on an Apollo Server of its own (no HTTP), as the given identity: the live layer's refresh queries. */
+export function executorOf(apollo: ApolloServer<GatewayContext>): Execute {
+  return async (query, variables, identity) => {
+    // The live layer's own operation: the subscription it refreshes passed the limits when it subscribed.
+    const response = await apollo.executeOperation({ query, variables }, { contextValue: { requestId: `live-${++counter}`, identity, live: true } });
+    return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'Incremental delivery is not supported in a live query.' }] };
+  };
+}
+
+/**
+ * The gateway's executor for the live worker thread: the same supergraph, subgraphs and
+ * error shaping as the HTTP server's, on an Apollo Server that only runs refresh queries.
+ */
+export async function startRefreshExecutor(config: GatewayConfig, logger: Logger): Promise<{ execute: Execute; stop(): Promise<void> }> {
+  const { gateway } = federatedGateway(config, logger);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
+    formatError: makeFormatError(logger, () => undefined),
+    logger: { debug: (m: string) => logger.debug(m), info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
+  });
+  await apollo.start();
+  return { execute: executorOf(apollo), stop: () => apollo.stop() };
+}
