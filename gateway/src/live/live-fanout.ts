@@ -2,7 +2,7 @@ import { print, type DocumentNode } from 'graphql';
 import { scopeKey, type Identity } from '@thads/kit';
 import type { WatchSpec } from './live-registry';
 import type { LiveMetrics } from './metrics';
-import type { SocketSubscriber } from './socket-subscriber';
+import { liveValue, type LiveValue, type SocketSubscriber } from './socket-subscriber';
 import { asRefreshQuery, rootUnitIds } from './subscription-schema';
 
 /** The refreshing side, in this thread or the live worker's: it keeps watched live queries current and publishes their values. */
@@ -13,8 +13,8 @@ export interface LiveSource {
 
 interface Audience {
   subscribers: Set<SocketSubscriber>;
-  /** The last value published, serialized: a new subscriber gets it at once. */
-  last?: string;
+  /** The last value published: a new subscriber gets it at once. */
+  last?: LiveValue;
   /** Bumped by each new value: a fan-out still in progress for an older one stops. */
   generation: number;
 }
@@ -61,9 +61,9 @@ export class LiveFanout {
   publish(key: string, value: string): void {
     const audience = this.audiences.get(key);
     if (!audience) return; // its last subscriber left while it was refreshing
-    audience.last = value;
+    audience.last = liveValue(value);
     this.metrics.messages += audience.subscribers.size;
-    this.fanOut(audience, value);
+    this.fanOut(audience, audience.last);
   }
 
   close(): void {
@@ -96,7 +96,7 @@ export class LiveFanout {
    * the event loop (and the mutations waiting on it) in one turn. A newer value takes over
    * from a fan-out still in progress.
    */
-  private fanOut(audience: Audience, value: string): void {
+  private fanOut(audience: Audience, value: LiveValue): void {
     const generation = ++audience.generation;
     const subscribers = [...audience.subscribers];
     const started = Date.now();

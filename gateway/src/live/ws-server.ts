@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { useServer } from 'graphql-ws/use/ws';
@@ -34,6 +35,8 @@ type Extra = Record<PropertyKey, unknown> & { identity?: Identity };
 interface LiveContext {
   identity: Identity;
   socket: WebSocket;
+  /** The connection's TCP socket (the upgraded request's), which the live values are written to. */
+  raw: Socket;
   id: string;
 }
 
@@ -110,12 +113,12 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
         const identity = (ctx.extra as Extra).identity!;
         const denied = await options.authorize(identity, document, payload.variables ?? {});
         if (denied?.length) return denied;
-        return { schema, document, variableValues: payload.variables ?? {}, operationName: payload.operationName ?? undefined, contextValue: { identity, socket: ctx.extra.socket, id } satisfies LiveContext };
+        return { schema, document, variableValues: payload.variables ?? {}, operationName: payload.operationName ?? undefined, contextValue: { identity, socket: ctx.extra.socket, raw: ctx.extra.request.socket, id } satisfies LiveContext };
       },
       subscribe: (args) => {
-        const { identity, socket, id } = args.contextValue as LiveContext;
+        const { identity, socket, raw, id } = args.contextValue as LiveContext;
         // The live layer writes the values to the socket itself (see SocketSubscriber).
-        return options.fanout.subscribe(onlyOperation(args.document, args.operationName), (args.variableValues ?? {}) as Record<string, unknown>, identity, new SocketSubscriber(socket, id)) as unknown as AsyncGenerator<ExecutionResult>;
+        return options.fanout.subscribe(onlyOperation(args.document, args.operationName), (args.variableValues ?? {}) as Record<string, unknown>, identity, new SocketSubscriber(socket, raw, id)) as unknown as AsyncGenerator<ExecutionResult>;
       },
     },
     wss,
