@@ -32,10 +32,8 @@ interface LiveQuery extends WatchSpec {
   seen: Set<number>;
   /** The last value published, serialized: compared with each refresh's. */
   last?: string;
-  /** When its last refresh started (0: never refreshed: its first is due at once). */
+  /** When its last refresh started (0: never refreshed): the next starts a window later at the earliest. */
   lastStart: number;
-  /** Which of the group's ticks it refreshes on (see LiveRegistry). */
-  phase: number;
   /** When it last published a value: the next value waits until a window after. */
   lastSent: number;
   /** A value waiting for the window since the last one to pass. */
@@ -43,20 +41,13 @@ interface LiveQuery extends WatchSpec {
   dirty: boolean;
   /** When it last went dirty (for the wait metric). */
   dirtySince: number;
-  /** When it is due to refresh, while it waits. */
-  due: number;
-  /** In a batch that is running. */
+  /** In a batch that is waiting to run or running. */
   busy: boolean;
 }
 
 /** Largest number of live queries merged into one gateway operation. */
 const MAX_BATCH = 200;
-/**
- * Ticks a window: a group's live queries are spread over this many phases, a fraction of
- * the window apart, so that their values (and the frames to their subscribers) come in a
- * few smaller waves instead of one.
- */
-const PHASES = 4;
+
 
 function collectIds(value: unknown, into: Set<number>): void {
   if (Array.isArray(value)) value.forEach((v) => collectIds(v, into));
@@ -71,17 +62,17 @@ function collectIds(value: unknown, into: Set<number>): void {
 /**
  * The live layer's refreshing side: subscriptions with the same document, variables and
  * access scope share one live query (watched by key), executed once per refresh, its new
- * values published to the subscribers' side (LiveFanout).
+ * values published to the subscribers' side (LiveFanout). A change marks the live queries
+ * it touches dirty; a dirty query's refreshes start a window apart at least (the window
+ * counts from the start of the last one, so a refresh slowed by load does not add its own
+ * duration to every cycle, and a change to a quiet unit is refreshed at once); its
+ * subscribers get at most one value a window (a value ready early waits for the window,
+ * replaced by any newer one); a value equal to the last one is not published.
  *
- * A change marks the live queries it touches dirty. A new live query refreshes at once;
- * after that, dirty queries refresh on ticks a window apart. The queries of one group
- * (document and access scope: the 34 provinces' dashboards, say) are dealt round the
- * group's phases (ticks a quarter of a window apart); those of one phase that are due at a
- * tick refresh together, merged into one gateway operation, so that under a steady stream
- * of changes the group costs a few operations a window and its frames go out in a few
- * waves instead of one. A live query's subscribers get at most one value a window (a
- * value ready early waits for the window since the last one, replaced by any newer one);
- * a value equal to the last one is not published.
+ * Dirty queries that come due together refresh together: those of one document and scope
+ * (the 34 provinces' dashboards, say) are merged into one gateway operation. A query due
+ * a little before others (less than a fifth of the window) waits for them once, so that
+ * under a steady stream of changes the refreshes fall into step and stay batched.
  */
 export class LiveRegistry {
   private readonly queries = new Map<string, LiveQuery>();
@@ -89,9 +80,8 @@ export class LiveRegistry {
   private readonly waiting = new Set<LiveQuery>();
   private timer?: NodeJS.Timeout;
   private timerAt = Infinity;
+  private readonly slackMs: number;
   private closed = false;
-  /** Live queries created a group, to deal the next one its phase. */
-  private readonly dealt = new Map<string, number>();
   /** Parsed refresh queries by text (a few documents serve thousands of live queries). */
   private readonly documents = new Map<string, DocumentNode>();
 
@@ -101,7 +91,9 @@ export class LiveRegistry {
     private readonly metrics: LiveMetrics,
     private readonly logger: Logger,
     private readonly publish: Publish,
-  ) {}
+  ) {
+    this.slackMs = Math.floor(windowMs / 5);
+  }
 
   /** Keeps the live query of the spec current from now on (its first refresh is due at once); a known key is left as it is. */
   watch(spec: WatchSpec): void {
@@ -112,10 +104,7 @@ export class LiveRegistry {
       if (this.documents.size >= 1000) this.documents.clear();
       this.documents.set(spec.query, document);
     }
-    const dealt = this.dealt.get(spec.group) ?? 0;
-    if (this.dealt.size >= 10_000) this.dealt.clear();
-    this.dealt.set(spec.group, dealt + 1);
-    const live: LiveQuery = { ...spec, document, seen: new Set(), lastStart: 0, phase: dealt % PHASES, lastSent: 0, dirty: false, dirtySince: 0, due: 0, busy: false };
+    const live: LiveQuery = { ...spec, document, seen: new Set(), lastStart: 0, lastSent: 0, dirty: false, dirtySince: 0, busy: false };
     this.queries.set(spec.key, live);
     this.metrics.queries = this.queries.size;
     this.markDirty(live);
@@ -159,27 +148,16 @@ export class LiveRegistry {
     return false;
   }
 
-  /**
-   * When a dirty query refreshes: at once the first time; after that on the next tick of its
-   * phase, with the other queries of its group and phase. (Refreshing a quiet unit's query at
-   * once instead gave a lower median but a longer tail, 346 against 271 ms p99 at 50 changes/s
-   * and 988 against 662–717 ms at 200/s: bench/README.md.)
-   */
-  private dueOf(live: LiveQuery, now: number): number {
-    if (live.lastStart === 0 || this.windowMs === 0) return now;
-    const offset = (live.phase * this.windowMs) / PHASES;
-    const earliest = Math.max(now, live.lastStart + this.windowMs / 2); // never twice in half a window, whatever the timers did
-    return offset + Math.ceil((earliest - offset) / this.windowMs) * this.windowMs;
+  private dueOf(live: LiveQuery): number {
+    return live.lastStart === 0 ? 0 : live.lastStart + this.windowMs;
   }
 
   private markDirty(live: LiveQuery): void {
-    const now = Date.now();
-    if (!live.dirty) live.dirtySince = now;
+    if (!live.dirty) live.dirtySince = Date.now();
     live.dirty = true;
-    if (live.busy || this.waiting.has(live)) return; // its batch re-queues it when it ends, or it waits already
-    live.due = this.dueOf(live, now);
+    if (live.busy) return; // its batch re-queues it when it ends
     this.waiting.add(live);
-    this.wakeAt(live.due);
+    this.wakeAt(this.dueOf(live));
   }
 
   private wakeAt(at: number): void {
@@ -189,23 +167,29 @@ export class LiveRegistry {
     this.timer = setTimeout(() => this.collect(), Math.max(0, at - Date.now()));
   }
 
-  /** Runs the waiting queries that are due (a timer may fire a little early), and sets the timer for the next. */
+  /** Takes the waiting queries due now or within the slack, and runs them as one batch when the last of them is due. */
   private collect(): void {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = Date.now();
     const batch: LiveQuery[] = [];
+    let runAt = now;
     let next = Infinity;
     for (const live of this.waiting) {
-      if (live.due <= now + 1) batch.push(live);
-      else next = Math.min(next, live.due);
+      const due = this.dueOf(live);
+      if (due <= now + this.slackMs) {
+        batch.push(live);
+        runAt = Math.max(runAt, due);
+      } else next = Math.min(next, due);
     }
     for (const live of batch) {
       this.waiting.delete(live);
       live.busy = true;
     }
     if (next < Infinity) this.wakeAt(next);
-    if (batch.length) void this.run(batch);
+    if (!batch.length) return;
+    if (runAt > now) setTimeout(() => void this.run(batch), runAt - now);
+    else void this.run(batch);
   }
 
   private async run(batch: LiveQuery[]): Promise<void> {
