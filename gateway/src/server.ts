@@ -67,7 +67,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const { gateway, subgraphUrls } = federatedGateway(config, logger);
   const limits: OperationLimits = { maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxCost: config.MAX_COST };
-  // API keys, and the unit hierarchy behind NATS change events.
+  // API keys (the NATS change feed reads the unit hierarchy on a small pool of its own, see live-engine.ts).
   const keys = config.DATABASE_URL ? new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'gateway' }) : undefined;
   keys?.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
   if (keys) await ensureApiKeyTable(keys);
