@@ -61,6 +61,7 @@ export async function startExtraGateway(hub: InProcessHub, databaseUrl: string, 
     DATABASE_URL: databaseUrl,
     LIVE_TRANSPORT: 'none',
     LIVE_WINDOW_MS: 50,
+    LIVE_WORKER: 'off',
     ...TEST_GATEWAY_AUTH,
     ...settings,
   });
@@ -90,6 +91,7 @@ export async function startInProcessHub(databaseUrl: string, live: LiveOption = 
     DATABASE_URL: databaseUrl,
     LIVE_TRANSPORT: live.transport,
     LIVE_WINDOW_MS: 50,
+    LIVE_WORKER: 'off',
     ...TEST_GATEWAY_AUTH,
     ...nats,
   });
