@@ -78,10 +78,15 @@ class BufferedResponse implements FetcherResponse {
  * on a private network, so none of that is needed (https URLs work too). Sockets are
  * plenty (256 a subgraph) so that a live refresh never waits behind queued mutations here:
  * the subgraphs keep their own pools for reads and for writes.
+ *
+ * A socket idle for `idleMs` is closed here, before the subgraph's server closes it (Node's
+ * keep-alive timeout, 5 s): reused at the moment the server closes it, a request fails with
+ * a reset connection, and a mutation is not retried (seen under heavy load as an internal
+ * error on a write).
  */
-export function subgraphFetcher(maxSockets = 256): Fetcher {
-  const plain = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
-  const tls = new TlsAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+export function subgraphFetcher(maxSockets = 256, idleMs = 4000): Fetcher {
+  const plain = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: idleMs });
+  const tls = new TlsAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: idleMs });
   return (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> =>
     new Promise((resolve, reject) => {
       const secure = url.startsWith('https:');
