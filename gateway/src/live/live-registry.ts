@@ -129,11 +129,6 @@ export class LiveRegistry {
     }
   }
 
-  /** Refreshes every live query now (after a restart of the change feed). */
-  refreshAll(): void {
-    this.onChange({ kind: 'all', reason: 'requested' });
-  }
-
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
