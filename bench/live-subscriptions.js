@@ -50,6 +50,9 @@ The gateway rate-limits each identity (RATE_LIMIT_PER_MINUTE, 600 by default, i.
 environment, and say so with --note.
 
   --url URL               gateway (default http://127.0.0.1:4700/graphql); loopback only
+  --spread-url URL        a second gateway (a replica on the same subgraphs and database): every
+                          other client subscribes there and every other write goes there; CPU and
+                          RSS are still the --url gateway's only
   --gateway-pid PID       the gateway process, for CPU and RSS (default: the process listening
                           on the URL's port, found with \`ss -ltnp\`)
   --clients N             graphql-ws clients (default 10000, at most 40000)
@@ -106,7 +109,7 @@ clock (process.hrtime). Warm-up messages and writes before the warm-up end are l
 
 // ---- arguments --------------------------------------------------------------------------------
 const FLAGS = {
-  '--url': ['url', 'str'], '--gateway-pid': ['gatewayPid', 'num'], '--clients': ['clients', 'num'], '--workers': ['workers', 'num'],
+  '--url': ['url', 'str'], '--spread-url': ['spreadUrl', 'str'], '--gateway-pid': ['gatewayPid', 'num'], '--clients': ['clients', 'num'], '--workers': ['workers', 'num'],
   '--rate': ['rate', 'num'], '--duration': ['duration', 'num'], '--warmup': ['warmup', 'num'], '--concurrency': ['concurrency', 'num'],
   '--window': ['window', 'num'], '--connect-concurrency': ['connectConcurrency', 'num'], '--connect-timeout': ['connectTimeout', 'num'],
   '--quiet': ['quiet', 'num'], '--settle-timeout': ['settleTimeout', 'num'], '--targets': ['targets', 'list'], '--nofile': ['nofile', 'num'],
@@ -135,6 +138,7 @@ function parseArgs(argv) {
   for (const t of o.targets) if (!['gateway', 'baseline'].includes(t)) throw new Error(`unknown target ${t}`);
   if (o.baselineRate !== undefined && !(o.baselineRate >= 1 && o.baselineRate <= LIMITS.rate[1])) throw new Error(`--baseline-rate must be between 1 and ${LIMITS.rate[1]}`);
   if (!isLoopback(new URL(o.url).hostname)) throw new Error(`not a loopback URL: ${o.url}`);
+  if (o.spreadUrl && !isLoopback(new URL(o.spreadUrl).hostname)) throw new Error(`not a loopback URL: ${o.spreadUrl}`);
   return o;
 }
 const isLoopback = (host) => ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host);
@@ -319,7 +323,7 @@ function runWorker() {
       let next = 0, ok = 0, failed = 0;
       const progress = setInterval(() => process.send({ event: 'progress', ok, failed }), 1000);
       await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < clients.length) { const c = clients[next++]; if (await open(c, url, timeoutMs)) ok++; else failed++; }
+        while (next < clients.length) { const c = clients[next++]; if (await open(c, Array.isArray(url) ? url[c.index % url.length] : url, timeoutMs)) ok++; else failed++; }
       }));
       clearInterval(progress);
       process.send({ event: 'progress', ok, failed });
@@ -591,7 +595,7 @@ async function writeToHub(o, hub, runId) {
     const body = JSON.stringify({ query: MUTATION, variables: { input: { unitId: ward.id, ...WRITE_INPUT }, key: `livebench-${runId}-${i}` } });
     const ts = now();
     inflight++;
-    post(agent, o.url, body, WRITE_TOKEN ?? TOKEN).then((r) => {
+    post(agent, o.spreadUrl && i % 2 ? o.spreadUrl : o.url, body, WRITE_TOKEN ?? TOKEN).then((r) => {
       const tr = now();
       let json;
       try { json = JSON.parse(r.text); } catch { json = undefined; }
@@ -837,7 +841,7 @@ function report(o, hub, rows, context) {
     `- Machine: nproc ${context.nproc} (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; machine busy ${pct(context.busyBefore)} % of one core in the second before the run`,
     `- Command: \`${context.command}\``,
     ...(o.note ? [`- Note: ${o.note}`] : []),
-    `- Hub: ${o.url}, gateway pid ${hub.pid} (${hub.entry}; this checkout: ${context.git}); credentials: ${TOKEN ? 'LIVEBENCH_TOKEN' : 'anonymous'} for reads and subscriptions, ${WRITE_TOKEN ? 'LIVEBENCH_WRITE_TOKEN' : TOKEN ? 'LIVEBENCH_TOKEN' : 'anonymous'} for writes${hub.subgraphPids.length ? `, subgraph pids ${hub.subgraphPids.join(', ')}` : ''}; ${hub.provinces.length} provinces, ${fmt(hub.wards.length)} wards; clients round robin over the provinces (~${fmt(o.clients / hub.provinces.length)} a province) in ${o.workers} worker processes (graphql-ws ${require('graphql-ws/package.json').version} client on ws ${require('ws/package.json').version})`,
+    `- Hub: ${o.url}${o.spreadUrl ? ` and, for every other client and write, ${o.spreadUrl}` : ''}, gateway pid ${hub.pid} (${hub.entry}; this checkout: ${context.git}); credentials: ${TOKEN ? 'LIVEBENCH_TOKEN' : 'anonymous'} for reads and subscriptions, ${WRITE_TOKEN ? 'LIVEBENCH_WRITE_TOKEN' : TOKEN ? 'LIVEBENCH_TOKEN' : 'anonymous'} for writes${hub.subgraphPids.length ? `, subgraph pids ${hub.subgraphPids.join(', ')}` : ''}; ${hub.provinces.length} provinces, ${fmt(hub.wards.length)} wards; clients round robin over the provinces (~${fmt(o.clients / hub.provinces.length)} a province) in ${o.workers} worker processes (graphql-ws ${require('graphql-ws/package.json').version} client on ws ${require('ws/package.json').version})`,
     `- Baseline: a bare \`ws\` server in its own process, the same client workers, the same kind of changes (random wards) at the rate in its row, coalesced per province to ${o.window} ms like the gateway's live layer, graphql-ws "next" frames of the same shape and size`,
     '', '| target | clients with a first value | connect s | changes/s committed | messages counted | latency ms, oldest write: p50 / p99 / max | newest write: p50 / p99 / max | every write × client: p50 / p99 / max | oldest write, from mutation sent (upper bound): p50 / p99 | send → client: p50 / p99 | CPU % avg / peak (writes) | RSS MB: idle / connected / peak | clients on the final value |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
@@ -925,7 +929,7 @@ async function main() {
         const initial = provinces.map((u) => u.caseStats.newlyReceived);
         let commits, earliest, responses;
         const target = {
-          name, pid: hub.pid, wsUrl: o.url.replace(/^http/, 'ws'), initial,
+          name, pid: hub.pid, wsUrl: o.spreadUrl ? [o.url, o.spreadUrl].map((u) => u.replace(/^http/, 'ws')) : o.url.replace(/^http/, 'ws'), initial,
           metrics: () => liveMetrics(o.url),
           probe: (id) => gql(o.url, `query($id: ID!) { unit(id: $id) { id ${STATS} } }`, { id }),
           write: async () => { const w = await writeToHub(o, hub, runId); ({ commits, earliest, responses } = w); return w; },
