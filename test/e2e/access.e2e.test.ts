@@ -10,7 +10,7 @@ import { TEST_JWT_SECRET, bearer, forwarded, token } from '../support/auth';
 import { gql } from '../support/graphql-client';
 import { migrateAll, startExtraGateway, startInProcessHub, type InProcessHub } from '../support/in-process-hub';
 import { liveClient, subscribe } from '../support/live-client';
-import { demoCases, leavesOf, seedTestCases, seedTestUnits } from '../support/seeded-db';
+import { demoCases, leavesOf, provinceAndWard, seedTestCases, seedTestUnits } from '../support/seeded-db';
 import { createTestDatabase, dropTestDatabase } from '../support/test-db';
 
 const codeOf = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions?.code;
@@ -40,9 +40,8 @@ describe('access control and protection of the API', () => {
     await seedTestCases(db, demoCases(leavesOf(units), 2000, 'access'));
     hub = await startInProcessHub(db);
     for (const s of hub.subgraphs) s.httpServer.on('request', () => subgraphRequests++);
-    const provinceOf = (code: string) => units.find((u) => u.code === code && u.validTo === null)!.id;
-    mine = { province: provinceOf('tuyen-quang'), ward: units.find((u) => u.parentId === provinceOf('tuyen-quang'))!.id };
-    other = { province: provinceOf('ha-noi'), ward: units.find((u) => u.parentId === provinceOf('ha-noi'))!.id };
+    mine = provinceAndWard(units, 'tuyen-quang');
+    other = provinceAndWard(units, 'ha-noi');
   }, 180000);
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { bearer } from '../support/auth';
 import { gqlData } from '../support/graphql-client';
 import { migrateAll, startExtraGateway, startInProcessHub, type InProcessHub } from '../support/in-process-hub';
 import { liveClient, subscribe } from '../support/live-client';
-import { demoCases, leavesOf, seedTestCases, seedTestUnits } from '../support/seeded-db';
+import { demoCases, leavesOf, provinceAndWard, seedTestCases, seedTestUnits } from '../support/seeded-db';
 import { createTestDatabase, dropTestDatabase } from '../support/test-db';
 
 const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -42,8 +42,7 @@ const LIVE_NATION = `subscription($period: PeriodInput!) { liveMinistry { caseSt
     const { units } = await seedTestUnits(db);
     await seedTestCases(db, demoCases(leavesOf(units), 500, 'livenats'));
     hub = await startInProcessHub(db, { transport: 'nats', natsUrl: NATS_URL, stream: stream.name });
-    province = units.find((u) => u.code === 'tuyen-quang' && u.validTo === null)!.id;
-    ward = units.find((u) => u.parentId === province)!.id;
+    ({ province, ward } = provinceAndWard(units, 'tuyen-quang'));
   }, 180000);
 
   afterAll(async () => {

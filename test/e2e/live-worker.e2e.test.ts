@@ -7,7 +7,7 @@ import { TEST_IDENTITY_SECRET, TEST_JWT_SECRET, bearer } from '../support/auth';
 import { gqlData } from '../support/graphql-client';
 import { migrateAll, startInProcessHub, type InProcessHub } from '../support/in-process-hub';
 import { ROOT } from '../support/pg-server';
-import { demoCases, leavesOf, seedTestCases, seedTestUnits } from '../support/seeded-db';
+import { demoCases, leavesOf, provinceAndWard, seedTestCases, seedTestUnits } from '../support/seeded-db';
 import { createTestDatabase, dropTestDatabase } from '../support/test-db';
 
 const PERIOD = '{ fromMonth: "2025-07", toMonth: "2026-12" }';
@@ -32,8 +32,7 @@ describe('the live worker thread', () => {
     const { units } = await seedTestUnits(db);
     await seedTestCases(db, demoCases(leavesOf(units), 300, 'liveworker'));
     hub = await startInProcessHub(db);
-    province = units.find((u) => u.code === 'tuyen-quang' && u.validTo === null)!.id;
-    ward = units.find((u) => u.parentId === province)!.id;
+    ({ province, ward } = provinceAndWard(units, 'tuyen-quang'));
   }, 180000);
 
   afterAll(async () => {

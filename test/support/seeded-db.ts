@@ -24,6 +24,12 @@ export async function seedTestUnits(url: string) {
   }
 }
 
+/** A current province by code and the first unit under it, where the tests write. */
+export function provinceAndWard(units: { id: number; code: string; parentId: number | null; validTo: string | null }[], code: string): { province: number; ward: number } {
+  const province = units.find((u) => u.code === code && u.validTo === null)!.id;
+  return { province, ward: units.find((u) => u.parentId === province)!.id };
+}
+
 export function leavesOf(units: { id: number; type: string; validFrom: string; validTo: string | null }[]): DemoLeaf[] {
   return units.filter((u) => u.type === 'DISTRICT' || u.type === 'WARD').map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
 }
