@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import type { Logger } from 'pino';
-import { installScalarChecks } from '@thads/kit';
+import { apolloLogger, installScalarChecks } from '@thads/kit';
 import { subgraphUrlOverrides, type GatewayConfig } from './config';
 import { LiveGateway } from './live/live-gateway';
 import { subgraphFetcher } from './subgraph-fetcher';
@@ -20,12 +20,7 @@ export function federatedGateway(config: GatewayConfig, logger: Logger): { gatew
   const inner = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url ?? '', fetcher }, config.IDENTITY_SECRET),
-    logger: {
-      debug: (m: unknown) => logger.debug(String(m)),
-      info: (m: unknown) => logger.info(String(m)),
-      warn: (m: unknown) => logger.warn(String(m)),
-      error: (m: unknown) => logger.error(String(m)),
-    },
+    logger: apolloLogger(logger),
   });
   return {
     gateway: new LiveGateway(inner, installScalarChecks),

@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
-import { makeFormatError } from '@thads/kit';
+import { apolloLogger, makeFormatError } from '@thads/kit';
 import type { GatewayConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { federatedGateway } from '../federated-gateway';
@@ -8,7 +8,7 @@ import type { Execute } from './live-registry';
 
 let counter = 0;
 
-/** Runs an operation on an Apollo Server of its own (no HTTP), as the given identity: the live layer's refresh queries. */
+/** The live layer's refresh queries, run on an Apollo Server (the HTTP server's, or the live worker's own) as the given identity. */
 export function executorOf(apollo: ApolloServer<GatewayContext>): Execute {
   return async (query, variables, identity) => {
     // The live layer's own operation: the subscription it refreshes passed the limits when it subscribed.
@@ -28,7 +28,7 @@ export async function startRefreshExecutor(config: GatewayConfig, logger: Logger
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
     formatError: makeFormatError(logger, () => undefined),
-    logger: { debug: (m: string) => logger.debug(m), info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
+    logger: apolloLogger(logger),
   });
   await apollo.start();
   return { execute: executorOf(apollo), stop: () => apollo.stop() };

@@ -6,6 +6,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { apolloLogger } from '../log/logger';
 import { makeFormatError } from './format-error';
 import { handleGraphQLRequest } from './graphql-http';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
@@ -67,12 +68,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
     csrfPrevention: false,
     parseOptions: options.parseOptions,
     formatError: makeFormatError(logger, currentRequestId),
-    logger: {
-      debug: (m: string) => logger.debug(m),
-      info: (m: string) => logger.info(m),
-      warn: (m: string) => logger.warn(m),
-      error: (m: string) => logger.error(m),
-    },
+    logger: apolloLogger(logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),

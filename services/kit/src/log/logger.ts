@@ -6,3 +6,13 @@ export type { Logger };
 export function createLogger(service: string, level = 'info'): Logger {
   return pino({ level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime });
 }
+
+/** A pino logger in the shape Apollo Server and Apollo Gateway log through (one message, any type). */
+export function apolloLogger(logger: Logger) {
+  return {
+    debug: (m: unknown) => logger.debug(String(m)),
+    info: (m: unknown) => logger.info(String(m)),
+    warn: (m: unknown) => logger.warn(String(m)),
+    error: (m: unknown) => logger.error(String(m)),
+  };
+}
