@@ -1,5 +1,6 @@
 import { startSubgraph, type RunningSubgraph, type ServiceConfig } from '@thads/kit';
 import { createContext } from './context';
+import { COMPLAINT_ROLLUP } from './stats/complaint-rollup';
 import { complaintsDataSource } from './data-source';
 import { buildComplaintsSchema } from './schema';
 
@@ -13,6 +14,7 @@ export function start(config: ServiceConfig): Promise<RunningSubgraph> {
     dataSource: complaintsDataSource(config.DATABASE_URL, config.DB_POOL_SIZE),
     schema: buildComplaintsSchema,
     context: createContext,
+    rollups: [COMPLAINT_ROLLUP],
     outbox: 'complaints',
   });
 }

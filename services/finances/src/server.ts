@@ -1,5 +1,6 @@
 import { startSubgraph, type RunningSubgraph, type ServiceConfig } from '@thads/kit';
 import { createContext } from './context';
+import { MONEY_ROLLUP } from './stats/money-rollup';
 import { financesDataSource } from './data-source';
 import { buildFinancesSchema } from './schema';
 
@@ -13,6 +14,7 @@ export function start(config: ServiceConfig): Promise<RunningSubgraph> {
     dataSource: financesDataSource(config.DATABASE_URL, config.DB_POOL_SIZE),
     schema: buildFinancesSchema,
     context: createContext,
+    rollups: [MONEY_ROLLUP],
     outbox: 'finances',
   });
 }

@@ -15,6 +15,7 @@ export * from './http/service-server';
 export * from './log/logger';
 export * from './rollup/rollup-loader';
 export * from './rollup/rollup-query';
+export * from './rollup/openings';
 export * from './rollup/stats-args';
 export * from './time/local-date';
 export * from './time/period';

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, addMonthDeltas, appendOutbox, checkWrites, monthOf, userError, type AuthorizeWrite, type DatedWrite } from '@thads/kit';
+import { ADMIN_ROLLUP } from './admin-rollup';
 
 export type AdminCommand =
   | { type: 'RECEIVE'; unitId: number; date: string; judgmentRef: string; withDecision: boolean; judgmentId?: string; line?: number }
@@ -43,7 +44,7 @@ export async function applyAdminCommands(tx: EntityManager, commands: readonly A
     }
   }
   await checkWrites(tx, checks, authorize);
-  await addMonthDeltas(tx, 'cases.admin_month', ['received', 'completed', 'open_delta', 'open_with_decision_delta'], deltas);
+  await addMonthDeltas(tx, ADMIN_ROLLUP, ['received', 'completed', 'open_delta', 'open_with_decision_delta'], deltas);
   await appendOutbox(tx, 'cases', { unitIds: [...new Set(checks.map((c) => c.unitId))], kind: 'admin.changed', from: checks.map((c) => c.date).sort()[0]!, payload: {} });
   return ids;
 }

@@ -4,6 +4,7 @@ import type { CaseCommand } from './case-commands';
 import { CASE_COLUMNS, EVENT_COLUMNS } from './case-columns';
 import { CASE_MONTH_COLUMNS, caseMonthValues } from './case-flows';
 import { applyCaseEvent, type CaseEventKind, type CaseState, type CaseStatus } from './case-lifecycle';
+import { CASE_ROLLUP } from '../stats/case-rollup';
 
 interface CaseRow {
   id: string;
@@ -132,7 +133,7 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
     );
   }
   await copyRows(tx, 'cases.case_event', EVENT_COLUMNS, events);
-  await addMonthDeltas(tx, 'cases.case_month', CASE_MONTH_COLUMNS, deltas);
+  await addMonthDeltas(tx, CASE_ROLLUP, CASE_MONTH_COLUMNS, deltas);
   await appendOutbox(tx, 'cases', { unitIds: [...new Set(rows.map((r) => r.unitId))], kind: commands.length === 1 ? 'case.changed' : 'case.imported', from: earliest, payload: { events: events.length } });
   written?.(rows.map(({ isNew: _isNew, ...row }) => row));
   return { caseIds: rows.map((r) => r.id), events: events.length, cases: created.length };

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { categoryBucketsSql, copyRows, type DemoCase } from '@thads/kit';
+import { categoryBucketsSql, copyRows, type DemoCase, rebuildOpenings } from '@thads/kit';
 import { CASE_COLUMNS, EVENT_COLUMNS } from '../cases/case-columns';
 import { caseFlowCountsSql } from '../cases/case-flows';
 import { applyCaseEvent, type CaseEventKind, type CaseState } from '../cases/case-lifecycle';
+import { CASE_ROLLUP } from '../stats/case-rollup';
 
 
 
@@ -48,11 +49,13 @@ export async function rebuildCaseAggregates(db: DataSource): Promise<void> {
       JOIN cases.enforcement_case c ON c.id = e.case_id
       CROSS JOIN LATERAL unnest(${categoryBucketsSql('c.categories')}) AS b(bucket)
       GROUP BY 1, 2, 3`);
+    // The month rows were replaced wholesale: their stock openings are summed again.
+    await rebuildOpenings(tx, CASE_ROLLUP);
   });
   await db.query('ANALYZE cases.case_month');
   await db.query(`SELECT setval('cases.case_id_seq', greatest((SELECT max(id) FROM cases.enforcement_case), 999999999))`);
 }
 
 export async function clearCases(db: DataSource): Promise<void> {
-  await db.query('TRUNCATE cases.case_month, cases.case_event, cases.enforcement_case, cases.admin_month, cases.admin_judgment, cases.outbox, cases.idempotency');
+  await db.query('TRUNCATE cases.case_month, cases.case_month_opening, cases.case_month_opening_built, cases.case_event, cases.enforcement_case, cases.admin_month, cases.admin_month_opening, cases.admin_month_opening_built, cases.admin_judgment, cases.outbox, cases.idempotency');
 }

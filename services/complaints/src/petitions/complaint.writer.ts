@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, addMonthDeltas, appendOutbox, checkWrites, deferred, monthOf, once, userError, writeTransaction, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import { PETITION_BUCKETS, type PetitionKind } from './petition.entity';
+import { COMPLAINT_ROLLUP } from '../stats/complaint-rollup';
 
 export type ComplaintCommand =
   | { type: 'RECEIVE'; petitionId?: string; unitId: number; kind: PetitionKind; date: string; line?: number }
@@ -90,7 +91,7 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
       [receptions.map((r) => r[0]), receptions.map((r) => r[1]), receptions.map((r) => r[2])],
     );
   }
-  await addMonthDeltas(tx, 'complaints.complaint_month', COLUMNS, deltas);
+  await addMonthDeltas(tx, COMPLAINT_ROLLUP, COLUMNS, deltas);
   await appendOutbox(tx, 'complaints', { unitIds: [...new Set(checks.map((c) => c.unitId))], kind: 'complaints.changed', from: checks.map((c) => c.date).sort()[0]!, payload: {} });
   return rows.map((r) => r.id);
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { bulkInsert, type DemoPetition, type DemoReception } from '@thads/kit';
+import { bulkInsert, type DemoPetition, type DemoReception, rebuildOpenings } from '@thads/kit';
 import { PETITION_BUCKETS } from '../petitions/petition.entity';
+import { COMPLAINT_ROLLUP } from '../stats/complaint-rollup';
 
 export async function insertDemoComplaints(db: DataSource, petitions: DemoPetition[], receptions: DemoReception[]): Promise<void> {
   await bulkInsert(
@@ -48,10 +49,12 @@ export async function rebuildComplaintAggregates(db: DataSource): Promise<void> 
           FROM complaints.citizen_reception r
       ) f
       GROUP BY unit_id, month, bucket`);
+    // The month rows were replaced wholesale: their stock openings are summed again.
+    await rebuildOpenings(tx, COMPLAINT_ROLLUP);
   });
   await db.query('ANALYZE complaints.complaint_month');
 }
 
 export async function clearComplaints(db: DataSource): Promise<void> {
-  await db.query('TRUNCATE complaints.complaint_month, complaints.citizen_reception, complaints.petition, complaints.outbox, complaints.idempotency');
+  await db.query('TRUNCATE complaints.complaint_month, complaints.complaint_month_opening, complaints.complaint_month_opening_built, complaints.citizen_reception, complaints.petition, complaints.outbox, complaints.idempotency');
 }

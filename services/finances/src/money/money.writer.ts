@@ -4,6 +4,7 @@ import type { MoneyCommand } from './money-commands';
 import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from './money-columns';
 import { MONEY_MONTH_COLUMNS, moneyMonthValues } from './money-flows';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from './money-lifecycle';
+import { MONEY_ROLLUP } from '../stats/money-rollup';
 
 interface MoneyRow {
   caseId: string;
@@ -98,7 +99,7 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
     );
   }
   await copyRows(tx, 'finances.money_event', MONEY_EVENT_COLUMNS, events);
-  await addMonthDeltas(tx, 'finances.money_month', MONEY_MONTH_COLUMNS, deltas);
+  await addMonthDeltas(tx, MONEY_ROLLUP, MONEY_MONTH_COLUMNS, deltas);
   await appendOutbox(tx, 'finances', { unitIds: [...new Set(all.map((r) => r.unitId))], kind: commands.length === 1 ? 'money.changed' : 'money.imported', from: checks.map((c) => c.date).sort()[0]!, payload: { events: events.length } });
   return all.map((r) => r.caseId);
 }

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { categoryBucketsSql, copyRows, type DemoCase } from '@thads/kit';
+import { categoryBucketsSql, copyRows, type DemoCase, rebuildOpenings } from '@thads/kit';
 import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from '../money/money-columns';
 import { moneyFlowSumsSql } from '../money/money-flows';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from '../money/money-lifecycle';
+import { MONEY_ROLLUP } from '../stats/money-rollup';
 
 
 
@@ -46,10 +47,12 @@ export async function rebuildMoneyAggregates(db: DataSource): Promise<void> {
       JOIN finances.case_money m ON m.case_id = e.case_id
       CROSS JOIN LATERAL unnest(${categoryBucketsSql('m.categories')}) AS b(bucket)
       GROUP BY 1, 2, 3`);
+    // The month rows were replaced wholesale: their stock openings are summed again.
+    await rebuildOpenings(tx, MONEY_ROLLUP);
   });
   await db.query('ANALYZE finances.money_month');
 }
 
 export async function clearMoney(db: DataSource): Promise<void> {
-  await db.query('TRUNCATE finances.money_month, finances.money_event, finances.case_money, finances.outbox, finances.idempotency');
+  await db.query('TRUNCATE finances.money_month, finances.money_month_opening, finances.money_month_opening_built, finances.money_event, finances.case_money, finances.outbox, finances.idempotency');
 }

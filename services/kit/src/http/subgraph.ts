@@ -11,6 +11,8 @@ import { Access } from '../auth/access';
 import { IDENTITY_HEADER, verifyIdentity } from '../auth/signed-identity';
 import { NatsOutboxRelay } from '../events/nats-outbox-relay';
 import { ChangeStream, DEFAULT_NATS_URL } from '../events/change-stream';
+import { keepOpenings } from '../rollup/openings';
+import type { RollupSpec } from '../rollup/rollup-query';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   name: string;
@@ -20,6 +22,8 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   context: (db: DataSource, requestId: string, config: ServiceConfig, access: Access) => TContext;
   /** The schema whose outbox this service writes, published to NATS when OUTBOX_RELAY=nats. */
   outbox?: string;
+  /** Aggregate tables whose stock openings this service keeps built (kit rollup/openings.ts). */
+  rollups?: readonly RollupSpec[];
 }
 
 export interface RunningSubgraph extends RunningService {
@@ -37,6 +41,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const relay = config.OUTBOX_RELAY === 'nats' && options.outbox ? new NatsOutboxRelay(options.outbox, config.DATABASE_URL, config.NATS_URL ?? DEFAULT_NATS_URL, logger, new ChangeStream(config.NATS_STREAM)) : undefined;
   await relay?.start();
+  const stopOpenings = options.rollups?.length ? keepOpenings(db, options.rollups, logger) : undefined;
   const running = await startService({
     name: options.name,
     host: config.HOST,
@@ -50,6 +55,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
     },
     ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
     onStop: async () => {
+      stopOpenings?.();
       await relay?.stop();
       await closeReadPool(db);
       await db.destroy();

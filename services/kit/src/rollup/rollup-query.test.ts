@@ -4,12 +4,20 @@ describe('buildRollupSql', () => {
   const spec = { table: 'cases.case_month', flows: ['received'], stocks: ['open_delta'] };
 
   it('reads flows within the period and stocks at its start and end, over the edges valid at asOf', () => {
-    const sql = buildRollupSql(spec);
+    const sql = buildRollupSql(spec, { openings: false });
     expect(sql).toContain('FILTER (WHERE a.month >= $2::date)');
     expect(sql).toContain('AS "open_deltaAtStart"');
     expect(sql).toContain('AS "open_deltaAtEnd"');
     expect(sql).toContain('e.valid_from <= $4::date AND e.valid_to > $4::date');
     expect(sql).toContain('GROUP BY e.ancestor_id, a.bucket');
+  });
+
+  it('starts the stocks from the latest built opening when the spec has stocks (figures compared in openings.int.test.ts)', () => {
+    const sql = buildRollupSql(spec);
+    expect(sql).toContain('FROM cases.case_month_opening_built WHERE month <= $2::date');
+    expect(sql).toContain('m.month >= (SELECT s.m FROM s) AND m.month <= $3::date');
+    expect(sql).toContain('JOIN cases.case_month_opening o ON o.unit_id = e.descendant_id AND o.month = (SELECT s.m FROM s)');
+    expect(buildRollupSql({ ...spec, stocks: [] })).not.toContain('_opening');
   });
 
   it('refuses identifiers that are not plain names', () => {

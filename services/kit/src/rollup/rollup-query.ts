@@ -29,18 +29,43 @@ function checkIdent(name: string): string {
   return name;
 }
 
-/** Builds the one statement that answers a batch of units: aggregates joined to the ancestry valid at asOf. */
-export function buildRollupSql(spec: RollupSpec): string {
+/**
+ * Builds the one statement that answers a batch of units: aggregates joined to the ancestry
+ * valid at asOf. With `openings` (the default when the spec has stocks; see openings.ts), the
+ * stocks start from the latest built quarter's opening at or before the period's first month
+ * and only the months since are read; without, every month back to the first is summed.
+ * Parameters: $1 unit ids, $2 first month, $3 last month, $4 asOf, $5 buckets.
+ */
+export function buildRollupSql(spec: RollupSpec, options: { openings?: boolean } = {}): string {
+  const openings = options.openings ?? spec.stocks.length > 0;
   const flows = spec.flows.map((c) => `coalesce(sum(a.${checkIdent(c)}) FILTER (WHERE a.month >= $2::date), 0)::text AS "${c}"`);
   const stocks = spec.stocks.flatMap((c) => [
     `coalesce(sum(a.${checkIdent(c)}) FILTER (WHERE a.month < $2::date), 0)::text AS "${c}AtStart"`,
     `coalesce(sum(a.${checkIdent(c)}), 0)::text AS "${c}AtEnd"`,
   ]);
-  return `SELECT e.ancestor_id AS unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}
+  const edgesValid = `e.valid_from <= $4::date AND e.valid_to > $4::date`;
+  if (!openings) {
+    return `SELECT e.ancestor_id AS unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}
 FROM ${ROLLUP_EDGE_TABLE} e
 JOIN ${checkIdent(spec.table)} a ON a.unit_id = e.descendant_id AND a.month <= $3::date
-WHERE e.ancestor_id = ANY($1::int[]) AND e.valid_from <= $4::date AND e.valid_to > $4::date AND a.bucket = ANY($5::smallint[])
+WHERE e.ancestor_id = ANY($1::int[]) AND ${edgesValid} AND a.bucket = ANY($5::smallint[])
 GROUP BY e.ancestor_id, a.bucket`;
+  }
+  // An opening row is a month before every month of the period: it counts in the stocks only.
+  const cols = [...spec.flows, ...spec.stocks];
+  return `WITH s AS (SELECT coalesce(max(month), '-infinity'::date) AS m FROM ${checkIdent(spec.table)}_opening_built WHERE month <= $2::date),
+e AS (SELECT e.ancestor_id, e.descendant_id FROM ${ROLLUP_EDGE_TABLE} e WHERE e.ancestor_id = ANY($1::int[]) AND ${edgesValid})
+SELECT a.ancestor_id AS unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}
+FROM (
+  SELECT e.ancestor_id, m.bucket, m.month, ${cols.map((c) => `m.${c}`).join(', ')}
+  FROM e JOIN ${spec.table} m ON m.unit_id = e.descendant_id AND m.month >= (SELECT s.m FROM s) AND m.month <= $3::date
+  WHERE m.bucket = ANY($5::smallint[])
+  UNION ALL
+  SELECT e.ancestor_id, o.bucket, '-infinity'::date, ${[...spec.flows.map(() => '0'), ...spec.stocks.map((c) => `o.${c}`)].join(', ')}
+  FROM e JOIN ${spec.table}_opening o ON o.unit_id = e.descendant_id AND o.month = (SELECT s.m FROM s)
+  WHERE o.bucket = ANY($5::smallint[])
+) a
+GROUP BY a.ancestor_id, a.bucket`;
 }
 
 export function emptyRow(spec: RollupSpec): RollupRow {

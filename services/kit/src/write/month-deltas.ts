@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { deferred } from '../db/prepared';
+import { openingDeltasSql } from '../rollup/openings';
+import type { RollupSpec } from '../rollup/rollup-query';
 
 export interface MonthDelta {
   unitId: number;
@@ -25,9 +27,12 @@ interface Summed {
  * an update. Many deltas go in one statement; equal keys are summed first (numbers stay
  * numbers, VND stays bigint).
  */
-export async function addMonthDeltas(tx: EntityManager, table: string, columns: readonly string[], deltas: readonly MonthDelta[]): Promise<void> {
+export async function addMonthDeltas(tx: EntityManager, spec: RollupSpec, columns: readonly string[], deltas: readonly MonthDelta[]): Promise<void> {
   if (deltas.length === 0) return;
+  const { table } = spec;
   for (const c of [table, ...columns]) if (!IDENT.test(c)) throw new Error(`not a safe SQL identifier: ${c}`);
+  const stockAt = spec.stocks.map((c) => columns.indexOf(c));
+  if (stockAt.some((i) => i < 0)) throw new Error(`addMonthDeltas(${table}): the columns must include every stock (${spec.stocks.join(', ')})`);
   // A numeric key per (unit, month, bucket) that also sorts them: no strings built per delta.
   const summed = new Map<number, Summed>();
   for (const d of deltas) {
@@ -57,6 +62,8 @@ export async function addMonthDeltas(tx: EntityManager, table: string, columns: 
      ON CONFLICT (unit_id, month, bucket) DO UPDATE SET ${columns.map((c) => `${c} = ${name}.${c} + EXCLUDED.${c}`).join(', ')}`,
     params,
   );
+  // The stock deltas also go to the openings of built quarters after their month (see openings.ts).
+  if (stockAt.length > 0) await deferred(tx, openingDeltasSql(spec), [params[0], params[1], params[2], ...stockAt.map((i) => params[i + 3])]);
 }
 
 /** First day of a date's month. */

@@ -1,0 +1,136 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { todayInVietnam, type LocalDate } from '../time/local-date';
+import type { RollupSpec } from './rollup-query';
+
+/**
+ * Stock openings: for an aggregate table of monthly deltas, the running sum of each stock
+ * column over every month before a quarter's first day, per (unit, bucket). A stock at a date
+ * is the opening of the latest built quarter at or before it plus the months since, so a
+ * rollup reads the months of its period (and back to that quarter) instead of the whole
+ * history: its cost follows the period's length, not the years kept online.
+ *
+ * `<table>_opening` holds the sums, `<table>_opening_built` the quarters whose sums are
+ * complete; a rollup uses only built quarters. Every write adds its stock deltas to the
+ * openings of built quarters after its month (`openingDeltasSql`), and `buildOpening` takes
+ * the table's SHARE ROW EXCLUSIVE lock, so no write falls between the sums and the mark.
+ */
+export function openingTable(spec: RollupSpec): string {
+  return `${spec.table}_opening`;
+}
+
+export function openingBuiltTable(spec: RollupSpec): string {
+  return `${spec.table}_opening_built`;
+}
+
+/** The two tables of a spec's openings (for a migration). */
+export function createOpeningsSql(spec: RollupSpec): string[] {
+  return [
+    `CREATE TABLE ${openingTable(spec)} (
+      unit_id int NOT NULL,
+      month date NOT NULL,
+      bucket smallint NOT NULL,
+      ${spec.stocks.map((c) => `${c} bigint NOT NULL DEFAULT 0`).join(',\n      ')},
+      PRIMARY KEY (unit_id, month, bucket)
+    )`,
+    `CREATE TABLE ${openingBuiltTable(spec)} (month date PRIMARY KEY, built_at timestamptz NOT NULL DEFAULT now())`,
+  ];
+}
+
+export function dropOpeningsSql(spec: RollupSpec): string[] {
+  return [`DROP TABLE ${openingBuiltTable(spec)}`, `DROP TABLE ${openingTable(spec)}`];
+}
+
+/**
+ * The statement a write sends after adding its deltas to the month rows: its stock deltas
+ * go to the openings of every built quarter after their month (none for a write in the
+ * current quarter). Parameters: unit ids, months, buckets, then one numeric[] a stock column.
+ */
+export function openingDeltasSql(spec: RollupSpec): string {
+  const cols = spec.stocks;
+  // Deltas of several months before one quarter meet in one opening row: summed first (and
+  // taken in key order, as the month rows are, so that two writers lock them in one order).
+  return `INSERT INTO ${openingTable(spec)} AS o (unit_id, month, bucket, ${cols.join(', ')})
+     SELECT d.unit_id, b.month, d.bucket, ${cols.map((c) => `sum(d.${c})`).join(', ')}
+     FROM unnest($1::int[], $2::date[], $3::smallint[], ${cols.map((_c, i) => `$${i + 4}::numeric[]`).join(', ')}) AS d(unit_id, month, bucket, ${cols.join(', ')})
+     JOIN ${openingBuiltTable(spec)} b ON b.month > d.month
+     WHERE ${cols.map((c) => `d.${c} <> 0`).join(' OR ')}
+     GROUP BY d.unit_id, b.month, d.bucket
+     ORDER BY d.unit_id, b.month, d.bucket
+     ON CONFLICT (unit_id, month, bucket) DO UPDATE SET ${cols.map((c) => `${c} = o.${c} + EXCLUDED.${c}`).join(', ')}`;
+}
+
+type Db = DataSource | EntityManager;
+
+/**
+ * Builds the openings of the quarter starting on `month` unless built: sums every month
+ * before it, under a lock that makes writers wait (a few hundred ms at most, once a quarter).
+ */
+export async function buildOpening(db: Db, spec: RollupSpec, month: LocalDate): Promise<boolean> {
+  const run = async (tx: EntityManager): Promise<boolean> => {
+    await tx.query(`LOCK TABLE ${spec.table} IN SHARE ROW EXCLUSIVE MODE`);
+    const built = await tx.query(`SELECT 1 FROM ${openingBuiltTable(spec)} WHERE month = $1::date`, [month]);
+    if (built.length > 0) return false;
+    await tx.query(
+      `INSERT INTO ${openingTable(spec)} (unit_id, month, bucket, ${spec.stocks.join(', ')})
+       SELECT unit_id, $1::date, bucket, ${spec.stocks.map((c) => `sum(${c})`).join(', ')}
+       FROM ${spec.table} WHERE month < $1::date GROUP BY unit_id, bucket`,
+      [month],
+    );
+    await tx.query(`INSERT INTO ${openingBuiltTable(spec)} (month) VALUES ($1::date)`, [month]);
+    return true;
+  };
+  if ('manager' in db) return db.transaction(run); // a DataSource
+  return db.queryRunner?.isTransactionActive ? run(db) : db.transaction(run);
+}
+
+/** Quarter starts after the table's first month, up to the quarter of `today`, not built yet. */
+async function missingQuarters(db: Db, spec: RollupSpec, today: LocalDate): Promise<LocalDate[]> {
+  const rows: { month: string }[] = await db.query(
+    `SELECT to_char(q, 'YYYY-MM-DD') AS month
+     FROM (SELECT min(month) AS first FROM ${spec.table}) t,
+          generate_series(date_trunc('quarter', t.first) + interval '3 months', date_trunc('quarter', $1::date), interval '3 months') AS q
+     WHERE NOT EXISTS (SELECT 1 FROM ${openingBuiltTable(spec)} b WHERE b.month = q::date)
+     ORDER BY q`,
+    [today],
+  );
+  return rows.map((r) => r.month);
+}
+
+/** Builds every missing quarter's openings, oldest first; returns the quarters built. */
+export async function ensureOpenings(db: Db, spec: RollupSpec, today: LocalDate = todayInVietnam()): Promise<LocalDate[]> {
+  const built: LocalDate[] = [];
+  for (const month of await missingQuarters(db, spec, today)) if (await buildOpening(db, spec, month)) built.push(month);
+  return built;
+}
+
+/** Drops and builds again every opening (after the month rows were rebuilt wholesale). */
+export async function rebuildOpenings(db: Db, spec: RollupSpec, today: LocalDate = todayInVietnam()): Promise<LocalDate[]> {
+  await db.query(`DELETE FROM ${openingBuiltTable(spec)}`);
+  await db.query(`DELETE FROM ${openingTable(spec)}`);
+  return ensureOpenings(db, spec, today);
+}
+
+/**
+ * Keeps a service's openings current: builds what is missing now, then checks again every
+ * `everyMs` (a new quarter begins; a replica may have built it already). Returns the stop.
+ */
+export function keepOpenings(db: DataSource, specs: readonly RollupSpec[], logger: Logger, everyMs = 3_600_000): () => void {
+  let running: Promise<void> | undefined;
+  const check = () => {
+    running ??= (async () => {
+      for (const spec of specs) {
+        try {
+          const built = await ensureOpenings(db, spec);
+          if (built.length > 0) logger.info({ table: spec.table, quarters: built.length, from: built[0], to: built[built.length - 1] }, 'stock openings built');
+        } catch (err) {
+          logger.warn({ err, table: spec.table }, 'stock openings not built (rollups read the whole history meanwhile); will try again');
+        }
+      }
+    })().finally(() => (running = undefined));
+  };
+  check();
+  const timer = setInterval(check, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
