@@ -53,6 +53,8 @@ environment, and say so with --note.
   --spread-url URL        a second gateway (a replica on the same subgraphs and database): every
                           other client subscribes there and every other write goes there; CPU and
                           RSS are still the --url gateway's only
+  --write-url URL         a second gateway taking every write (the clients stay on --url): a
+                          replica kept for the mutations, beside the one serving the dashboards
   --gateway-pid PID       the gateway process, for CPU and RSS (default: the process listening
                           on the URL's port, found with \`ss -ltnp\`)
   --clients N             graphql-ws clients (default 10000, at most 40000)
@@ -73,7 +75,11 @@ environment, and say so with --note.
   --connect-timeout S     longest wait for one client's first value (default 120)
   --quiet S               quiescence: no message for S seconds after the last write (default 3)
   --settle-timeout S      longest wait for every client to reach the final value (default 30)
-  --targets LIST          gateway,baseline (default both, in that order)
+  --targets LIST          gateway, baseline, loaded-baseline (default all three, in that order);
+                          loaded-baseline is the bare ws server again while the hub takes as
+                          many mutations a second as the baseline makes changes (no subscriber
+                          on the gateway): the floor for
+                          any live layer on a machine that also carries the hub's write path
   --nofile N              open-file soft limit for the workers and the baseline server (default:
                           their sockets + 512); when above ours they start through bash with
                           \`ulimit -Sn N\` (Node itself also raises its soft limit to the hard one)
@@ -109,7 +115,7 @@ clock (process.hrtime). Warm-up messages and writes before the warm-up end are l
 
 // ---- arguments --------------------------------------------------------------------------------
 const FLAGS = {
-  '--url': ['url', 'str'], '--spread-url': ['spreadUrl', 'str'], '--gateway-pid': ['gatewayPid', 'num'], '--clients': ['clients', 'num'], '--workers': ['workers', 'num'],
+  '--url': ['url', 'str'], '--spread-url': ['spreadUrl', 'str'], '--write-url': ['writeUrl', 'str'], '--gateway-pid': ['gatewayPid', 'num'], '--clients': ['clients', 'num'], '--workers': ['workers', 'num'],
   '--rate': ['rate', 'num'], '--duration': ['duration', 'num'], '--warmup': ['warmup', 'num'], '--concurrency': ['concurrency', 'num'],
   '--window': ['window', 'num'], '--connect-concurrency': ['connectConcurrency', 'num'], '--connect-timeout': ['connectTimeout', 'num'],
   '--quiet': ['quiet', 'num'], '--settle-timeout': ['settleTimeout', 'num'], '--targets': ['targets', 'list'], '--nofile': ['nofile', 'num'],
@@ -121,7 +127,7 @@ const LIMITS = { clients: [1, 40000], workers: [1, 16], rate: [1, 2000], duratio
 
 function parseArgs(argv) {
   const o = { url: 'http://127.0.0.1:4700/graphql', gatewayPid: undefined, clients: 10000, workers: 4, rate: 200, duration: 30, warmup: 3,
-    concurrency: 128, window: 250, connectConcurrency: 50, connectTimeout: 120, quiet: 3, settleTimeout: 30, targets: ['gateway', 'baseline'],
+    concurrency: 128, window: 250, connectConcurrency: 50, connectTimeout: 120, quiet: 3, settleTimeout: 30, targets: ['gateway', 'baseline', 'loaded-baseline'],
     nofile: undefined, out: path.join(ROOT, 'bench/results/live-subscriptions.md'), maxRuntime: 600, waitIdle: 30, role: 'parent' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i], next = () => { if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`); return argv[++i]; };
@@ -135,10 +141,11 @@ function parseArgs(argv) {
     } else throw new Error(`unknown option ${flag} (see --help)`);
   }
   for (const [key, [lo, hi]] of Object.entries(LIMITS)) if (!(o[key] >= lo && o[key] <= hi)) throw new Error(`--${key} must be between ${lo} and ${hi}`);
-  for (const t of o.targets) if (!['gateway', 'baseline'].includes(t)) throw new Error(`unknown target ${t}`);
+  for (const t of o.targets) if (!['gateway', 'baseline', 'loaded-baseline'].includes(t)) throw new Error(`unknown target ${t}`);
   if (o.baselineRate !== undefined && !(o.baselineRate >= 1 && o.baselineRate <= LIMITS.rate[1])) throw new Error(`--baseline-rate must be between 1 and ${LIMITS.rate[1]}`);
   if (!isLoopback(new URL(o.url).hostname)) throw new Error(`not a loopback URL: ${o.url}`);
-  if (o.spreadUrl && !isLoopback(new URL(o.spreadUrl).hostname)) throw new Error(`not a loopback URL: ${o.spreadUrl}`);
+  for (const u of [o.spreadUrl, o.writeUrl]) if (u && !isLoopback(new URL(u).hostname)) throw new Error(`not a loopback URL: ${u}`);
+  if (o.spreadUrl && o.writeUrl) throw new Error('--spread-url and --write-url do not go together');
   return o;
 }
 const isLoopback = (host) => ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host);
@@ -580,11 +587,11 @@ async function connectAll(o, workers, url, provinces, phase, sampler) {
  * achieved rate says so). Per province it records when each successful mutation was sent and
  * when its response arrived.
  */
-async function writeToHub(o, hub, runId) {
+async function writeToHub(o, hub, runId, rate = o.rate) {
   const listener = await listenCommits(o, hub);
   // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout closes them under a request.
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency, timeout: 4000 });
-  const total = Math.round(o.rate * o.duration), interval = 1000 / o.rate;
+  const total = Math.round(rate * o.duration), interval = 1000 / rate;
   const commits = hub.provinces.map(() => []); // per province, response arrival times, in order
   const sent = hub.provinces.map(() => []); // per province, send times of the same writes
   const rtt = [];
@@ -595,7 +602,7 @@ async function writeToHub(o, hub, runId) {
     const body = JSON.stringify({ query: MUTATION, variables: { input: { unitId: ward.id, ...WRITE_INPUT }, key: `livebench-${runId}-${i}` } });
     const ts = now();
     inflight++;
-    post(agent, o.spreadUrl && i % 2 ? o.spreadUrl : o.url, body, WRITE_TOKEN ?? TOKEN).then((r) => {
+    post(agent, o.writeUrl ?? (o.spreadUrl && i % 2 ? o.spreadUrl : o.url), body, WRITE_TOKEN ?? TOKEN).then((r) => {
       const tr = now();
       let json;
       try { json = JSON.parse(r.text); } catch { json = undefined; }
@@ -761,7 +768,8 @@ async function runPhase(o, hub, target, dir) {
   const busyBefore = o.waitIdle > 0 ? await waitIdle(o.waitIdle, 60) : await busyCores();
   if (busyBefore * 100 > Math.max(o.waitIdle, 30)) console.log(`[${phase}] warning: the machine is ${pct(busyBefore)} % of one core busy before the run (other work)`);
   const workers = await startWorkers(o, phase);
-  const groups = { target: [target.pid], workers: workers.map((w) => w.pid), subgraphs: hub.subgraphPids, postgres: postgresPids, writer: [process.pid] };
+  // When the target is not the gateway (the baselines), the hub's gateway is a group of its own: it takes the loaded baseline's writes.
+  const groups = { target: [target.pid], workers: workers.map((w) => w.pid), subgraphs: hub.subgraphPids, postgres: postgresPids, writer: [process.pid], hubGateway: target.pid === hub.pid ? [] : [hub.pid] };
   const sampler = startSampler(groups, target.pid);
   const rssBefore = rssMB(target.pid);
   try {
@@ -834,22 +842,22 @@ function gitState() {
 const shellQuote = (s) => (/^[\w.,:/=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 function report(o, hub, rows, context) {
-  const g = rows.find((r) => r.name === 'gateway'), b = rows.find((r) => r.name === 'baseline');
+  const g = rows.find((r) => r.name === 'gateway'), b = rows.find((r) => r.name === 'baseline'), lb = rows.find((r) => r.name === 'loaded-baseline');
   const sum = (st, k) => st.reduce((s, x) => s + x[k], 0);
   const lines = [];
   lines.push(`## ${context.date}: ${fmt(o.clients)} clients, ${fmt(o.rate)} changes/s requested for ${o.duration} s`, '',
     `- Machine: nproc ${context.nproc} (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; machine busy ${pct(context.busyBefore)} % of one core in the second before the run`,
     `- Command: \`${context.command}\``,
     ...(o.note ? [`- Note: ${o.note}`] : []),
-    `- Hub: ${o.url}${o.spreadUrl ? ` and, for every other client and write, ${o.spreadUrl}` : ''}, gateway pid ${hub.pid} (${hub.entry}; this checkout: ${context.git}); credentials: ${TOKEN ? 'LIVEBENCH_TOKEN' : 'anonymous'} for reads and subscriptions, ${WRITE_TOKEN ? 'LIVEBENCH_WRITE_TOKEN' : TOKEN ? 'LIVEBENCH_TOKEN' : 'anonymous'} for writes${hub.subgraphPids.length ? `, subgraph pids ${hub.subgraphPids.join(', ')}` : ''}; ${hub.provinces.length} provinces, ${fmt(hub.wards.length)} wards; clients round robin over the provinces (~${fmt(o.clients / hub.provinces.length)} a province) in ${o.workers} worker processes (graphql-ws ${require('graphql-ws/package.json').version} client on ws ${require('ws/package.json').version})`,
+    `- Hub: ${o.url}${o.spreadUrl ? ` and, for every other client and write, ${o.spreadUrl}` : ''}${o.writeUrl ? ` (every write through ${o.writeUrl})` : ''}, gateway pid ${hub.pid} (${hub.entry}; this checkout: ${context.git}); credentials: ${TOKEN ? 'LIVEBENCH_TOKEN' : 'anonymous'} for reads and subscriptions, ${WRITE_TOKEN ? 'LIVEBENCH_WRITE_TOKEN' : TOKEN ? 'LIVEBENCH_TOKEN' : 'anonymous'} for writes${hub.subgraphPids.length ? `, subgraph pids ${hub.subgraphPids.join(', ')}` : ''}; ${hub.provinces.length} provinces, ${fmt(hub.wards.length)} wards; clients round robin over the provinces (~${fmt(o.clients / hub.provinces.length)} a province) in ${o.workers} worker processes (graphql-ws ${require('graphql-ws/package.json').version} client on ws ${require('ws/package.json').version})`,
     `- Baseline: a bare \`ws\` server in its own process, the same client workers, the same kind of changes (random wards) at the rate in its row, coalesced per province to ${o.window} ms like the gateway's live layer, graphql-ws "next" frames of the same shape and size`,
     '', '| target | clients with a first value | connect s | changes/s committed | messages counted | latency ms, oldest write: p50 / p99 / max | newest write: p50 / p99 / max | every write × client: p50 / p99 / max | oldest write, from mutation sent (upper bound): p50 / p99 | send → client: p50 / p99 | CPU % avg / peak (writes) | RSS MB: idle / connected / peak | clients on the final value |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const r of rows) {
     const a = r.analysis;
-    lines.push(`| ${r.name === 'gateway' ? `gateway (pid ${r.pid})` : `bare ws baseline (pid ${r.pid})`} | ${fmt(r.connect.ok)} / ${fmt(o.clients)} | ${fmt(r.connect.seconds, 1)} | ${fmt(r.writes.rate, 1)} | ${fmt(a.messages)} | ${trio(a.oldest)} | ${trio(a.newest)} | ${trio(a.pairs)} | ${a.upper ? `${fmt(a.upper.p50)} / ${fmt(a.upper.p99)}` : '–'} | ${a.send ? `${fmt(a.send.p50)} / ${fmt(a.send.p99)}` : '–'} | ${pct(r.cpuWrites.target)} / ${pct(r.cpuPeak)} | ${fmt(r.rssBefore)} / ${fmt(r.rssConnected)} / ${fmt(r.rssPeak)} | ${fmt(r.settled.onFinal)} / ${fmt(o.clients)} |`);
+    lines.push(`| ${r.name === 'gateway' ? `gateway (pid ${r.pid})` : r.name === 'loaded-baseline' ? `bare ws baseline, hub writes beside it (pid ${r.pid})` : `bare ws baseline (pid ${r.pid})`} | ${fmt(r.connect.ok)} / ${fmt(o.clients)} | ${fmt(r.connect.seconds, 1)} | ${fmt(r.writes.rate, 1)} | ${fmt(a.messages)} | ${trio(a.oldest)} | ${trio(a.newest)} | ${trio(a.pairs)} | ${a.upper ? `${fmt(a.upper.p50)} / ${fmt(a.upper.p99)}` : '–'} | ${a.send ? `${fmt(a.send.p50)} / ${fmt(a.send.p99)}` : '–'} | ${pct(r.cpuWrites.target)} / ${pct(r.cpuPeak)} | ${fmt(r.rssBefore)} / ${fmt(r.rssConnected)} / ${fmt(r.rssPeak)} | ${fmt(r.settled.onFinal)} / ${fmt(o.clients)} |`);
   }
-  const other = (r) => r.cpuWrites.machine - r.cpuWrites.target - r.cpuWrites.workers - r.cpuWrites.subgraphs - r.cpuWrites.postgres - r.cpuWrites.writer;
+  const other = (r) => r.cpuWrites.machine - r.cpuWrites.target - r.cpuWrites.workers - r.cpuWrites.subgraphs - r.cpuWrites.postgres - r.cpuWrites.writer - r.cpuWrites.hubGateway;
   for (const r of rows) {
     if (other(r) > 0.3) lines.push('', `**Disturbed**: other processes used ${pct(other(r))} % of a core during the ${r.name}'s changes (someone else's work on this machine); its figures are worse than the code alone would give.`);
   }
@@ -857,6 +865,10 @@ function report(o, hub, rows, context) {
     lines.push('', `Ratios gateway ÷ baseline: latency p50 ${ratio(g.analysis.oldest.p50, b.analysis.oldest.p50)} and p99 ${ratio(g.analysis.oldest.p99, b.analysis.oldest.p99)} (oldest write), ` +
       `p50 ${ratio(g.analysis.newest.p50, b.analysis.newest.p50)} and p99 ${ratio(g.analysis.newest.p99, b.analysis.newest.p99)} (newest write); ` +
       `CPU ${ratio(g.cpuWrites.target, b.cpuWrites.target)}; peak RSS ${ratio(g.rssPeak, b.rssPeak)}; connect time ${ratio(g.connect.seconds, b.connect.seconds)}.`);
+  }
+  if (g && lb) {
+    lines.push('', `Ratios gateway ÷ baseline with the hub's writes beside it: latency p50 ${ratio(g.analysis.oldest.p50, lb.analysis.oldest.p50)} and p99 ${ratio(g.analysis.oldest.p99, lb.analysis.oldest.p99)} (oldest write).` +
+      (lb.analysis.oldest.p99 >= 300 ? ` That floor is itself over 300 ms at p99 (${fmt(lb.analysis.oldest.p99)} ms): on this machine no live layer could meet the goal at this rate.` : ''));
   }
   if (g) {
     const full = g.writes.rate >= o.rate * 0.95;
@@ -883,11 +895,12 @@ function report(o, hub, rows, context) {
       a.anomalies.unexplained && `${a.anomalies.unexplained} values beyond the committed writes`,
       a.anomalies.undelivered && `${fmt(a.anomalies.undelivered)} write × client pairs never delivered`,
       a.oldest.negative && `${fmt(a.oldest.negative)} messages arrived before their write's ${r.writes.commitSource === 'notification' ? 'commit notification' : 'HTTP response'} (negative latency)`,
+      r.hubWrites && `the hub took ${fmt(r.hubWrites.ok)} writes (${fmt(r.hubWrites.rate, 1)}/s, ${fmt(r.hubWrites.failed)} failed${r.hubWrites.firstError ? `: ${r.hubWrites.firstError}` : ''}) beside it, mutation round trip p50 / p99 ${fmt(r.hubWrites.rttP50)} / ${fmt(r.hubWrites.rttP99)} ms`,
       r.byResponse && `timed from the mutations' HTTP responses instead of the commit notifications (the definition before 2026-11-30), oldest write p50 / p99 ${fmt(r.byResponse.oldest.p50)} / ${fmt(r.byResponse.oldest.p99)} ms`,
       r.accounting.some((x) => x !== 0) && `final ≠ initial + committed in ${r.accounting.filter((x) => x !== 0).length} provinces`,
       r.leftOver && (r.leftOver.connections || r.leftOver.subscribers || r.leftOver.queries) && `after the clients left, /metrics still shows ${JSON.stringify(r.leftOver)}`,
     ].filter(Boolean);
-    lines.push(`| ${r.name} | ${fmt(r.writes.ok)} / ${fmt(r.writes.failed)} / ${fmt(r.writes.notSent ?? 0)} | ${r.writes.rttP50 !== undefined ? `${fmt(r.writes.rttP50)} / ${fmt(r.writes.rttP99)}` : '–'} | ${r.probe ? `${fmt(r.probe.p50)} / ${fmt(r.probe.max)}${r.probeErrors ? ` (${r.probeErrors} failed)` : ''}` : '–'} | ${fmt(sum(st, 'messages') / (r.writes.seconds + r.settled.seconds + r.connect.seconds))} | ${fmt(frames ? sum(st, 'bytes') / frames : NaN)} | ${pct(r.cpuConnect.target)} / ${pct(r.cpuWrites.target)} / ${pct(r.cpuSettle.target)} | ${pct(r.cpuWrites.workers)} / ${pct(r.workersPeak)} | ${fmt(Math.max(...st.map((x) => x.loopP99)))} / ${fmt(Math.max(...st.map((x) => x.loopMax)))} | ${a.serverDelay ? `${fmt(r.writes.loopP99)} / ${fmt(r.writes.loopMax)}; ${trio(a.serverDelay)}` : '–'} | ${pct(r.cpuWrites.subgraphs)} | ${pct(r.cpuWrites.postgres)} | ${pct(r.cpuWrites.writer)} | ${pct(r.busyBefore)} / ${pct(r.cpuWrites.machine)} | ${pct(other(r))} | ${m ? `${fmt(m.executions_total)} / ${fmt(m.messages_total)} / ${fmt(m.unchanged_total)}` : '–'} | ${fmt(r.settled.seconds, 1)} | ${issues.join('; ') || 'none'} |`);
+    lines.push(`| ${r.name} | ${fmt(r.writes.ok)} / ${fmt(r.writes.failed)} / ${fmt(r.writes.notSent ?? 0)} | ${r.writes.rttP50 !== undefined ? `${fmt(r.writes.rttP50)} / ${fmt(r.writes.rttP99)}` : '–'} | ${r.probe ? `${fmt(r.probe.p50)} / ${fmt(r.probe.max)}${r.probeErrors ? ` (${r.probeErrors} failed)` : ''}` : '–'} | ${fmt(sum(st, 'messages') / (r.writes.seconds + r.settled.seconds + r.connect.seconds))} | ${fmt(frames ? sum(st, 'bytes') / frames : NaN)} | ${pct(r.cpuConnect.target)} / ${pct(r.cpuWrites.target)} / ${pct(r.cpuSettle.target)} | ${pct(r.cpuWrites.workers)} / ${pct(r.workersPeak)} | ${fmt(Math.max(...st.map((x) => x.loopP99)))} / ${fmt(Math.max(...st.map((x) => x.loopMax)))} | ${a.serverDelay ? `${fmt(r.writes.loopP99)} / ${fmt(r.writes.loopMax)}; ${trio(a.serverDelay)}` : '–'} | ${pct(r.cpuWrites.subgraphs)}${r.cpuWrites.hubGateway >= 0.01 ? ` (+ the hub's gateway ${pct(r.cpuWrites.hubGateway)})` : ''} | ${pct(r.cpuWrites.postgres)} | ${pct(r.cpuWrites.writer)} | ${pct(r.busyBefore)} / ${pct(r.cpuWrites.machine)} | ${pct(other(r))} | ${m ? `${fmt(m.executions_total)} / ${fmt(m.messages_total)} / ${fmt(m.unchanged_total)}` : '–'} | ${fmt(r.settled.seconds, 1)} | ${issues.join('; ') || 'none'} |`);
   }
   for (const r of rows.filter((x) => x.metrics && x.metrics.refresh_seconds_count !== undefined)) {
     const mean = (h) => (r.metrics[`${h}_seconds_count`] ? `${fmt((1000 * r.metrics[`${h}_seconds_sum`]) / r.metrics[`${h}_seconds_count`], 1)} ms` : '–');
@@ -897,8 +910,40 @@ function report(o, hub, rows, context) {
     `- Latency is receive time in a client worker (graphql-ws next()) minus commit time, on CLOCK_MONOTONIC in every process. A province's value v means initial + k committed writes; the commit time of the k-th is when PostgreSQL's notification of the k-th commit for that province reached the writer (gateway; LISTEN on the outbox channel: the notification leaves PostgreSQL as the transaction commits, whatever the gateway's answer takes; without the database, the k-th mutation response) or when the baseline server made the k-th change. "Oldest write" charges a message with the first write it newly reflects for that client (the oldest not yet delivered; conservative when a message coalesces several writes); "newest write" with the write that made the count reach the value (optimistic); "every write × client" takes each committed write and each client of its province, up to the first value including it. "From mutation sent" uses the k-th earliest send time of the province's writes instead of the k-th response: the count cannot have reached initial + k earlier, so it bounds the latency from above when mutation round trips are long. Messages received in the first ${o.warmup} s of changes (and, for write × client, writes committed then) are not counted.`,
     `- "send → client" (baseline only) is the pure fan-out: from the server starting to broadcast a value to its arrival in a client.`,
     `- CPU % is of one core (${context.nproc * 100} % = the whole machine), averaged over the ${o.duration} s of changes unless noted; peak = the highest 1-s sample. RSS is /proc/<pid>/status VmRSS sampled every second ("idle" = before the clients connected). "PostgreSQL (all)" sums every postgres process on the machine, other databases included; "other processes" is the machine's busy time (/proc/stat) minus every process above: other people's work on a shared machine, and the kernel.`,
-    `- Both targets share the machine with the client workers (and, for the gateway, the subgraphs and PostgreSQL); the baseline has no change feed, no federated query per refresh and no per-subscriber GraphQL layer: it is the floor for ${fmt(o.clients)} sockets here.`);
+    `- Both targets share the machine with the client workers (and, for the gateway, the subgraphs and PostgreSQL); the baseline has no change feed, no federated query per refresh and no per-subscriber GraphQL layer: it is the floor for ${fmt(o.clients)} sockets here. The baseline "with the hub's writes beside it" runs the same while the hub takes as many mutations a second as it makes changes (no subscriber on the gateway): the floor on a machine that also carries the write path.`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The bare ws baseline. With `hubRunId` (target loaded-baseline), the hub takes the same
+ * mutations at the same rate meanwhile, with no subscriber on the gateway: the floor for any live layer
+ * on a machine that also carries the hub's write path.
+ */
+async function runBaseline(o, hub, dir, hubRunId) {
+  const name = hubRunId ? 'loaded-baseline' : 'baseline';
+  const server = spawnSelf(['--baseline-server'], o.nofile ?? o.clients + 512);
+  try {
+    const { port } = await server.call('listen', { provinces: hub.provinces.map(({ id, value, done }) => ({ id, value, done })), wardProvince: hub.wards.map((w) => w.p), windowMs: o.window });
+    console.log(`[${name}] bare ws server pid ${server.pid} on ws://127.0.0.1:${port}/graphql`);
+    let report, hubWrites;
+    const rate = o.baselineRate ?? Math.min(o.rate, Math.max(1, Math.round(hub.achievedRate ?? o.rate)));
+    console.log(`[${name}] ${rate} changes/s${o.baselineRate ? '' : hub.achievedRate !== undefined ? ' (the rate the gateway phase committed)' : ''}${hubRunId ? ', and as many writes a second to the hub' : ''}`);
+    const target = {
+      name, pid: server.pid, wsUrl: `ws://127.0.0.1:${port}/graphql`, initial: hub.provinces.map((p) => p.value),
+      write: async () => {
+        const [g, h] = await Promise.all([server.call('go', { rate, durationMs: o.duration * 1000 }), hubRunId && writeToHub(o, hub, `${hubRunId}-floor`, rate)]);
+        hubWrites = h || undefined;
+        return { ok: g.made, failed: 0, seconds: g.seconds, rate: g.made / g.seconds, loopP99: g.loopP99, loopMax: g.loopMax };
+      },
+      finals: async () => { report = await server.call('report'); return report.map((p) => p.final); },
+      after: async () => ({ commits: report.map((p) => p.changes), sends: report.map((p) => p.sends) }),
+    };
+    const row = await runPhase(o, hub, target, dir);
+    row.hubWrites = hubWrites;
+    return row;
+  } finally {
+    await stopChild(server, 'stop');
+  }
 }
 
 async function main() {
@@ -943,26 +988,7 @@ async function main() {
         hub.provinces.forEach((p, i) => (p.value = r.settled.finals[i]));
         hub.achievedRate = r.writes.rate;
       } else {
-        const server = spawnSelf(['--baseline-server'], o.nofile ?? o.clients + 512);
-        try {
-          const { port } = await server.call('listen', { provinces: hub.provinces.map(({ id, value, done }) => ({ id, value, done })), wardProvince: hub.wards.map((w) => w.p), windowMs: o.window });
-          console.log(`[baseline] bare ws server pid ${server.pid} on ws://127.0.0.1:${port}/graphql`);
-          let report;
-          const rate = o.baselineRate ?? Math.min(o.rate, Math.max(1, Math.round(hub.achievedRate ?? o.rate)));
-          console.log(`[baseline] ${rate} changes/s${o.baselineRate ? '' : hub.achievedRate !== undefined ? ' (the rate the gateway phase committed)' : ''}`);
-          const target = {
-            name, pid: server.pid, wsUrl: `ws://127.0.0.1:${port}/graphql`, initial: hub.provinces.map((p) => p.value),
-            write: async () => {
-              const g = await server.call('go', { rate, durationMs: o.duration * 1000 });
-              return { ok: g.made, failed: 0, seconds: g.seconds, rate: g.made / g.seconds, loopP99: g.loopP99, loopMax: g.loopMax };
-            },
-            finals: async () => { report = await server.call('report'); return report.map((p) => p.final); },
-            after: async () => ({ commits: report.map((p) => p.changes), sends: report.map((p) => p.sends) }),
-          };
-          rows.push(await runPhase(o, hub, target, dir));
-        } finally {
-          await stopChild(server, 'stop');
-        }
+        rows.push(await runBaseline(o, hub, dir, name === 'loaded-baseline' ? runId : undefined));
       }
     }
   } finally {
