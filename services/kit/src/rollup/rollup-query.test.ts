@@ -4,7 +4,7 @@ describe('buildRollupSql', () => {
   const spec = { table: 'cases.case_month', flows: ['received'], stocks: ['open_delta'] };
 
   it('reads flows within the period and stocks at its start and end, over the edges valid at asOf', () => {
-    const sql = buildRollupSql(spec, { openings: false });
+    const sql = buildRollupSql(spec);
     expect(sql).toContain('FILTER (WHERE a.month >= $2::date)');
     expect(sql).toContain('AS "open_deltaAtStart"');
     expect(sql).toContain('AS "open_deltaAtEnd"');
@@ -12,12 +12,13 @@ describe('buildRollupSql', () => {
     expect(sql).toContain('GROUP BY e.ancestor_id, a.bucket');
   });
 
-  it('starts the stocks from the latest built opening when the spec has stocks (figures compared in openings.int.test.ts)', () => {
-    const sql = buildRollupSql(spec);
-    expect(sql).toContain('FROM cases.case_month_opening_built WHERE month <= $2::date');
-    expect(sql).toContain('m.month >= (SELECT s.m FROM s) AND m.month <= $3::date');
-    expect(sql).toContain('JOIN cases.case_month_opening o ON o.unit_id = e.descendant_id AND o.month = (SELECT s.m FROM s)');
-    expect(buildRollupSql({ ...spec, stocks: [] })).not.toContain('_opening');
+  it('with openings, starts the stocks from quarter $6 and falls back to the months before it when $6 is not built (figures compared in openings.int.test.ts)', () => {
+    const sql = buildRollupSql(spec, { openings: true });
+    expect(sql).toContain('EXISTS (SELECT 1 FROM cases.case_month_opening_built WHERE month = $6::date)');
+    expect(sql).toContain('m.month >= $6::date AND m.month <= $3::date');
+    expect(sql).toContain('JOIN cases.case_month_opening o ON o.month = $6::date AND o.unit_id = e.descendant_id');
+    expect(sql).toContain('m.month < $6::date');
+    expect(buildRollupSql({ ...spec, stocks: [] }, { openings: true })).not.toContain('_opening');
   });
 
   it('refuses identifiers that are not plain names', () => {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { readQuery } from '../db/read-pool';
+import { latestOpening } from './openings';
 import type { LocalDate } from '../time/local-date';
 import type { Period } from '../time/period';
 
@@ -31,39 +32,45 @@ function checkIdent(name: string): string {
 
 /**
  * Builds the one statement that answers a batch of units: aggregates joined to the ancestry
- * valid at asOf. With `openings` (the default when the spec has stocks; see openings.ts), the
- * stocks start from the latest built quarter's opening at or before the period's first month
- * and only the months since are read; without, every month back to the first is summed.
- * Parameters: $1 unit ids, $2 first month, $3 last month, $4 asOf, $5 buckets.
+ * valid at asOf. Parameters: $1 unit ids, $2 first month, $3 last month, $4 asOf, $5 buckets.
+ *
+ * With `openings` (see openings.ts), $6 is a quarter start at or before the first month whose
+ * stock openings are built: the stocks start from its opening rows and only the months since
+ * are read. Should $6 not be built (any more), the statement reads the months before it
+ * instead, so a stale choice of $6 costs time, never a wrong figure. Without, every month
+ * back to the first is summed.
  */
 export function buildRollupSql(spec: RollupSpec, options: { openings?: boolean } = {}): string {
-  const openings = options.openings ?? spec.stocks.length > 0;
-  const flows = spec.flows.map((c) => `coalesce(sum(a.${checkIdent(c)}) FILTER (WHERE a.month >= $2::date), 0)::text AS "${c}"`);
+  const table = checkIdent(spec.table);
+  const cols = [...spec.flows, ...spec.stocks].map(checkIdent);
+  const flows = spec.flows.map((c) => `coalesce(sum(a.${c}) FILTER (WHERE a.month >= $2::date), 0)::text AS "${c}"`);
   const stocks = spec.stocks.flatMap((c) => [
-    `coalesce(sum(a.${checkIdent(c)}) FILTER (WHERE a.month < $2::date), 0)::text AS "${c}AtStart"`,
-    `coalesce(sum(a.${checkIdent(c)}), 0)::text AS "${c}AtEnd"`,
+    `coalesce(sum(a.${c}) FILTER (WHERE a.month < $2::date), 0)::text AS "${c}AtStart"`,
+    `coalesce(sum(a.${c}), 0)::text AS "${c}AtEnd"`,
   ]);
   const edgesValid = `e.valid_from <= $4::date AND e.valid_to > $4::date`;
-  if (!openings) {
+  if (!options.openings || spec.stocks.length === 0) {
     return `SELECT e.ancestor_id AS unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}
 FROM ${ROLLUP_EDGE_TABLE} e
-JOIN ${checkIdent(spec.table)} a ON a.unit_id = e.descendant_id AND a.month <= $3::date
+JOIN ${table} a ON a.unit_id = e.descendant_id AND a.month <= $3::date
 WHERE e.ancestor_id = ANY($1::int[]) AND ${edgesValid} AND a.bucket = ANY($5::smallint[])
 GROUP BY e.ancestor_id, a.bucket`;
   }
   // An opening row is a month before every month of the period: it counts in the stocks only.
-  const cols = [...spec.flows, ...spec.stocks];
-  return `WITH s AS (SELECT coalesce(max(month), '-infinity'::date) AS m FROM ${checkIdent(spec.table)}_opening_built WHERE month <= $2::date),
+  const months = (range: string) => `SELECT e.ancestor_id, m.bucket, m.month, ${cols.map((c) => `m.${c}`).join(', ')}
+  FROM e JOIN ${table} m ON m.unit_id = e.descendant_id AND ${range}
+  WHERE m.bucket = ANY($5::smallint[])`;
+  return `WITH built AS (SELECT EXISTS (SELECT 1 FROM ${table}_opening_built WHERE month = $6::date) AS yes),
 e AS (SELECT e.ancestor_id, e.descendant_id FROM ${ROLLUP_EDGE_TABLE} e WHERE e.ancestor_id = ANY($1::int[]) AND ${edgesValid})
 SELECT a.ancestor_id AS unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}
 FROM (
-  SELECT e.ancestor_id, m.bucket, m.month, ${cols.map((c) => `m.${c}`).join(', ')}
-  FROM e JOIN ${spec.table} m ON m.unit_id = e.descendant_id AND m.month >= (SELECT s.m FROM s) AND m.month <= $3::date
-  WHERE m.bucket = ANY($5::smallint[])
+  ${months('m.month >= $6::date AND m.month <= $3::date')}
   UNION ALL
   SELECT e.ancestor_id, o.bucket, '-infinity'::date, ${[...spec.flows.map(() => '0'), ...spec.stocks.map((c) => `o.${c}`)].join(', ')}
-  FROM e JOIN ${spec.table}_opening o ON o.unit_id = e.descendant_id AND o.month = (SELECT s.m FROM s)
-  WHERE o.bucket = ANY($5::smallint[])
+  FROM e JOIN ${table}_opening o ON o.month = $6::date AND o.unit_id = e.descendant_id
+  WHERE o.bucket = ANY($5::smallint[]) AND (SELECT yes FROM built)
+  UNION ALL
+  ${months('m.month < $6::date')} AND NOT (SELECT yes FROM built)
 ) a
 GROUP BY a.ancestor_id, a.bucket`;
 }
@@ -90,13 +97,10 @@ export async function queryRollup(
   asOf: LocalDate,
   buckets: readonly number[] = [0],
 ): Promise<Map<number, Map<number, RollupRow>>> {
-  const rows = await readQuery<Record<string, string | number>>(db, buildRollupSql(spec), [
-    unitIds,
-    period.firstMonth,
-    period.lastMonth,
-    asOf,
-    buckets,
-  ]);
+  const params: unknown[] = [unitIds, period.firstMonth, period.lastMonth, asOf, buckets];
+  const opening = spec.stocks.length > 0 ? await latestOpening(db, spec, period.firstMonth) : undefined;
+  if (opening) params.push(opening);
+  const rows = await readQuery<Record<string, string | number>>(db, buildRollupSql(spec, { openings: opening !== undefined }), params);
   const out = new Map<number, Map<number, RollupRow>>();
   for (const id of unitIds) out.set(id, new Map(buckets.map((b) => [b, emptyRow(spec)])));
   for (const r of rows) {

@@ -31,5 +31,8 @@ export async function rebuildRollupEdges(tx: EntityManager): Promise<number> {
     ],
     edges.map((e) => [e.ancestorId, e.descendantId, e.validFrom, e.validTo]),
   );
+  // Every rollup joins these edges: without statistics (autovacuum may be off or late) the
+  // planner takes a province's ~120 edges for ~7 and loops over index scans instead of hashing.
+  await tx.query('ANALYZE org_units.rollup_edge');
   return edges.length;
 }
