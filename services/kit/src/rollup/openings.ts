@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Logger } from 'pino';
 import { readQuery } from '../db/read-pool';
 import { todayInVietnam, type LocalDate } from '../time/local-date';
@@ -85,6 +85,24 @@ export function openingDeltasSql(spec: RollupSpec): string {
      GROUP BY d.unit_id, b.month, d.bucket
      ORDER BY d.unit_id, b.month, d.bucket
      ON CONFLICT (unit_id, month, bucket) DO UPDATE SET ${cols.map((c) => `${c} = o.${c} + EXCLUDED.${c}`).join(', ')}`;
+}
+
+/**
+ * The migration that makes the openings of some aggregate tables: a service's migration
+ * extends it with its `name` and the specs written out as they were when the tables were made
+ * (the services build the openings themselves, at start).
+ */
+export abstract class OpeningsMigration implements MigrationInterface {
+  abstract name: string;
+  protected abstract tables: readonly RollupSpec[];
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const spec of this.tables) for (const sql of createOpeningsSql(spec)) await q.query(sql);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const spec of this.tables) for (const sql of dropOpeningsSql(spec)) await q.query(sql);
+  }
 }
 
 type Db = DataSource | EntityManager;
