@@ -73,7 +73,16 @@ export async function latestOpening(db: DataSource, spec: RollupSpec, firstMonth
  * go to the openings of every built quarter after their month (none for a write in the
  * current quarter). Parameters: unit ids, months, buckets, then one numeric[] a stock column.
  */
+const deltasSql = new WeakMap<RollupSpec, string>();
+
 export function openingDeltasSql(spec: RollupSpec): string {
+  // Built once a spec: every write sends it.
+  let sql = deltasSql.get(spec);
+  if (!sql) deltasSql.set(spec, (sql = buildOpeningDeltasSql(spec)));
+  return sql;
+}
+
+function buildOpeningDeltasSql(spec: RollupSpec): string {
   const cols = spec.stocks;
   // Deltas of several months before one quarter meet in one opening row: summed first (and
   // taken in key order, as the month rows are, so that two writers lock them in one order).
