@@ -24,6 +24,11 @@ export function openingBuiltTable(spec: RollupSpec): string {
   return `${spec.table}_opening_built`;
 }
 
+/** The aggregate table's (month, bucket) index, made with the openings. */
+function byMonthIndex(spec: RollupSpec): string {
+  return `${spec.table}_by_month`;
+}
+
 /** The two tables of a spec's openings (for a migration). */
 export function createOpeningsSql(spec: RollupSpec): string[] {
   return [
@@ -36,12 +41,12 @@ export function createOpeningsSql(spec: RollupSpec): string[] {
     )`,
     `CREATE TABLE ${openingBuiltTable(spec)} (month date PRIMARY KEY, built_at timestamptz NOT NULL DEFAULT now())`,
     // A rollup of many units reads the period's months of every unit: by month, not unit by unit.
-    `CREATE INDEX ${spec.table.split('.').pop()}_by_month ON ${spec.table} (month, bucket)`,
+    `CREATE INDEX ${byMonthIndex(spec).split('.').pop()} ON ${spec.table} (month, bucket)`,
   ];
 }
 
 export function dropOpeningsSql(spec: RollupSpec): string[] {
-  return [`DROP INDEX ${spec.table.split('.')[0]}.${spec.table.split('.').pop()}_by_month`, `DROP TABLE ${openingBuiltTable(spec)}`, `DROP TABLE ${openingTable(spec)}`];
+  return [`DROP INDEX ${byMonthIndex(spec)}`, `DROP TABLE ${openingBuiltTable(spec)}`, `DROP TABLE ${openingTable(spec)}`];
 }
 
 /** Built quarters per database and table, read again after a minute. */
@@ -68,15 +73,15 @@ export async function latestOpening(db: DataSource, spec: RollupSpec, firstMonth
   return found;
 }
 
+const deltasSql = new WeakMap<RollupSpec, string>();
+
 /**
  * The statement a write sends after adding its deltas to the month rows: its stock deltas
  * go to the openings of every built quarter after their month (none for a write in the
  * current quarter). Parameters: unit ids, months, buckets, then one numeric[] a stock column.
+ * Built once a spec: every write sends it.
  */
-const deltasSql = new WeakMap<RollupSpec, string>();
-
 export function openingDeltasSql(spec: RollupSpec): string {
-  // Built once a spec: every write sends it.
   let sql = deltasSql.get(spec);
   if (!sql) deltasSql.set(spec, (sql = buildOpeningDeltasSql(spec)));
   return sql;

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { readQuery } from '../db/read-pool';
-import { latestOpening } from './openings';
+import { latestOpening, openingBuiltTable, openingTable } from './openings';
 import type { LocalDate } from '../time/local-date';
 import type { Period } from '../time/period';
 
@@ -60,19 +60,28 @@ GROUP BY e.ancestor_id, a.bucket`;
   const months = (range: string) => `SELECT e.ancestor_id, m.bucket, m.month, ${cols.map((c) => `m.${c}`).join(', ')}
   FROM e JOIN ${table} m ON m.unit_id = e.descendant_id AND ${range}
   WHERE m.bucket = ANY($5::smallint[])`;
-  return `WITH built AS (SELECT EXISTS (SELECT 1 FROM ${table}_opening_built WHERE month = $6::date) AS yes),
+  return `WITH built AS (SELECT EXISTS (SELECT 1 FROM ${openingBuiltTable(spec)} WHERE month = $6::date) AS yes),
 e AS (SELECT e.ancestor_id, e.descendant_id FROM ${ROLLUP_EDGE_TABLE} e WHERE e.ancestor_id = ANY($1::int[]) AND ${edgesValid})
 SELECT a.ancestor_id AS unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}
 FROM (
   ${months('m.month >= $6::date AND m.month <= $3::date')}
   UNION ALL
   SELECT e.ancestor_id, o.bucket, '-infinity'::date, ${[...spec.flows.map(() => '0'), ...spec.stocks.map((c) => `o.${c}`)].join(', ')}
-  FROM e JOIN ${table}_opening o ON o.month = $6::date AND o.unit_id = e.descendant_id
+  FROM e JOIN ${openingTable(spec)} o ON o.month = $6::date AND o.unit_id = e.descendant_id
   WHERE o.bucket = ANY($5::smallint[]) AND (SELECT yes FROM built)
   UNION ALL
   ${months('m.month < $6::date')} AND NOT (SELECT yes FROM built)
 ) a
 GROUP BY a.ancestor_id, a.bucket`;
+}
+
+const statements = new WeakMap<RollupSpec, { full: string; openings: string }>();
+
+/** `buildRollupSql` once a spec and form: every rollup query sends one. */
+function rollupSql(spec: RollupSpec, openings: boolean): string {
+  let forms = statements.get(spec);
+  if (!forms) statements.set(spec, (forms = { full: buildRollupSql(spec), openings: buildRollupSql(spec, { openings: true }) }));
+  return openings ? forms.openings : forms.full;
 }
 
 export function emptyRow(spec: RollupSpec): RollupRow {
@@ -100,7 +109,7 @@ export async function queryRollup(
   const params: unknown[] = [unitIds, period.firstMonth, period.lastMonth, asOf, buckets];
   const opening = spec.stocks.length > 0 ? await latestOpening(db, spec, period.firstMonth) : undefined;
   if (opening) params.push(opening);
-  const rows = await readQuery<Record<string, string | number>>(db, buildRollupSql(spec, { openings: opening !== undefined }), params);
+  const rows = await readQuery<Record<string, string | number>>(db, rollupSql(spec, opening !== undefined), params);
   const out = new Map<number, Map<number, RollupRow>>();
   for (const id of unitIds) out.set(id, new Map(buckets.map((b) => [b, emptyRow(spec)])));
   for (const r of rows) {
