@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
 import { gql, gqlData } from '../support/graphql-client';
+import { ROOT } from '../support/pg-server';
 import { freePortRange, startHubProcess, type HubProcess } from '../support/hub-process';
 import { createTestDatabase, dropTestDatabase } from '../support/test-db';
 
@@ -75,6 +79,35 @@ describe('the whole hub, started as a user starts it', () => {
     const ok = await gqlData(hub.url, `{ ministry { name } }`);
     expect(ok.ministry.name).toMatch(/Bộ Tư pháp/);
   });
+
+  it('verifies every maintained figure against the raw facts, names a tampered row, and rebuilds it while serving', async () => {
+    // Asynchronously: a blocked event loop would miss the gateway closing an idle kept-alive socket.
+    const hubCli = (...args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, [join(ROOT, 'cli', 'dist', 'main.js'), ...args], { env: { ...process.env, DATABASE_URL: db } }, (_err, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }));
+      });
+    const clean = await hubCli('verify');
+    expect(clean.status).toBe(0);
+    expect(clean.stdout).toMatch(/✓ cases\s+cases\.case_month_rollup\s+[\d,]+ rows compared, 0 differ/);
+    expect(clean.stderr).toMatch(/every maintained figure equals its recomputation/);
+    const query = `{ ministry { caseStats(period: { year: 2025 }) { done enforceable } } }`;
+    const before = await gqlData(hub.url, query);
+    const admin = new Client({ connectionString: db });
+    await admin.connect();
+    try {
+      await admin.query(`UPDATE cases.case_month_rollup SET done = done + 3 WHERE unit_id = 1 AND bucket = 0 AND month = '2025-03-01' AND epoch = (SELECT max(valid_from) FROM org_units.rollup_epoch)`);
+    } finally {
+      await admin.end();
+    }
+    const tampered = await hubCli('verify', '--only', 'cases');
+    expect(tampered.status).toBe(1);
+    expect(tampered.stdout).toMatch(/✗ cases\s+cases\.case_month_rollup\s+[\d,]+ rows compared, 1 differ/);
+    expect(tampered.stdout).toMatch(/epoch=2025-07-01 unit_id=1 bucket=0 month=2025-03-01: done stored (\d+), recomputed \d+/);
+    const rebuilt = await hubCli('rebuild', '--only', 'cases');
+    expect(rebuilt.status).toBe(0);
+    expect((await hubCli('verify', '--only', 'cases')).status).toBe(0);
+    expect(await gqlData(hub.url, query)).toEqual(before);
+  }, 120000);
 
   it('carries the request id back to the client', async () => {
     const res = await gql(hub.url, `{ ministry { id } }`, undefined, { 'x-request-id': 'e2e-trace-42' });

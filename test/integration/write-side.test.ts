@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { demoEventLines, generateDemoCases, generateDemoComplaints, toNdjson, type DemoCase, type EventLine } from '@thads/kit';
-import { clearCases } from '@thads/cases';
-import { clearComplaints } from '@thads/complaints';
-import { clearMoney } from '@thads/finances';
+import { demoEventLines, generateDemoCases, generateDemoComplaints, toNdjson, verifyRollup, type DemoCase, type EventLine } from '@thads/kit';
+import { CASE_ROLLUPS, clearCases } from '@thads/cases';
+import { COMPLAINT_ROLLUP, clearComplaints } from '@thads/complaints';
+import { MONEY_ROLLUP, clearMoney } from '@thads/finances';
 import { orgUnitsDataSource, seedUnits } from '@thads/org-units';
 import { caseFiguresBF, coveredUnits, moneyFiguresBF, petitionFiguresBF } from '../support/brute-force';
 import { gql, gqlData } from '../support/graphql-client';
@@ -65,6 +65,14 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
     }
   }
 
+  /** Every maintained table of every service equals its recomputation from the raw facts. */
+  async function expectVerified() {
+    const [, cs, fi, co] = hub.subgraphs.map((s) => s.dataSource);
+    for (const [db, specs] of [[cs!, CASE_ROLLUPS], [fi!, [MONEY_ROLLUP]], [co!, [COMPLAINT_ROLLUP]]] as const) {
+      for (const spec of specs) for (const r of await verifyRollup(db, spec)) expect({ table: r.table, differing: r.differing, differences: r.differences }).toEqual({ table: r.table, differing: 0, differences: [] });
+    }
+  }
+
   async function importAll(name: string, text: string) {
     writeFileSync(join(hub.importDir, name), text);
     const a = await gqlData(hub.url, IMPORT, { path: name }, REPORTER);
@@ -82,6 +90,7 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
         const { petitions, receptions } = generateDemoComplaints({ cases: 120, leaves, seed: `w${seed}` });
         const lines = demoEventLines(cases, petitions, receptions);
         expect(await importAll(`random-${seed}.ndjson`, toNdjson(lines))).toBe(lines.length);
+        await expectVerified();
 
         const ids = seeded.units.map((u) => u.id);
         for (const id of ids) {
@@ -244,6 +253,25 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
       if (s.completionRate !== null) expect(s.target.achievementOfNationalTarget).toBeCloseTo((s.completionRate / 83.9) * 100, 1);
     });
 
+    it('monitors administrative judgments: received with and without a decision, decided, completed', async () => {
+      const admin = async () =>
+        (await gqlData(hub.url, `query($id: ID!) { unit(id: $id) { adminMonitoring(period: { fromMonth: "2025-08", toMonth: "2025-09" }, asOf: "2025-09-30") { carriedOver newlyReceived total completed unfinished unfinishedWithDecision unfinishedWithoutDecision } } }`, { id: String(ward) })).unit.adminMonitoring;
+      const monitor = (withDecision: boolean, k: string) =>
+        gqlData(hub.url, `mutation($unit: ID!, $d: Boolean!, $k: String!) { monitorAdminJudgment(unitId: $unit, receivedOn: "2025-08-11", judgmentRef: "5/2025/HC-ST", withDecision: $d, idempotencyKey: $k) { id } }`, { unit: String(ward), d: withDecision, k }, REPORTER);
+      const before = await admin();
+      const a = (await monitor(true, key('a1'))).monitorAdminJudgment.id;
+      const b = (await monitor(false, key('a2'))).monitorAdminJudgment.id;
+      const c = (await monitor(false, key('a3'))).monitorAdminJudgment.id;
+      await gqlData(hub.url, `mutation($j: ID!, $k: String!) { issueMonitoringDecision(judgmentId: $j, on: "2025-08-20", idempotencyKey: $k) { id } }`, { j: b, k: key('a4') }, REPORTER);
+      for (const [j, on] of [[a, '2025-09-02'], [c, '2025-09-03']]) {
+        await gqlData(hub.url, `mutation($j: ID!, $on: Date!, $k: String!) { completeAdminJudgment(judgmentId: $j, on: $on, idempotencyKey: $k) { id } }`, { j, on, k: key('a5') }, REPORTER);
+      }
+      const after = await admin();
+      expect({ received: after.newlyReceived - before.newlyReceived, completed: after.completed - before.completed, open: after.unfinished - before.unfinished, decided: after.unfinishedWithDecision - before.unfinishedWithDecision })
+        .toEqual({ received: 3, completed: 2, open: 1, decided: 1 });
+      await expectVerified();
+    });
+
     it('refuses events in a closed period (closing last: it holds for the rest of this database)', async () => {
       const closed = await gqlData(hub.url, `mutation { closeReportingPeriod(through: "2025-08-31") { closedThrough } }`);
       expect(closed.closeReportingPeriod.closedThrough).toBe('2025-08-31');
@@ -252,6 +280,10 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
       const res = await receive(ward, '2025-08-15', key('closed'));
       expect(res.errors?.[0]?.extensions?.code).toBe('PERIOD_CLOSED');
       expect((await receive(ward, '2025-09-01', key('open'))).data?.receiveCase.status).toBe('OPEN');
+    });
+
+    it('leaves every maintained rollup equal to a recomputation from the raw facts after all these writes', async () => {
+      await expectVerified();
     });
   });
 });

@@ -7,6 +7,7 @@ import { devToken, keysCommand, parseFamilies, parseRole, parseUnits } from './k
 import { migrateAll } from './migrate';
 import { seedAll } from './seed';
 import { startHub } from './start';
+import { rebuild, verify } from './rebuild-verify';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -214,4 +215,4 @@ const dbCommand: CommandSpec = {
   },
 };
 
-export const COMMANDS: CommandSpec[] = [start, seed, importCommand, migrate, composeCommand, bench, keys, dbCommand];
+export const COMMANDS: CommandSpec[] = [start, seed, importCommand, migrate, rebuild, verify, composeCommand, bench, keys, dbCommand];

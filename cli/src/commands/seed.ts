@@ -33,10 +33,11 @@ export async function seedAll(url: string, options: SeedOptions, log: (line: str
   const complaints = complaintsDataSource(url, 2);
   await Promise.all([units, cases, money, complaints].map((d) => d.initialize()));
   try {
+    // The facts go first: the new hierarchy then sums the (empty) rollups again at no cost.
+    await Promise.all([clearCases(cases), clearMoney(money), clearComplaints(complaints)]);
     const seeded = await seedUnits(units);
     log(`org-units: ${seeded.units.length} units, ${seeded.lineage.length} lineage edges, ${seeded.rollupEdges} rollup edges`);
     const leaves: DemoLeaf[] = seeded.units.filter((u) => u.type === 'DISTRICT' || u.type === 'WARD').map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
-    await Promise.all([clearCases(cases), clearMoney(money), clearComplaints(complaints)]);
 
     const total = demoCaseTotal(options.cases);
     const progress = new Progress('cases + money', total, 'cases');

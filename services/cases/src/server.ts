@@ -1,7 +1,6 @@
 import { startSubgraph, type RunningSubgraph, type ServiceConfig } from '@thads/kit';
 import { createContext } from './context';
-import { ADMIN_ROLLUP } from './admin/admin-rollup';
-import { CASE_ROLLUP } from './stats/case-rollup';
+import { CASE_ROLLUPS } from './stats/case-rollup';
 import { casesDataSource } from './data-source';
 import { buildCasesSchema } from './schema';
 
@@ -15,7 +14,7 @@ export function start(config: ServiceConfig): Promise<RunningSubgraph> {
     dataSource: casesDataSource(config.DATABASE_URL, config.DB_POOL_SIZE),
     schema: buildCasesSchema,
     context: createContext,
-    rollups: [CASE_ROLLUP, ADMIN_ROLLUP],
+    rollups: CASE_ROLLUPS,
     outbox: 'cases',
   });
 }

@@ -1,5 +1,6 @@
 import { createDataSource } from '@thads/kit';
 import { MoneyStockOpenings1764400000203 } from './migrations/1764400000203-stock-openings';
+import { MoneyMaintainedRollups1764400000204 } from './migrations/1764400000204-maintained-rollups';
 import { DropMoneyEventFk1764400000202 } from './migrations/1764400000202-drop-event-fk';
 import { CreateFinances1764400000200 } from './migrations/1764400000200-create-finances';
 import { FinancesWriteSide1764400000201 } from './migrations/1764400000201-finances-write-side';
@@ -8,5 +9,5 @@ import { CaseMoney } from './money/case-money.entity';
 export const SCHEMA = 'finances';
 
 export function financesDataSource(url: string, poolSize?: number) {
-  return createDataSource({ url, schema: SCHEMA, entities: [CaseMoney], migrations: [CreateFinances1764400000200, FinancesWriteSide1764400000201, DropMoneyEventFk1764400000202, MoneyStockOpenings1764400000203], poolSize, applicationName: 'finances' });
+  return createDataSource({ url, schema: SCHEMA, entities: [CaseMoney], migrations: [CreateFinances1764400000200, FinancesWriteSide1764400000201, DropMoneyEventFk1764400000202, MoneyStockOpenings1764400000203, MoneyMaintainedRollups1764400000204], poolSize, applicationName: 'finances' });
 }

@@ -20,13 +20,13 @@ export function caseMonthValues(kind: CaseEventKind, open: number, openEnforceab
   return values;
 }
 
-/** SQL counting the events of each flow column, for rebuilding the aggregates from the events. */
+/** SQL counting the events of each flow column (named as the column), for rebuilding the aggregates from the events. */
 export function caseFlowCountsSql(alias: string): string {
   const columns = ['received', 'entrusted_out', 'withdrawn', 'done', 'separate_book'];
   return columns
     .map((col) => {
       const kinds = Object.entries(CASE_FLOW_COLUMN).filter(([, c]) => c === col).map(([k]) => `'${k}'`);
-      return `count(*) FILTER (WHERE ${alias}.kind IN (${kinds.join(', ')}))`;
+      return `count(*) FILTER (WHERE ${alias}.kind IN (${kinds.join(', ')})) AS ${col}`;
     })
     .join(',\n        ');
 }

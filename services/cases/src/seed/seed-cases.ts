@@ -1,9 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { categoryBucketsSql, copyRows, type DemoCase, rebuildOpenings } from '@thads/kit';
+import { copyRows, maintainedTables, rebuildFromFacts, type DemoCase } from '@thads/kit';
 import { CASE_COLUMNS, EVENT_COLUMNS } from '../cases/case-columns';
-import { caseFlowCountsSql } from '../cases/case-flows';
 import { applyCaseEvent, type CaseEventKind, type CaseState } from '../cases/case-lifecycle';
-import { CASE_ROLLUP } from '../stats/case-rollup';
+import { CASE_ROLLUPS } from '../stats/case-rollup';
 
 
 
@@ -36,26 +35,12 @@ export async function insertDemoCases(db: DataSource, chunk: DemoCase[]): Promis
   return eventRows.length;
 }
 
-/** Rebuilds the monthly aggregates from the events, in one statement. */
+/** Rebuilds the monthly aggregates and the rollups above them from the recorded facts. */
 export async function rebuildCaseAggregates(db: DataSource): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.query('DELETE FROM cases.case_month');
-    await tx.query(`INSERT INTO cases.case_month
-        (unit_id, month, bucket, received, entrusted_out, withdrawn, done, separate_book, open_delta, open_enforceable_delta)
-      SELECT e.unit_id, date_trunc('month', e.occurred_on)::date, b.bucket,
-        ${caseFlowCountsSql('e')},
-        sum(e.d_open), sum(e.d_open_enforceable)
-      FROM cases.case_event e
-      JOIN cases.enforcement_case c ON c.id = e.case_id
-      CROSS JOIN LATERAL unnest(${categoryBucketsSql('c.categories')}) AS b(bucket)
-      GROUP BY 1, 2, 3`);
-    // The month rows were replaced wholesale: their stock openings are summed again.
-    await rebuildOpenings(tx, CASE_ROLLUP);
-  });
-  await db.query('ANALYZE cases.case_month');
+  for (const spec of CASE_ROLLUPS) await rebuildFromFacts(db, spec);
   await db.query(`SELECT setval('cases.case_id_seq', greatest((SELECT max(id) FROM cases.enforcement_case), 999999999))`);
 }
 
 export async function clearCases(db: DataSource): Promise<void> {
-  await db.query('TRUNCATE cases.case_month, cases.case_month_opening, cases.case_month_opening_built, cases.case_event, cases.enforcement_case, cases.admin_month, cases.admin_month_opening, cases.admin_month_opening_built, cases.admin_judgment, cases.outbox, cases.idempotency');
+  await db.query(`TRUNCATE ${CASE_ROLLUPS.flatMap(maintainedTables).join(', ')}, cases.case_event, cases.enforcement_case, cases.admin_judgment, cases.outbox, cases.idempotency`);
 }

@@ -1,11 +1,24 @@
-import { CATEGORY_BUCKETS, figureChanges, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
+import { CATEGORY_BUCKETS, categoryBucketsSql, figureChanges, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
+import { caseFlowCountsSql } from '../cases/case-flows';
+import { ADMIN_ROLLUP } from '../admin/admin-rollup';
 import type { CaseFigures, CaseStats } from './case-figures.type';
 
 export const CASE_ROLLUP: RollupSpec = {
   table: 'cases.case_month',
   flows: ['received', 'entrusted_out', 'withdrawn', 'done', 'separate_book'],
   stocks: ['open_delta', 'open_enforceable_delta'],
+  // Every event with the deltas it added, in each bucket of its case's categories.
+  facts: `SELECT e.unit_id, date_trunc('month', e.occurred_on)::date AS month, b.bucket,
+        ${caseFlowCountsSql('e')},
+        sum(e.d_open) AS open_delta, sum(e.d_open_enforceable) AS open_enforceable_delta
+      FROM cases.case_event e
+      JOIN cases.enforcement_case c ON c.id = e.case_id
+      CROSS JOIN LATERAL unnest(${categoryBucketsSql('c.categories')}) AS b(bucket)
+      GROUP BY 1, 2, 3`,
 };
+
+/** The service's rollups: case figures and administrative-judgment monitoring. */
+export const CASE_ROLLUPS: readonly RollupSpec[] = [CASE_ROLLUP, ADMIN_ROLLUP];
 
 export const CASE_BUCKETS = [0, ...CATEGORY_BUCKETS.map(([, b]) => b)];
 

@@ -1,7 +1,7 @@
 import { OpeningsMigration } from '@thads/kit';
 
 /**
- * Stock openings per quarter (kit rollup/openings.ts): a rollup reads its period's months and
+ * Stock openings per quarter (kit rollup/legacy-openings.migration.ts; the maintained rollups replaced them): a rollup reads its period's months and
  * one opening row a unit instead of every month since the first.
  */
 export class ComplaintStockOpenings1764400000302 extends OpeningsMigration {

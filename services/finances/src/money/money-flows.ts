@@ -26,7 +26,7 @@ export function moneyFlowSumsSql(alias: string): string {
   return ['received', 'entrusted_out', 'withdrawn', 'done', 'collected', 'separate_book']
     .map((col) => {
       const kinds = Object.entries(MONEY_FLOW_COLUMNS).filter(([, cols]) => cols.includes(col)).map(([k]) => `'${k}'`);
-      return `coalesce(sum(${alias}.flow) FILTER (WHERE ${alias}.kind IN (${kinds.join(', ')})), 0)`;
+      return `coalesce(sum(${alias}.flow) FILTER (WHERE ${alias}.kind IN (${kinds.join(', ')})), 0) AS ${col}`;
     })
     .join(', ');
 }

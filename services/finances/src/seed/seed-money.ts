@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { categoryBucketsSql, copyRows, type DemoCase, rebuildOpenings } from '@thads/kit';
+import { copyRows, maintainedTables, rebuildFromFacts, type DemoCase } from '@thads/kit';
 import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from '../money/money-columns';
-import { moneyFlowSumsSql } from '../money/money-flows';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from '../money/money-lifecycle';
 import { MONEY_ROLLUP } from '../stats/money-rollup';
 
@@ -34,25 +33,11 @@ export async function insertDemoMoney(db: DataSource, chunk: DemoCase[]): Promis
   return events.length;
 }
 
-/** Rebuilds the monthly money aggregates from the events, in one statement. */
+/** Rebuilds the monthly money aggregates and the rollup above them from the recorded events. */
 export async function rebuildMoneyAggregates(db: DataSource): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.query('DELETE FROM finances.money_month');
-    await tx.query(`INSERT INTO finances.money_month
-        (unit_id, month, bucket, received, entrusted_out, withdrawn, done, collected, separate_book, open_delta, open_enforceable_delta)
-      SELECT e.unit_id, date_trunc('month', e.occurred_on)::date, b.bucket,
-        ${moneyFlowSumsSql('e')},
-        sum(e.d_open), sum(e.d_open_enforceable)
-      FROM finances.money_event e
-      JOIN finances.case_money m ON m.case_id = e.case_id
-      CROSS JOIN LATERAL unnest(${categoryBucketsSql('m.categories')}) AS b(bucket)
-      GROUP BY 1, 2, 3`);
-    // The month rows were replaced wholesale: their stock openings are summed again.
-    await rebuildOpenings(tx, MONEY_ROLLUP);
-  });
-  await db.query('ANALYZE finances.money_month');
+  await rebuildFromFacts(db, MONEY_ROLLUP);
 }
 
 export async function clearMoney(db: DataSource): Promise<void> {
-  await db.query('TRUNCATE finances.money_month, finances.money_month_opening, finances.money_month_opening_built, finances.money_event, finances.case_money, finances.outbox, finances.idempotency');
+  await db.query(`TRUNCATE ${maintainedTables(MONEY_ROLLUP).join(', ')}, finances.money_event, finances.case_money, finances.outbox, finances.idempotency`);
 }

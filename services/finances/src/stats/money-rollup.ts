@@ -1,10 +1,19 @@
-import { CATEGORY_BUCKETS, figureChanges, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
+import { CATEGORY_BUCKETS, categoryBucketsSql, figureChanges, percent, type RollupRow, type RollupSpec, type StatsScope } from '@thads/kit';
+import { moneyFlowSumsSql } from '../money/money-flows';
 import type { MoneyFigures, MoneyStats } from './money-figures.type';
 
 export const MONEY_ROLLUP: RollupSpec = {
   table: 'finances.money_month',
   flows: ['received', 'entrusted_out', 'withdrawn', 'done', 'collected', 'separate_book'],
   stocks: ['open_delta', 'open_enforceable_delta'],
+  // Every money event with the amounts it added, in each bucket of its case's categories.
+  facts: `SELECT e.unit_id, date_trunc('month', e.occurred_on)::date AS month, b.bucket,
+        ${moneyFlowSumsSql('e')},
+        sum(e.d_open) AS open_delta, sum(e.d_open_enforceable) AS open_enforceable_delta
+      FROM finances.money_event e
+      JOIN finances.case_money m ON m.case_id = e.case_id
+      CROSS JOIN LATERAL unnest(${categoryBucketsSql('m.categories')}) AS b(bucket)
+      GROUP BY 1, 2, 3`,
 };
 
 export const MONEY_BUCKETS = [0, ...CATEGORY_BUCKETS.map(([, b]) => b)];

@@ -12,7 +12,7 @@ import { IDENTITY_HEADER, verifyIdentity } from '../auth/signed-identity';
 import { NatsOutboxRelay } from '../events/nats-outbox-relay';
 import { ChangeStream, DEFAULT_NATS_URL } from '../events/change-stream';
 import { keepOpenings } from '../rollup/openings';
-import type { RollupSpec } from '../rollup/rollup-query';
+import type { RollupSpec } from '../rollup/rollup-spec';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   name: string;
@@ -22,7 +22,7 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   context: (db: DataSource, requestId: string, config: ServiceConfig, access: Access) => TContext;
   /** The schema whose outbox this service writes, published to NATS when OUTBOX_RELAY=nats. */
   outbox?: string;
-  /** Aggregate tables whose stock openings this service keeps built (kit rollup/openings.ts). */
+  /** Month tables whose maintained rollups (and their stock openings) this service keeps current (kit rollup/). */
   rollups?: readonly RollupSpec[];
 }
 

@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { LocalDate } from '../time/local-date';
 import type { Period } from '../time/period';
-import { queryRollup, type RollupRow, type RollupSpec } from './rollup-query';
+import { queryRollup, type RollupRow } from './rollup-query';
+import type { RollupSpec } from './rollup-spec';
 
 export interface RollupKey {
   unitId: number;

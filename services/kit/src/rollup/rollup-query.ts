@@ -1,83 +1,62 @@
 import type { DataSource } from 'typeorm';
 import { readQuery } from '../db/read-pool';
-import { latestOpening, openingBuiltTable, openingTable } from './openings';
 import type { LocalDate } from '../time/local-date';
 import type { Period } from '../time/period';
-
-/**
- * The contract between org-units and the services that roll figures up: for every date,
- * `ancestor_id` covers `descendant_id` (itself, its subtree, and old units mapped through
- * their lineage) while `valid_from <= asOf < valid_to`. Org-units owns and rebuilds it.
- */
-export const ROLLUP_EDGE_TABLE = 'org_units.rollup_edge';
-
-/** An aggregate table keyed by (unit_id, month, bucket) whose columns are per-month deltas. */
-export interface RollupSpec {
-  table: string;
-  /** Columns summed over the period's months. */
-  flows: readonly string[];
-  /** Delta columns whose running sum is a stock: read at the period's start and end. */
-  stocks: readonly string[];
-}
+import { latestOpening, openingBuiltTable, openingTable } from './openings';
+import { ROLLUP_EPOCH_TABLE, rollupTable, valueColumns, type RollupSpec } from './rollup-spec';
 
 /** One unit's figures for one bucket: each flow, and each stock as `<name>AtStart`/`<name>AtEnd`. */
 export type RollupRow = Record<string, bigint>;
 
-const IDENT = /^[a-z_][a-z0-9_.]*$/;
-
-function checkIdent(name: string): string {
-  if (!IDENT.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
-  return name;
-}
-
 /**
- * Builds the one statement that answers a batch of units: aggregates joined to the ancestry
- * valid at asOf. Parameters: $1 unit ids, $2 first month, $3 last month, $4 asOf, $5 buckets.
+ * The one statement that answers a batch of units from the maintained rollup: the rows of
+ * the epoch that holds asOf, for the period's months (and the months before it, for the
+ * stocks). Parameters: $1 unit ids, $2 first month, $3 last month, $4 asOf, $5 buckets.
+ * Its cost follows the number of units and months asked, never the units below them.
  *
  * With `openings` (see openings.ts), $6 is a quarter start at or before the first month whose
  * stock openings are built: the stocks start from its opening rows and only the months since
  * are read. Should $6 not be built (any more), the statement reads the months before it
  * instead, so a stale choice of $6 costs time, never a wrong figure. Without, every month
- * back to the first is summed.
+ * back to the first is read.
  */
 export function buildRollupSql(spec: RollupSpec, options: { openings?: boolean } = {}): string {
-  const table = checkIdent(spec.table);
-  const cols = [...spec.flows, ...spec.stocks].map(checkIdent);
+  const table = rollupTable(spec);
+  const cols = valueColumns(spec);
   const flows = spec.flows.map((c) => `coalesce(sum(a.${c}) FILTER (WHERE a.month >= $2::date), 0)::text AS "${c}"`);
   const stocks = spec.stocks.flatMap((c) => [
     `coalesce(sum(a.${c}) FILTER (WHERE a.month < $2::date), 0)::text AS "${c}AtStart"`,
     `coalesce(sum(a.${c}), 0)::text AS "${c}AtEnd"`,
   ]);
-  const edgesValid = `e.valid_from <= $4::date AND e.valid_to > $4::date`;
+  const epoch = `(SELECT valid_from FROM ${ROLLUP_EPOCH_TABLE} WHERE valid_from <= $4::date AND valid_to > $4::date)`;
+  const rows = (alias: string, from: string, range: string) =>
+    `SELECT ${alias}.unit_id, ${alias}.bucket, ${alias}.month, ${cols.map((c) => `${alias}.${c}`).join(', ')}
+  FROM ${from} ${alias}
+  WHERE ${alias}.epoch = ${epoch} AND ${alias}.unit_id = ANY($1::int[]) AND ${alias}.bucket = ANY($5::smallint[]) AND ${range}`;
+  const select = `SELECT a.unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}`;
   if (!options.openings || spec.stocks.length === 0) {
-    return `SELECT e.ancestor_id AS unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}
-FROM ${ROLLUP_EDGE_TABLE} e
-JOIN ${table} a ON a.unit_id = e.descendant_id AND a.month <= $3::date
-WHERE e.ancestor_id = ANY($1::int[]) AND ${edgesValid} AND a.bucket = ANY($5::smallint[])
-GROUP BY e.ancestor_id, a.bucket`;
+    return `${select}
+FROM (${rows('r', table, 'r.month <= $3::date')}) a
+GROUP BY a.unit_id, a.bucket`;
   }
   // An opening row is a month before every month of the period: it counts in the stocks only.
-  const months = (range: string) => `SELECT e.ancestor_id, m.bucket, m.month, ${cols.map((c) => `m.${c}`).join(', ')}
-  FROM e JOIN ${table} m ON m.unit_id = e.descendant_id AND ${range}
-  WHERE m.bucket = ANY($5::smallint[])`;
-  return `WITH built AS (SELECT EXISTS (SELECT 1 FROM ${openingBuiltTable(spec)} WHERE month = $6::date) AS yes),
-e AS (SELECT e.ancestor_id, e.descendant_id FROM ${ROLLUP_EDGE_TABLE} e WHERE e.ancestor_id = ANY($1::int[]) AND ${edgesValid})
-SELECT a.ancestor_id AS unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}
+  return `WITH built AS (SELECT EXISTS (SELECT 1 FROM ${openingBuiltTable(spec)} WHERE month = $6::date) AS yes)
+${select}
 FROM (
-  ${months('m.month >= $6::date AND m.month <= $3::date')}
+  ${rows('r', table, 'r.month >= $6::date AND r.month <= $3::date')}
   UNION ALL
-  SELECT e.ancestor_id, o.bucket, '-infinity'::date, ${[...spec.flows.map(() => '0'), ...spec.stocks.map((c) => `o.${c}`)].join(', ')}
-  FROM e JOIN ${openingTable(spec)} o ON o.month = $6::date AND o.unit_id = e.descendant_id
-  WHERE o.bucket = ANY($5::smallint[]) AND (SELECT yes FROM built)
+  SELECT o.unit_id, o.bucket, '-infinity'::date, ${[...spec.flows.map(() => '0'), ...spec.stocks.map((c) => `o.${c}`)].join(', ')}
+  FROM ${openingTable(spec)} o
+  WHERE o.epoch = ${epoch} AND o.unit_id = ANY($1::int[]) AND o.bucket = ANY($5::smallint[]) AND o.month = $6::date AND (SELECT yes FROM built)
   UNION ALL
-  ${months('m.month < $6::date')} AND NOT (SELECT yes FROM built)
+  ${rows('r', table, 'r.month < $6::date AND NOT (SELECT yes FROM built)')}
 ) a
-GROUP BY a.ancestor_id, a.bucket`;
+GROUP BY a.unit_id, a.bucket`;
 }
 
 const statements = new WeakMap<RollupSpec, { full: string; openings: string }>();
 
-/** `buildRollupSql` once a spec and form: every rollup query sends one. */
+/** `buildRollupSql` once a spec and form: every read sends one. */
 function rollupSql(spec: RollupSpec, openings: boolean): string {
   let forms = statements.get(spec);
   if (!forms) statements.set(spec, (forms = { full: buildRollupSql(spec), openings: buildRollupSql(spec, { openings: true }) }));
@@ -102,7 +81,7 @@ export async function queryRollup(
   db: DataSource,
   spec: RollupSpec,
   unitIds: readonly number[],
-  period: Period,
+  period: Pick<Period, 'firstMonth' | 'lastMonth'>,
   asOf: LocalDate,
   buckets: readonly number[] = [0],
 ): Promise<Map<number, Map<number, RollupRow>>> {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { queryRollup, type RollupRow, type RollupSpec } from '../rollup/rollup-query';
+import { queryRollup, type RollupRow } from '../rollup/rollup-query';
+import type { RollupSpec } from '../rollup/rollup-spec';
 import type { StatsScope } from '../rollup/stats-args';
 import { rank, type RankedRow } from './ranking';
 import { RankingLevel, isRankable, levelOf, unitsOfLevel } from './units-of-level';

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { deferred } from '../db/prepared';
+import { rollupDeltasSql } from '../rollup/fan-out';
 import { openingDeltasSql } from '../rollup/openings';
-import type { RollupSpec } from '../rollup/rollup-query';
+import { checkIdent, type RollupSpec } from '../rollup/rollup-spec';
 
 export interface MonthDelta {
   unitId: number;
@@ -12,8 +13,6 @@ export interface MonthDelta {
   values: Record<string, bigint | number>;
 }
 
-const IDENT = /^[a-z_][a-z0-9_.]*$/;
-
 interface Summed {
   unitId: number;
   month: string;
@@ -22,15 +21,16 @@ interface Summed {
 }
 
 /**
- * Adds deltas to the per-month aggregate rows atomically (INSERT … ON CONFLICT DO UPDATE
- * SET col = col + excluded.col): concurrent writers on the same unit and month never lose
- * an update. Many deltas go in one statement; equal keys are summed first (numbers stay
- * numbers, VND stays bigint).
+ * Adds deltas to the per-month rows of their units and to the maintained rollup of every unit
+ * that covers them, atomically (INSERT … ON CONFLICT DO UPDATE SET col = col + excluded.col):
+ * concurrent writers never lose an update. Many deltas go in one statement a table; equal
+ * keys are summed first (numbers stay numbers, VND stays bigint). A back-dated write's stock
+ * deltas also reach the rollup's openings of the quarters after it.
  */
 export async function addMonthDeltas(tx: EntityManager, spec: RollupSpec, columns: readonly string[], deltas: readonly MonthDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const { table } = spec;
-  for (const c of [table, ...columns]) if (!IDENT.test(c)) throw new Error(`not a safe SQL identifier: ${c}`);
+  for (const c of [table, ...columns]) checkIdent(c);
   const stockAt = spec.stocks.map((c) => columns.indexOf(c));
   if (stockAt.some((i) => i < 0)) throw new Error(`addMonthDeltas(${table}): the columns must include every stock (${spec.stocks.join(', ')})`);
   // A numeric key per (unit, month, bucket) that also sorts them: no strings built per delta.
@@ -55,6 +55,8 @@ export async function addMonthDeltas(tx: EntityManager, spec: RollupSpec, column
   columns.forEach((_c, i) => params.push(rows.map((r) => String(r.sums[i]))));
   const casts = columns.map((_c, i) => `$${i + 4}::numeric[]`).join(', ');
   const name = table.split('.').pop()!;
+  // Three statements in one order for every writer (month rows, rollup rows, openings), each
+  // locking its rows in key order: two writers never wait on each other in a cycle.
   await deferred(
     tx,
     `INSERT INTO ${table} (unit_id, month, bucket, ${columns.join(', ')})
@@ -62,7 +64,7 @@ export async function addMonthDeltas(tx: EntityManager, spec: RollupSpec, column
      ON CONFLICT (unit_id, month, bucket) DO UPDATE SET ${columns.map((c) => `${c} = ${name}.${c} + EXCLUDED.${c}`).join(', ')}`,
     params,
   );
-  // The stock deltas also go to the openings of built quarters after their month (see openings.ts).
+  await deferred(tx, rollupDeltasSql(spec, columns), params);
   if (stockAt.length > 0) await deferred(tx, openingDeltasSql(spec), [params[0], params[1], params[2], ...stockAt.map((i) => params[i + 3])]);
 }
 

@@ -51,6 +51,17 @@ export async function appendOutbox(tx: EntityManager, schema: string, event: Cha
   );
 }
 
+/** The schema name of a notice that says "everything may have changed" (a rebuild, a reseed). */
+export const EVERYTHING = 'all';
+
+/**
+ * Announces that stored figures were rewritten wholesale (a rebuild from the facts, a new
+ * hierarchy): listeners refresh or drop everything they hold. Delivered at commit.
+ */
+export async function announceRewrite(db: { query(sql: string, params?: unknown[]): Promise<unknown> }): Promise<void> {
+  await db.query(`SELECT pg_notify($1, $2)`, [CHANGES_CHANNEL, `${EVERYTHING}:0`]);
+}
+
 export function outboxTableSql(schema: string): string {
   return `CREATE TABLE ${schema}.outbox (
     id bigserial PRIMARY KEY,
