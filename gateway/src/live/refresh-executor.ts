@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
-import { apolloLogger, makeFormatError } from '@thads/kit';
+import { apolloLogger, errorReportingPlugin, makeFormatError } from '@thads/kit';
 import type { GatewayConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { federatedGateway } from '../federated-gateway';
@@ -27,7 +27,8 @@ export async function startRefreshExecutor(config: GatewayConfig, logger: Logger
     gateway,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
-    formatError: makeFormatError(logger, () => undefined),
+    formatError: makeFormatError(),
+    plugins: [errorReportingPlugin(logger)],
     logger: apolloLogger(logger),
   });
   await apollo.start();

@@ -1,6 +1,6 @@
 import { startSubgraph, type RunningSubgraph, type ServiceConfig } from '@thads/kit';
 import { createContext } from './context';
-import { CASE_ROLLUPS } from './stats/case-rollup';
+import { CASE_ROLLUPS } from './stats/case-report';
 import { casesDataSource } from './data-source';
 import { buildCasesSchema } from './schema';
 

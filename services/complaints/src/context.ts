@@ -1,9 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createRankingLoader, createRollupLoader, type Access, type ServiceConfig } from '@thads/kit';
+import type { Access, ServiceConfig } from '@thads/kit';
 import { Petition } from './petitions/petition.entity';
-import { complaintMetric, type ComplaintRankingMetric } from './stats/complaint-ranking';
-import { COMPLAINT_BUCKETS, COMPLAINT_ROLLUP, petitionFigures } from './stats/complaint-rollup';
 
 export interface Context {
   requestId: string;
@@ -13,12 +11,9 @@ export interface Context {
   loaders: ReturnType<typeof createLoaders>;
 }
 
+/** The service's own loaders; the complaint report's are the kit's (report/report-loaders.ts). */
 function createLoaders(db: DataSource) {
   return {
-    complaintRollup: createRollupLoader(db, COMPLAINT_ROLLUP, COMPLAINT_BUCKETS),
-    /** Totals only (bucket 0), for selections without byKind. */
-    complaintTotals: createRollupLoader(db, COMPLAINT_ROLLUP, [0]),
-    complaintRanking: createRankingLoader<ComplaintRankingMetric, ReturnType<typeof petitionFigures>>(db, COMPLAINT_ROLLUP, [0], (rows) => petitionFigures(rows.get(0)!), complaintMetric),
     petitionById: new DataLoader<string, Petition | null>(async (ids) => {
       const rows = await db.getRepository(Petition).createQueryBuilder('p').where('p.id = ANY(:ids)', { ids }).getMany();
       const byId = new Map(rows.map((p) => [String(p.id), p]));

@@ -1,10 +1,12 @@
-import { buildFederatedSchema } from '@thads/kit';
+import { buildFederatedSchema, reportModule } from '@thads/kit';
 import { PetitionMutations } from './petitions/petition.mutations';
 import { PetitionQueries } from './petitions/petition.resolver';
-import { ComplaintRankingResolver } from './stats/complaint-ranking';
-import { ComplaintStatsResolver } from './stats/complaint-stats.resolver';
+import { COMPLAINT_REPORT } from './stats/complaint-report';
 import { OrgUnit, orgUnitReference } from './stats/org-unit.type';
 
+/** The complaint report's types and resolvers on this subgraph's OrgUnit, made once. */
+const complaintReport = reportModule(COMPLAINT_REPORT, OrgUnit);
+
 export function buildComplaintsSchema() {
-  return buildFederatedSchema({ resolvers: [PetitionQueries, PetitionMutations, ComplaintStatsResolver, ComplaintRankingResolver], orphanedTypes: [OrgUnit] }, orgUnitReference);
+  return buildFederatedSchema({ resolvers: [PetitionQueries, PetitionMutations, ...complaintReport.resolvers], orphanedTypes: [OrgUnit] }, orgUnitReference, complaintReport.lean);
 }

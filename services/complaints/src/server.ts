@@ -1,6 +1,6 @@
 import { startSubgraph, type RunningSubgraph, type ServiceConfig } from '@thads/kit';
 import { createContext } from './context';
-import { COMPLAINT_ROLLUP } from './stats/complaint-rollup';
+import { COMPLAINT_ROLLUP } from './stats/complaint-report';
 import { complaintsDataSource } from './data-source';
 import { buildComplaintsSchema } from './schema';
 

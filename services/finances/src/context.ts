@@ -1,9 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createRankingLoader, createRollupLoader, createTargetLoader, type Access, type ServiceConfig } from '@thads/kit';
+import type { Access, ServiceConfig } from '@thads/kit';
 import { CaseMoney } from './money/case-money.entity';
-import { moneyMetric, type MoneyRankingFigures, type MoneyRankingMetric } from './stats/money-ranking';
-import { MONEY_BUCKETS, MONEY_ROLLUP, moneyFigures } from './stats/money-rollup';
 
 export interface Context {
   requestId: string;
@@ -13,13 +11,9 @@ export interface Context {
   loaders: ReturnType<typeof createLoaders>;
 }
 
+/** The service's own loaders; the money report's are the kit's (report/report-loaders.ts). */
 function createLoaders(db: DataSource) {
   return {
-    moneyRollup: createRollupLoader(db, MONEY_ROLLUP, MONEY_BUCKETS),
-    /** Totals only (bucket 0), for selections without byCategory or stateBudgetCollected. */
-    moneyTotals: createRollupLoader(db, MONEY_ROLLUP, [0]),
-    moneyRanking: createRankingLoader<MoneyRankingMetric, MoneyRankingFigures>(db, MONEY_ROLLUP, [0, 1], (rows) => ({ totals: moneyFigures(rows.get(0)!), stateBudgetCollected: rows.get(1)!.collected! }), moneyMetric),
-    targets: createTargetLoader(db),
     moneyByCase: new DataLoader<string, CaseMoney | null>(async (ids) => {
       const rows = await db.getRepository(CaseMoney).createQueryBuilder('m').where('m.case_id = ANY(:ids)', { ids }).getMany();
       const byId = new Map(rows.map((m) => [String(m.caseId), m]));

@@ -1,11 +1,13 @@
-import { buildFederatedSchema } from '@thads/kit';
+import { buildFederatedSchema, reportModule } from '@thads/kit';
 import { CaseMoneyQueries } from './money/case-money.resolver';
 import { MoneyMutations } from './money/money.mutations';
-import { MoneyRankingResolver } from './stats/money-ranking';
-import { MoneyStatsResolver } from './stats/money-stats.resolver';
+import { MONEY_REPORT } from './stats/money-report';
 import { TargetResolver } from './targets/target.resolver';
 import { OrgUnit, orgUnitReference } from './stats/org-unit.type';
 
+/** The money report's types and resolvers on this subgraph's OrgUnit, made once. */
+const moneyReport = reportModule(MONEY_REPORT, OrgUnit);
+
 export function buildFinancesSchema() {
-  return buildFederatedSchema({ resolvers: [CaseMoneyQueries, MoneyMutations, MoneyStatsResolver, MoneyRankingResolver, TargetResolver], orphanedTypes: [OrgUnit] }, orgUnitReference);
+  return buildFederatedSchema({ resolvers: [CaseMoneyQueries, MoneyMutations, ...moneyReport.resolvers, TargetResolver], orphanedTypes: [OrgUnit] }, orgUnitReference, moneyReport.lean);
 }

@@ -1,6 +1,6 @@
 import { startSubgraph, type RunningSubgraph, type ServiceConfig } from '@thads/kit';
 import { createContext } from './context';
-import { MONEY_ROLLUP } from './stats/money-rollup';
+import { MONEY_ROLLUP } from './stats/money-report';
 import { financesDataSource } from './data-source';
 import { buildFinancesSchema } from './schema';
 

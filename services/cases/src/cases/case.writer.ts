@@ -4,7 +4,7 @@ import type { CaseCommand } from './case-commands';
 import { CASE_COLUMNS, EVENT_COLUMNS } from './case-columns';
 import { CASE_MONTH_COLUMNS, caseMonthValues } from './case-flows';
 import { applyCaseEvent, type CaseEventKind, type CaseState, type CaseStatus } from './case-lifecycle';
-import { CASE_ROLLUP } from '../stats/case-rollup';
+import { CASE_ROLLUP } from '../stats/case-report';
 
 interface CaseRow {
   id: string;

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { copyRows, maintainedTables, rebuildFromFacts, type DemoCase } from '@thads/kit';
 import { CASE_COLUMNS, EVENT_COLUMNS } from '../cases/case-columns';
 import { applyCaseEvent, type CaseEventKind, type CaseState } from '../cases/case-lifecycle';
-import { CASE_ROLLUPS } from '../stats/case-rollup';
+import { CASE_ROLLUPS } from '../stats/case-report';
 
 
 

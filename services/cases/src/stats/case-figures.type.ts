@@ -1,5 +1,4 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { CaseCategoryName, DateScalar, TargetAchievement } from '@thads/kit';
 
 @ObjectType({ description: 'Case indicators of one unit (its whole subtree) for one period, as in the THADS report on results by case.' })
 export class CaseFigures {
@@ -41,34 +40,4 @@ export class CaseFigures {
 
   @Field(() => Float, { nullable: true, description: 'Enforceable share = enforceable ÷ to be enforced, in percent, 2 decimals; null when nothing is to be enforced.' })
   enforceableShare!: number | null;
-}
-
-@ObjectType({ description: 'Case indicators of the cases in one category.' })
-export class CategoryCaseFigures extends CaseFigures {
-  @Field(() => CaseCategoryName, { description: 'The category.' })
-  category!: CaseCategoryName;
-}
-
-@ObjectType({ description: 'Case indicators of a unit for a period, with the breakdown by category.' })
-export class CaseStats extends CaseFigures {
-  @Field(() => DateScalar, { description: 'First day of the period (YYYY-MM-DD).' })
-  periodStart!: string;
-
-  @Field(() => DateScalar, { description: 'Last day of the period (YYYY-MM-DD).' })
-  periodEnd!: string;
-
-  @Field(() => DateScalar, { description: 'Date whose hierarchy the figures were rolled up on.' })
-  asOf!: string;
-
-  @Field(() => [CategoryCaseFigures], { description: 'The same indicators for state-budget revenue, credit-institution debts and corruption/economic crime cases.' })
-  byCategory!: CategoryCaseFigures[];
-
-  @Field(() => CaseFigures, { description: 'The same period of the previous year, rolled up on the same hierarchy (`asOf`), so that merged units compare with the sums of their predecessors.' })
-  previousYear!: CaseFigures;
-
-  @Field(() => CaseFigures, { description: 'This period minus the same period of the previous year, figure by figure; rates in percentage points.' })
-  change!: CaseFigures;
-
-  @Field(() => TargetAchievement, { description: 'The completion rate against the unit’s own target and the national target for the statistical year the period ends in.' })
-  target!: TargetAchievement;
 }

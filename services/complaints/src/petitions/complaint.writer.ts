@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, addMonthDeltas, appendOutbox, checkWrites, deferred, monthOf, once, userError, writeTransaction, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
 import { PETITION_BUCKETS, type PetitionKind } from './petition.entity';
-import { COMPLAINT_ROLLUP } from '../stats/complaint-rollup';
+import { COMPLAINT_ROLLUP } from '../stats/complaint-report';
 
 export type ComplaintCommand =
   | { type: 'RECEIVE'; petitionId?: string; unitId: number; kind: PetitionKind; date: string; line?: number }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { bulkInsert, maintainedTables, rebuildFromFacts, type DemoPetition, type DemoReception } from '@thads/kit';
-import { COMPLAINT_ROLLUP } from '../stats/complaint-rollup';
+import { COMPLAINT_ROLLUP } from '../stats/complaint-report';
 
 export async function insertDemoComplaints(db: DataSource, petitions: DemoPetition[], receptions: DemoReception[]): Promise<void> {
   await bulkInsert(

@@ -4,7 +4,7 @@ import type { MoneyCommand } from './money-commands';
 import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from './money-columns';
 import { MONEY_MONTH_COLUMNS, moneyMonthValues } from './money-flows';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from './money-lifecycle';
-import { MONEY_ROLLUP } from '../stats/money-rollup';
+import { MONEY_ROLLUP } from '../stats/money-report';
 
 interface MoneyRow {
   caseId: string;

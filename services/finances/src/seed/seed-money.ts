@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { copyRows, maintainedTables, rebuildFromFacts, type DemoCase } from '@thads/kit';
 import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from '../money/money-columns';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from '../money/money-lifecycle';
-import { MONEY_ROLLUP } from '../stats/money-rollup';
+import { MONEY_ROLLUP } from '../stats/money-report';
 
 
 

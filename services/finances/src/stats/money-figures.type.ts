@@ -1,5 +1,5 @@
 import { Field, Float, ObjectType } from 'type-graphql';
-import { CaseCategoryName, DateScalar, TargetAchievement, VndScalar } from '@thads/kit';
+import { VndScalar } from '@thads/kit';
 
 @ObjectType({ description: 'Money indicators of one unit (its whole subtree) for one period, in VND, as in the THADS report on results by money.' })
 export class MoneyFigures {
@@ -44,37 +44,4 @@ export class MoneyFigures {
 
   @Field(() => Float, { nullable: true, description: 'Enforceable share = enforceable ÷ to be enforced, percent, 2 decimals.' })
   enforceableShare!: number | null;
-}
-
-@ObjectType({ description: 'Money indicators of the cases in one category.' })
-export class CategoryMoneyFigures extends MoneyFigures {
-  @Field(() => CaseCategoryName, { description: 'The category.' })
-  category!: CaseCategoryName;
-}
-
-@ObjectType({ description: 'Money indicators of a unit for a period, with the breakdown by category.' })
-export class MoneyStats extends MoneyFigures {
-  @Field(() => DateScalar, { description: 'First day of the period (YYYY-MM-DD).' })
-  periodStart!: string;
-
-  @Field(() => DateScalar, { description: 'Last day of the period (YYYY-MM-DD).' })
-  periodEnd!: string;
-
-  @Field(() => DateScalar, { description: 'Date whose hierarchy the figures were rolled up on.' })
-  asOf!: string;
-
-  @Field(() => VndScalar, { description: 'State-budget revenue collected in the period (thu cho ngân sách nhà nước).' })
-  stateBudgetCollected!: bigint;
-
-  @Field(() => [CategoryMoneyFigures], { description: 'The same indicators for state-budget revenue, credit-institution debts and corruption/economic crime cases.' })
-  byCategory!: CategoryMoneyFigures[];
-
-  @Field(() => MoneyFigures, { description: 'The same period of the previous year, rolled up on the same hierarchy (`asOf`).' })
-  previousYear!: MoneyFigures;
-
-  @Field(() => MoneyFigures, { description: 'This period minus the same period of the previous year, figure by figure; rates in percentage points.' })
-  change!: MoneyFigures;
-
-  @Field(() => TargetAchievement, { description: 'The money completion rate against the unit’s own target and the national target for the statistical year the period ends in.' })
-  target!: TargetAchievement;
 }

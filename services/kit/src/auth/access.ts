@@ -45,6 +45,11 @@ export class Access {
     }
   }
 
+  /** Whether every unit and family may be read (the ministry): no check to wait for. */
+  readsEverything(): boolean {
+    return this.identity.role === 'ministry';
+  }
+
   /** Figures or records of a unit (and its subtree): the unit must be in scope. */
   async assertRead(unitId: number, family: Family): Promise<void> {
     if (this.identity.role === 'ministry') return;

@@ -1,4 +1,5 @@
-import type { GraphQLFormattedError } from 'graphql';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode, ownErrorCode } from '../graphql/errors';
 
@@ -13,26 +14,55 @@ const CLIENT_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
+/** The code a client may see for an error, or undefined when it is unexpected (masked). */
+function shownCode(error: unknown, formattedCode: unknown): string | undefined {
+  const own = ownErrorCode(error);
+  const code = own ?? (formattedCode as string | undefined);
+  return own || (code && CLIENT_CODES.has(code)) ? code : undefined;
+}
+
+const internalMessage = (requestId: string) => `Internal error. Quote request id ${requestId} when you report it.`;
+
 /**
  * Shapes every error a client sees: our own codes kept (even when graphql-js wrapped them),
- * and anything unexpected masked to INTERNAL_SERVER_ERROR with the request id, while the
- * whole error goes to the log.
+ * and anything unexpected masked to INTERNAL_SERVER_ERROR, never a stack or SQL. The request
+ * id is filled in by `errorReportingPlugin`, which has the request's context.
  */
-export function makeFormatError(logger: Logger, requestId: () => string | undefined) {
+export function makeFormatError() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const own = ownErrorCode(error);
-    const code = own ?? (formatted.extensions?.code as string | undefined);
-    if (own || (code && CLIENT_CODES.has(code))) {
+    const code = shownCode(error, formatted.extensions?.code);
+    if (code) {
       const { stacktrace: _dropped, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
       return { ...formatted, extensions: { ...extensions, code } };
     }
-    const id = requestId();
-    logger.error({ err: error, requestId: id, path: formatted.path }, 'unexpected error in a resolver');
-    return {
-      message: `Internal error. Quote request id ${id ?? 'unknown'} when you report it.`,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId: id },
-    };
+    return { message: internalMessage('unknown'), locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}
+
+/**
+ * Logs each unexpected error whole with its request id, and gives the client that id in the
+ * masked message: what a person needs to find it in the logs. (The request id comes from the
+ * context, not from an AsyncLocalStorage: that would put a hook on every promise of every
+ * request.)
+ */
+export function errorReportingPlugin(logger: Logger): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          const requestId = (contextValue as { requestId?: string }).requestId;
+          for (const err of errors as readonly GraphQLError[]) {
+            if (!shownCode(err, err.extensions?.code)) logger.error({ err, requestId, path: err.path }, 'unexpected error in a resolver');
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          const requestId = (contextValue as { requestId?: string }).requestId ?? 'unknown';
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
+            e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR && e.extensions.requestId === undefined ? { ...e, message: internalMessage(requestId), extensions: { ...e.extensions, requestId } } : e,
+          );
+        },
+      };
+    },
   };
 }

@@ -2,15 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { apolloLogger } from '../log/logger';
-import { makeFormatError } from './format-error';
+import { errorReportingPlugin, makeFormatError } from './format-error';
 import { handleGraphQLRequest } from './graphql-http';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
-import { currentRequestId, requestScope } from './request-scope';
 
 export interface ServiceOptions<TContext extends BaseContext> {
   name: string;
@@ -67,13 +66,16 @@ export async function startService<TContext extends BaseContext>(options: Servic
     // and GET queries stay as the GraphQL-over-HTTP specification describes them.
     csrfPrevention: false,
     parseOptions: options.parseOptions,
-    formatError: makeFormatError(logger, currentRequestId),
+    formatError: makeFormatError(),
     logger: apolloLogger(logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      // Traces are for Apollo's hosted usage reporting, which this hub does not use.
-      ...(options.schema ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      errorReportingPlugin(logger),
+      // Traces are for Apollo's hosted usage reporting, which this hub does not use; cache hints
+      // neither (the gateway knows when an answer changes): both would wrap every field
+      // resolver of every entity in a hook.
+      ...(options.schema ? [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()] : []),
       ...(options.plugins ?? []),
     ],
   });
@@ -83,29 +85,27 @@ export async function startService<TContext extends BaseContext>(options: Servic
     const requestId = requestIdFrom(req.headers);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const path = (req.url ?? '/').split('?')[0];
-    requestScope.run({ requestId }, () => {
-      if (path === '/health') return json(res, 200, { status: 'ok', service: options.name });
-      if (path === '/ready') {
-        options.ready().then(
-          (ok) => json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', service: options.name }),
-          () => json(res, 503, { status: 'not ready', service: options.name }),
-        );
-        return;
-      }
-      if (options.extraRoute?.(req, res)) return;
-      if (path !== '/graphql') return json(res, 404, { error: `No route ${path}: GraphQL is served at /graphql.` });
-      const started = process.hrtime.bigint();
-      handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId), options.rewriteBody)
-        .then(() => {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          logger.debug({ requestId, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'graphql request');
-        })
-        .catch((err: unknown) => {
-          logger.error({ err, requestId }, 'request failed');
-          if (!res.headersSent) json(res, 500, { errors: [{ message: `Internal error, request id ${requestId}.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-          else res.end();
-        });
-    });
+    if (path === '/health') return json(res, 200, { status: 'ok', service: options.name });
+    if (path === '/ready') {
+      options.ready().then(
+        (ok) => json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', service: options.name }),
+        () => json(res, 503, { status: 'not ready', service: options.name }),
+      );
+      return;
+    }
+    if (options.extraRoute?.(req, res)) return;
+    if (path !== '/graphql') return json(res, 404, { error: `No route ${path}: GraphQL is served at /graphql.` });
+    const started = process.hrtime.bigint();
+    handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId), options.rewriteBody)
+      .then(() => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.debug({ requestId, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'graphql request');
+      })
+      .catch((err: unknown) => {
+        logger.error({ err, requestId }, 'request failed');
+        if (!res.headersSent) json(res, 500, { errors: [{ message: `Internal error, request id ${requestId}.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else res.end();
+      });
   });
 
   await new Promise<void>((resolve, reject) => {

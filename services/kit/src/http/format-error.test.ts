@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream';
+import { ApolloServer } from '@apollo/server';
+import pino from 'pino';
+import { ErrorCode, userError } from '../graphql/errors';
+import { errorReportingPlugin, makeFormatError } from './format-error';
+
+describe('errors a client sees', () => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) }));
+  const server = new ApolloServer<{ requestId: string }>({
+    typeDefs: 'type Query { broken: Int, refused: Int, fine: Int }',
+    resolvers: {
+      Query: {
+        broken: () => {
+          throw new Error('relation "cases.secret" does not exist: SELECT * FROM cases.secret');
+        },
+        refused: () => {
+          throw userError(ErrorCode.UNIT_NOT_FOUND, 'No organizational unit has id "9".', { id: '9' });
+        },
+        fine: () => 1,
+      },
+    },
+    formatError: makeFormatError(),
+    plugins: [errorReportingPlugin(logger)],
+  });
+
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+
+  it('masks an unexpected error, names the request id, and logs the whole error with it', async () => {
+    const res = await server.executeOperation({ query: '{ broken fine }' }, { contextValue: { requestId: 'req-42' } });
+    const result = res.body.kind === 'single' ? res.body.singleResult : undefined;
+    expect(result?.data).toEqual({ broken: null, fine: 1 });
+    expect(result?.errors).toEqual([
+      { message: 'Internal error. Quote request id req-42 when you report it.', locations: [{ line: 1, column: 3 }], path: ['broken'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' } },
+    ]);
+    const logged = lines.find((l) => l.msg === 'unexpected error in a resolver');
+    expect(logged).toMatchObject({ requestId: 'req-42', path: ['broken'] });
+    expect(JSON.stringify(logged)).toContain('relation \\"cases.secret\\" does not exist');
+  });
+
+  it('keeps the message and code of a refusal of ours, and logs nothing', async () => {
+    lines.length = 0;
+    const res = await server.executeOperation({ query: '{ refused }' }, { contextValue: { requestId: 'req-43' } });
+    const result = res.body.kind === 'single' ? res.body.singleResult : undefined;
+    expect(result?.errors?.[0]).toMatchObject({ message: 'No organizational unit has id "9".', extensions: { code: 'UNIT_NOT_FOUND', id: '9' } });
+    expect(lines).toEqual([]);
+  });
+});
