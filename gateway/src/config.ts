@@ -53,6 +53,13 @@ export type GatewayConfig = {
   PERSISTED_OPERATIONS_FILE: string | undefined;
   /** Whether introspection is served (integrators need it). @default true */
   INTROSPECTION: 'true' | 'false';
+  /**
+   * Whole answers kept until a committed change touches them (needs DATABASE_URL, whose
+   * change notices it listens to). @default on
+   */
+  ANSWER_CACHE: 'on' | 'off';
+  /** Memory for kept answers, MB; the least recently used go first. @default 64 */
+  ANSWER_CACHE_MB: number;
 };
 
 /** The project's root: gateway/dist/config.js lives two levels below it. */
@@ -89,6 +96,8 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       RATE_LIMIT_PER_MINUTE: env.int(600, 0, 1000000),
       PERSISTED_OPERATIONS_FILE: env.optionalString(),
       INTROSPECTION: env.oneOf(['true', 'false'] as const, 'true'),
+      ANSWER_CACHE: env.oneOf(['on', 'off'] as const, 'on'),
+      ANSWER_CACHE_MB: env.int(64, 1, 65536),
     },
     source,
   );

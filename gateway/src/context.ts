@@ -1,4 +1,5 @@
 import type { Identity } from '@thads/kit';
+import type { Dependencies } from './cache/dependencies';
 
 /** What the gateway knows of one request. */
 export interface GatewayContext {
@@ -6,4 +7,11 @@ export interface GatewayContext {
   identity: Identity;
   /** A refresh run by the live layer (merged subscriptions that were checked one by one). */
   live?: boolean;
+  /** What the answer is read from, noted by each subgraph fetch (answer cache). */
+  dependencies?: Dependencies;
+  /**
+   * The operation's type once resolved, and whether its answer may be kept (an object of its
+   * own: Apollo Server runs each operation on a shallow copy of the context).
+   */
+  answer?: { operation?: 'query' | 'mutation' | 'subscription'; cacheable?: boolean };
 }

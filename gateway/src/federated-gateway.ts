@@ -19,7 +19,7 @@ export function federatedGateway(config: GatewayConfig, logger: Logger): { gatew
   const fetcher = subgraphFetcher();
   const inner = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url ?? '', fetcher }, config.IDENTITY_SECRET),
+    buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url ?? '', fetcher }, config.IDENTITY_SECRET, name),
     logger: apolloLogger(logger),
   });
   return {

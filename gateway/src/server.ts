@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, type FragmentDefinitionNode } from 'graphql';
 import { Pool } from 'pg';
@@ -19,6 +20,10 @@ import { executorOf } from './live/refresh-executor';
 import { WorkerEngine } from './live/worker-engine';
 import { attachLiveServer } from './live/ws-server';
 import { allReady } from './subgraphs';
+import { AnswerCache } from './cache/answer-cache';
+import { CacheInvalidation } from './cache/cache-invalidation';
+import { answerPlugin, cachedGraphQL } from './cache/cached-graphql';
+import { PgNotices } from './changes/pg-notices';
 
 export interface RunningGateway extends RunningService {
   metrics: LiveMetrics;
@@ -80,6 +85,17 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const rateLimiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const persisted = config.PERSISTED_OPERATIONS_FILE ? new PersistedOperations(config.PERSISTED_OPERATIONS_FILE) : undefined;
   const metrics = new LiveMetrics();
+  // The answer cache hears every committed change on a LISTEN connection of its own.
+  const cacheOn = config.ANSWER_CACHE === 'on' && config.DATABASE_URL !== undefined;
+  const notices = cacheOn ? new PgNotices(config.DATABASE_URL!, logger, 'gateway-cache') : undefined;
+  const cache = cacheOn ? new AnswerCache(config.ANSWER_CACHE_MB * 1024 * 1024) : undefined;
+  const invalidation = notices && cache ? new CacheInvalidation(notices, cache, logger) : undefined;
+  await notices?.start();
+  const context = async (req: IncomingMessage, requestId: string): Promise<GatewayContext> => {
+    const identity = await authenticate(auth, credentialOf(req.headers as Record<string, unknown>));
+    rateLimiter.take(identity.subject);
+    return { requestId, identity };
+  };
   let live: { dispose(): Promise<void> } | undefined;
   let engine: LiveEngine | undefined;
   const fanout = new LiveFanout({ watch: (spec) => engine?.watch(spec), unwatch: (key) => engine?.unwatch(key) }, metrics);
@@ -93,21 +109,19 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     introspection: config.INTROSPECTION === 'true',
     parseOptions: { maxTokens: config.MAX_TOKENS },
     rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined,
-    context: async (req, requestId) => {
-      const identity = await authenticate(auth, credentialOf(req.headers as Record<string, unknown>));
-      rateLimiter.take(identity.subject);
-      return { requestId, identity };
-    },
+    context,
+    graphqlHandler: (apollo) => cachedGraphQL({ apollo, cache, context, rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined, afterMutation: invalidation && (() => invalidation.settled()) }),
     ready: () => allReady(subgraphUrls),
     plugins: [
       guardPlugin(limits),
-      { async serverWillStart() { return { async drainServer() { await live?.dispose(); fanout.close(); await engine?.stop(); await keys?.end(); } }; } },
+      answerPlugin(),
+      { async serverWillStart() { return { async drainServer() { await live?.dispose(); fanout.close(); await engine?.stop(); await notices?.stop(); await keys?.end(); } }; } },
     ],
     extraRoute: (req, res) => {
       if (req.url !== '/metrics') return false;
       void (engine?.metrics() ?? Promise.resolve(undefined)).then((worker) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(metrics.render(worker));
+        res.end(metrics.render(worker, cache?.stats));
       });
       return true;
     },

@@ -4,17 +4,22 @@ import { GraphQLError } from 'graphql';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, signIdentity } from '@thads/kit';
 import type { GatewayContext } from './context';
 
-/** Calls one subgraph, carrying the request id (one request reads across every log) and the caller's signed identity. */
+/**
+ * Calls one subgraph, carrying the request id (one request reads across every log) and the
+ * caller's signed identity, and noting for the answer cache what the answer reads.
+ */
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     options: { url: string; fetcher?: Fetcher },
     private readonly identitySecret: string,
+    private readonly subgraph: string,
   ) {
     super(options);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const { requestId, identity } = context as Partial<GatewayContext>;
+    const { requestId, identity, dependencies } = context as Partial<GatewayContext>;
+    dependencies?.noteFetch(this.subgraph, request.variables);
     if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
     // The subgraphs enforce access themselves, from this signed identity only.
     if (identity) request.http?.headers.set(IDENTITY_HEADER, signIdentity(identity, this.identitySecret));

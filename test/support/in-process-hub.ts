@@ -28,6 +28,8 @@ export const TEST_GATEWAY_AUTH = {
   RATE_LIMIT_PER_MINUTE: 0,
   PERSISTED_OPERATIONS_FILE: undefined,
   INTROSPECTION: 'true' as const,
+  ANSWER_CACHE: 'on' as const,
+  ANSWER_CACHE_MB: 64,
 };
 
 export interface InProcessHub {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Progress, announceRewrite, rebuildFromFacts, rollupTable, verifyRollup, type RollupSpec, type VerifyReport } from '@thads/kit';
+import { Progress, rebuildFromFacts, rollupTable, verifyRollup, type RollupSpec, type VerifyReport } from '@thads/kit';
 import { orgUnitsDataSource, rebuildRollupEdges } from '@thads/org-units';
 import { SERVICES, type ServiceEntry } from '../services';
 
@@ -31,7 +31,7 @@ export function serviceList(value: string | boolean | undefined): string[] | und
 /**
  * Rebuilds everything maintained from what was recorded: the rollup edges and epochs from the
  * units and lineage, then each service's month rows from its raw facts, the rollups above them
- * and their openings. Gateways hear of it and refresh everything they hold.
+ * and their openings. Gateways hear of each table's rewrite at its commit and refresh what they hold.
  */
 export async function rebuildAll(url: string, only: readonly string[] | undefined, log: (line: string) => void): Promise<{ tables: number; seconds: number }> {
   const started = Date.now();
@@ -54,7 +54,6 @@ export async function rebuildAll(url: string, only: readonly string[] | undefine
       log(`${service.name}: ${spec.table} and ${rollupTable(spec)} rebuilt from the facts in ${((Date.now() - t) / 1000).toFixed(1)}s`);
       progress.tick();
     }
-    await announceRewrite(db);
   });
   progress.finish();
   return { tables: specs.length, seconds: (Date.now() - started) / 1000 };

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { CHANGES_CHANNEL, parseChangeNotice } from '@thads/kit';
+import { EVERYTHING, type ChangeNotice } from '@thads/kit';
+import { PgNotices } from '../changes/pg-notices';
 import { ChangeBurst } from './change-burst';
 import { UnitAncestry } from './unit-ancestry';
 
@@ -17,7 +17,8 @@ export interface ChangeFeed {
   stop(): Promise<void>;
 }
 
-const SCHEMAS = new Set(['cases', 'finances', 'complaints']);
+/** The schemas whose outboxes announce changes of figures. */
+export const FIGURE_SCHEMAS = new Set(['cases', 'finances', 'complaints']);
 
 /**
  * The default transport: PostgreSQL LISTEN/NOTIFY on the outbox channel. A notification
@@ -26,82 +27,41 @@ const SCHEMAS = new Set(['cases', 'finances', 'complaints']);
  * reconnects with backoff and asks for a refresh of everything, so nothing is missed.
  */
 export class PgChangeFeed extends EventEmitter implements ChangeFeed {
-  private client?: Client;
-  private stopped = false;
-  private reconnecting = false;
+  private readonly notices: PgNotices;
   /** Outbox ids notified without their units since the last flush, by schema. */
   private pending = new Map<string, Set<number>>();
   /** Units named by the notifications since the last flush. */
   private pendingUnits = new Set<number>();
   private readonly burst: ChangeBurst;
 
-  constructor(
-    private readonly databaseUrl: string,
-    private readonly logger: Logger,
-  ) {
+  constructor(databaseUrl: string, logger: Logger) {
     super();
-    const ancestry = new UnitAncestry((text, values) => this.client!.query(text, values));
+    this.notices = new PgNotices(databaseUrl, logger);
+    const ancestry = new UnitAncestry((text, values) => this.notices.query(text, values));
     this.burst = new ChangeBurst(() => this.changedUnits(), ancestry, (change) => this.emit('change', change), logger);
+    this.notices.on('notice', (notice: ChangeNotice) => this.onNotice(notice));
+    this.notices.on('connected', (isReconnect: boolean) => {
+      if (!isReconnect) return;
+      logger.info('change feed reconnected; refreshing every live query');
+      this.emit('change', { kind: 'all', reason: 'reconnected' } satisfies Change);
+    });
   }
 
-  async start(): Promise<void> {
-    await this.connect(false);
+  start(): Promise<void> {
+    return this.notices.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.burst.stop();
-    await this.client?.end().catch(() => {});
+    await this.notices.stop();
   }
 
-  private async connect(isReconnect: boolean): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl, application_name: 'gateway-live' });
-    client.on('error', (err) => this.logger.warn({ err: err.message }, 'change feed connection error'));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
-    } catch (err) {
-      // A client that never connected must not start a reconnect loop of its own.
-      await client.end().catch(() => {});
-      throw err;
+  private onNotice(notice: ChangeNotice): void {
+    if (notice.schema === EVERYTHING) {
+      this.emit('change', { kind: 'all', reason: 'figures rewritten', noticedAt: Date.now() } satisfies Change);
+      return;
     }
-    client.on('notification', (n) => this.onNotification(n.payload ?? ''));
-    client.on('end', () => {
-      if (this.stopped || this.client !== client) return;
-      this.client = undefined;
-      this.logger.warn('change feed disconnected; reconnecting');
-      void this.reconnect();
-    });
-    this.client = client;
-    if (isReconnect) {
-      this.logger.info('change feed reconnected; refreshing every live query');
-      this.emit('change', { kind: 'all', reason: 'reconnected' } satisfies Change);
-    }
-  }
-
-  /** One reconnect loop at a time, with backoff, until connected or stopped. */
-  private async reconnect(): Promise<void> {
-    if (this.reconnecting) return;
-    this.reconnecting = true;
-    try {
-      for (let attempt = 0; !this.stopped; attempt++) {
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-        if (this.stopped) return;
-        try {
-          await this.connect(true);
-          return;
-        } catch (err) {
-          this.logger.warn({ err: (err as Error).message, attempt }, 'change feed reconnect failed');
-        }
-      }
-    } finally {
-      this.reconnecting = false;
-    }
-  }
-
-  private onNotification(payload: string): void {
-    const notice = parseChangeNotice(payload);
-    if (!notice || !SCHEMAS.has(notice.schema)) return;
+    if (!FIGURE_SCHEMAS.has(notice.schema)) return;
     if (notice.unitIds) for (const u of notice.unitIds) this.pendingUnits.add(u);
     else (this.pending.get(notice.schema) ?? this.pending.set(notice.schema, new Set()).get(notice.schema)!).add(notice.outboxId);
     // The notifications of a burst make one change event (and at most one outbox read a schema).
@@ -114,10 +74,9 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
     this.pending.clear();
     const changed = this.pendingUnits;
     this.pendingUnits = new Set();
-    const client = this.client;
-    if (!client) return changed;
+    if (!this.notices.connected) return changed;
     for (const [schema, ids] of batches) {
-      const rows = (await client.query(`SELECT unit_ids FROM ${schema}.outbox WHERE id = ANY($1::bigint[])`, [[...ids]])).rows as { unit_ids: number[] }[];
+      const rows = (await this.notices.query(`SELECT unit_ids FROM ${schema}.outbox WHERE id = ANY($1::bigint[])`, [[...ids]])).rows as { unit_ids: number[] }[];
       for (const r of rows) for (const u of r.unit_ids) changed.add(u);
     }
     return changed;

@@ -1,3 +1,4 @@
+import type { AnswerCacheStats } from '../cache/answer-cache';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 /** Upper bounds (seconds) of the live layer's latency histograms: a 250 ms window sits in the middle. */
@@ -112,7 +113,7 @@ export class LiveMetrics {
   }
 
   /** The Prometheus text of this thread's metrics plus the live worker's, when it runs in one. */
-  render(worker?: LiveMetricsSnapshot): string {
+  render(worker?: LiveMetricsSnapshot, cache?: AnswerCacheStats): string {
     const loop = this.loopDelay();
     const total = (c: (typeof COUNTERS)[number]) => this[c] + (worker?.counters[c] ?? 0);
     const lines: [string, string, number][] = [
@@ -132,6 +133,17 @@ export class LiveMetrics {
       ['thads_live_queries', 'Distinct live queries (document, variables and access scope).', total('queries')],
       ['thads_live_subscribers', 'Subscriptions served.', total('subscribers')],
       ['thads_live_connections', 'Open graphql-ws connections.', total('connections')],
+      ...(cache
+        ? ([
+            ['thads_answer_cache_hits_total', 'HTTP queries answered from the answer cache.', cache.hits],
+            ['thads_answer_cache_misses_total', 'HTTP requests executed (and kept when they may be).', cache.misses],
+            ['thads_answer_cache_joined_total', 'Requests that waited for an identical one being executed.', cache.joined],
+            ['thads_answer_cache_stored_total', 'Answers kept.', cache.stored],
+            ['thads_answer_cache_invalidated_total', 'Kept answers dropped by a committed change.', cache.invalidated],
+            ['thads_answer_cache_entries', 'Answers kept now.', cache.entries],
+            ['thads_answer_cache_bytes', 'Bytes of the answers kept now.', cache.bytes],
+          ] as [string, string, number][])
+        : []),
     ];
     const counters = lines.map(([name, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}\n${name} ${Number.isFinite(value) ? value : 0}`);
     const histograms = HISTOGRAMS.map((h) => this[h].plus(worker?.histograms[h]).render());

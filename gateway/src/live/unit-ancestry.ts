@@ -44,6 +44,12 @@ export class UnitAncestry {
     return out;
   }
 
+  /** The hierarchy was rebuilt: the next call reads the edges again. */
+  forget(): void {
+    this.ancestors = new Map();
+    this.loadedAt = -Infinity;
+  }
+
   /** Reads the whole edge table; one read at a time. */
   private reload(): Promise<void> {
     this.loading ??= (async () => {

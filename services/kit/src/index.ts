@@ -10,6 +10,7 @@ export * from './graphql/period.input';
 export * from './graphql/scalars';
 export * from './http/request-id';
 export * from './http/format-error';
+export * from './http/graphql-http';
 export * from './http/service-server';
 export * from './log/logger';
 export * from './rollup/rollup-loader';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { copyRows, maintainedTables, rebuildFromFacts, type DemoCase } from '@thads/kit';
+import { announceRewrite, copyRows, maintainedTables, rebuildFromFacts, type DemoCase } from '@thads/kit';
 import { CASE_COLUMNS, EVENT_COLUMNS } from '../cases/case-columns';
 import { applyCaseEvent, type CaseEventKind, type CaseState } from '../cases/case-lifecycle';
 import { CASE_ROLLUPS } from '../stats/case-report';
@@ -43,4 +43,5 @@ export async function rebuildCaseAggregates(db: DataSource): Promise<void> {
 
 export async function clearCases(db: DataSource): Promise<void> {
   await db.query(`TRUNCATE ${CASE_ROLLUPS.flatMap(maintainedTables).join(', ')}, cases.case_event, cases.enforcement_case, cases.admin_judgment, cases.outbox, cases.idempotency`);
+  await announceRewrite(db);
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { bulkInsert, maintainedTables, rebuildFromFacts, type DemoPetition, type DemoReception } from '@thads/kit';
+import { announceRewrite, bulkInsert, maintainedTables, rebuildFromFacts, type DemoPetition, type DemoReception } from '@thads/kit';
 import { COMPLAINT_ROLLUP } from '../stats/complaint-report';
 
 export async function insertDemoComplaints(db: DataSource, petitions: DemoPetition[], receptions: DemoReception[]): Promise<void> {
@@ -35,4 +35,5 @@ export async function rebuildComplaintAggregates(db: DataSource): Promise<void> 
 
 export async function clearComplaints(db: DataSource): Promise<void> {
   await db.query(`TRUNCATE ${maintainedTables(COMPLAINT_ROLLUP).join(', ')}, complaints.citizen_reception, complaints.petition, complaints.outbox, complaints.idempotency`);
+  await announceRewrite(db);
 }

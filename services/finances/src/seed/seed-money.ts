@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { copyRows, maintainedTables, rebuildFromFacts, type DemoCase } from '@thads/kit';
+import { announceRewrite, copyRows, maintainedTables, rebuildFromFacts, type DemoCase } from '@thads/kit';
 import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from '../money/money-columns';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from '../money/money-lifecycle';
 import { MONEY_ROLLUP } from '../stats/money-report';
@@ -40,4 +40,5 @@ export async function rebuildMoneyAggregates(db: DataSource): Promise<void> {
 
 export async function clearMoney(db: DataSource): Promise<void> {
   await db.query(`TRUNCATE ${maintainedTables(MONEY_ROLLUP).join(', ')}, finances.money_event, finances.case_money, finances.outbox, finances.idempotency`);
+  await announceRewrite(db);
 }

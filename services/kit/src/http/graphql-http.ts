@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -31,17 +31,25 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   return raw;
 }
 
+/** An answer written as it is: status, headers and the whole body. */
+export interface PlainResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+const refusal = (status: number, message: string, extensions: Record<string, unknown>): PlainResponse => ({
+  status,
+  headers: [['content-type', 'application/json']],
+  body: JSON.stringify({ errors: [{ message, extensions }] }),
+});
+
 /**
- * Hands one Node HTTP request to Apollo Server (its own body parsing, content negotiation
- * and status codes) and writes the answer, streaming incremental responses.
+ * Reads one Node HTTP request into what Apollo Server takes: headers, query string and the
+ * parsed body (persisted operations resolved by `rewriteBody`). A request that cannot be read
+ * comes back as the answer to send instead.
  */
-export async function handleGraphQLRequest<TContext extends BaseContext>(
-  server: ApolloServer<TContext>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  context: () => Promise<TContext>,
-  rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>,
-): Promise<void> {
+export async function readGraphQLRequest(req: IncomingMessage, rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>): Promise<HTTPGraphQLRequest | PlainResponse> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -51,13 +59,7 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
     body = parseBody(await readBody(req), req.headers['content-type']);
   } catch (err) {
     const tooLarge = err instanceof BodyTooLarge;
-    res.writeHead(tooLarge ? 413 : 400, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify({
-        errors: [{ message: tooLarge ? 'The request body is over 1 MiB.' : 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
-      }),
-    );
-    return;
+    return refusal(tooLarge ? 413 : 400, tooLarge ? 'The request body is over 1 MiB.' : 'The request body is not valid JSON.', { code: 'BAD_REQUEST' });
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (rewriteBody) {
@@ -70,21 +72,44 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
     } catch (err) {
       const e = err as { message: string; extensions?: Record<string, unknown> };
       const { http: _http, ...extensions } = e.extensions ?? {};
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: e.message, extensions }] }));
-      return;
+      return refusal(400, e.message, extensions);
     }
   }
-  const response = await server.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context,
-  });
+  return { method: req.method ?? 'GET', headers, search: url.search, body };
+}
+
+export function isPlainResponse(value: HTTPGraphQLRequest | PlainResponse): value is PlainResponse {
+  return 'status' in value;
+}
+
+/** Writes an answer; an incremental one (a stream) is written as it comes. */
+export async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse | PlainResponse): Promise<void> {
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
+  if (typeof response.body === 'string') {
+    res.end(response.body);
+    return;
+  }
   if (response.body.kind === 'complete') {
     res.end(response.body.string);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/**
+ * Hands one Node HTTP request to Apollo Server (its own content negotiation and status
+ * codes) and writes the answer, streaming incremental responses.
+ */
+export async function handleGraphQLRequest<TContext extends BaseContext>(
+  server: ApolloServer<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: () => Promise<TContext>,
+  rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>,
+): Promise<void> {
+  const request = await readGraphQLRequest(req, rewriteBody);
+  if (isPlainResponse(request)) return writeGraphQLResponse(res, request);
+  await writeGraphQLResponse(res, await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context }));
 }

@@ -33,6 +33,11 @@ export interface ServiceOptions<TContext extends BaseContext> {
   parseOptions?: { maxTokens?: number };
   /** Rewrites a POSTed or GET body before Apollo sees it (persisted operations); may throw a GraphQLError. */
   rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * Serves /graphql in place of the plain hand-over to Apollo Server (the gateway answers from
+   * its cache first); made once the server has started.
+   */
+  graphqlHandler?: (apollo: ApolloServer<TContext>) => (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
 }
 
 export interface RunningService {
@@ -80,6 +85,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
     ],
   });
   await apollo.start();
+  const serveGraphQL = options.graphqlHandler?.(apollo) ?? ((req, res, requestId) => handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId), options.rewriteBody));
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdFrom(req.headers);
@@ -96,7 +102,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
     if (options.extraRoute?.(req, res)) return;
     if (path !== '/graphql') return json(res, 404, { error: `No route ${path}: GraphQL is served at /graphql.` });
     const started = process.hrtime.bigint();
-    handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId), options.rewriteBody)
+    serveGraphQL(req, res, requestId)
       .then(() => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         logger.debug({ requestId, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'graphql request');

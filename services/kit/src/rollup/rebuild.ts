@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { todayInVietnam, type LocalDate } from '../time/local-date';
 import { fannedOut } from './fan-out';
 import { forgetBuiltOpenings, inTransaction, rebuildOpenings } from './openings';
+import { announceRewrite } from '../write/outbox';
 import { ROLLUP_REGISTRY_TABLE, rollupTable, valueColumns, type RollupSpec } from './rollup-spec';
 
 type Db = DataSource | EntityManager;
@@ -10,7 +11,7 @@ type Db = DataSource | EntityManager;
  * Sums the maintained rollup again from the month rows, on the hierarchy as it is now, and
  * builds its openings, in the caller's transaction (or one of its own). Writers wait for it
  * (the month table's SHARE ROW EXCLUSIVE lock); readers keep reading the old rows until it
- * commits.
+ * commits, and hear of the rewrite then.
  */
 export async function rebuildRollup(db: Db, spec: RollupSpec, today: LocalDate = todayInVietnam()): Promise<void> {
   const columns = valueColumns(spec);
@@ -24,6 +25,8 @@ export async function rebuildRollup(db: Db, spec: RollupSpec, today: LocalDate =
     await tx.query(`ANALYZE ${rollupTable(spec)}`);
     await rebuildOpenings(tx, spec, today);
     await tx.query(`UPDATE ${ROLLUP_REGISTRY_TABLE} SET built_at = now() WHERE rollup_table = $1`, [rollupTable(spec)]);
+    // Whoever keeps figures (the gateways' caches, the live layer) drops them at the commit.
+    await announceRewrite(tx);
     forgetBuiltOpenings(tx.connection);
   });
 }

@@ -1,0 +1,126 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import { CHANGES_CHANNEL, parseChangeNotice, type ChangeNotice } from '@thads/kit';
+
+/** The schema of a notice this gateway sends itself to know it has heard everything before it. */
+const BARRIER = 'barrier';
+
+/**
+ * One LISTEN connection on the channel of committed changes: it hands every notice on as it
+ * arrives, reconnects with backoff when the connection drops (saying so, since notices may
+ * have been missed meanwhile), and offers a barrier: a notice of its own, which PostgreSQL
+ * delivers after every notice of a transaction committed before it.
+ *
+ * Events: `notice` (a ChangeNotice), `connected` (true on a reconnection), `disconnected`.
+ */
+export class PgNotices extends EventEmitter {
+  private client?: Client;
+  private stopped = false;
+  private reconnecting = false;
+  private readonly token = randomBytes(6).toString('hex');
+  private sequence = 0;
+  private readonly barriers = new Map<string, () => void>();
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly logger: Logger,
+    private readonly applicationName = 'gateway-live',
+  ) {
+    super();
+  }
+
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
+  async start(): Promise<void> {
+    await this.connect(false);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const release of this.barriers.values()) release();
+    await this.client?.end().catch(() => {});
+  }
+
+  /** A query on the listening connection (reads that must see what a notice announced). */
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> {
+    if (!this.client) return Promise.reject(new Error('the change notices connection is down'));
+    return this.client.query(text, values);
+  }
+
+  /**
+   * Resolves once every notice committed before this call has been handed on (true), or
+   * false after `timeoutMs` or when the connection is down: then nothing can be said.
+   */
+  barrier(timeoutMs = 2000): Promise<boolean> {
+    const client = this.client;
+    if (!client) return Promise.resolve(false);
+    const payload = `${BARRIER}:${this.token}:${++this.sequence}`;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const finish = (heard: boolean) => {
+        clearTimeout(timer);
+        this.barriers.delete(payload);
+        resolve(heard);
+      };
+      this.barriers.set(payload, () => finish(true));
+      client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]).catch(() => finish(false));
+    });
+  }
+
+  private async connect(isReconnect: boolean): Promise<void> {
+    const client = new Client({ connectionString: this.databaseUrl, application_name: this.applicationName });
+    client.on('error', (err) => this.logger.warn({ err: err.message }, 'change notices connection error'));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (err) {
+      // A client that never connected must not start a reconnect loop of its own.
+      await client.end().catch(() => {});
+      throw err;
+    }
+    client.on('notification', (n) => this.onNotification(n.payload ?? ''));
+    client.on('end', () => {
+      if (this.stopped || this.client !== client) return;
+      this.client = undefined;
+      this.logger.warn('change notices disconnected; reconnecting');
+      this.emit('disconnected');
+      void this.reconnect();
+    });
+    this.client = client;
+    this.emit('connected', isReconnect);
+  }
+
+  /** One reconnect loop at a time, with backoff, until connected or stopped. */
+  private async reconnect(): Promise<void> {
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    try {
+      for (let attempt = 0; !this.stopped; attempt++) {
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+        if (this.stopped) return;
+        try {
+          await this.connect(true);
+          this.logger.info('change notices reconnected');
+          return;
+        } catch (err) {
+          this.logger.warn({ err: (err as Error).message, attempt }, 'change notices reconnect failed');
+        }
+      }
+    } finally {
+      this.reconnecting = false;
+    }
+  }
+
+  private onNotification(payload: string): void {
+    if (payload.startsWith(`${BARRIER}:`)) {
+      this.barriers.get(payload)?.();
+      return;
+    }
+    const notice: ChangeNotice | null = parseChangeNotice(payload);
+    if (notice) this.emit('notice', notice);
+  }
+}
