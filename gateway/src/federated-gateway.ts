@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { apolloLogger, installScalarChecks } from '@thads/kit';
 import { subgraphUrlOverrides, type GatewayConfig } from './config';
 import { LiveGateway } from './live/live-gateway';
+import type { FetchCache } from './cache/fetch-cache';
 import { subgraphFetcher } from './subgraph-fetcher';
 import { SubgraphSource } from './subgraph-source';
 import { subgraphsOf } from './subgraphs';
@@ -11,15 +12,16 @@ import { subgraphsOf } from './subgraphs';
 /**
  * The committed supergraph planned over the subgraphs (URLs as configured), each call
  * carrying the caller's signed identity, with the Subscription type of the live layer
- * added to its API schema. The HTTP server and the live worker thread each build one.
+ * added to its API schema. The HTTP server (with its fetch cache) and the live worker thread
+ * each build one.
  */
-export function federatedGateway(config: GatewayConfig, logger: Logger): { gateway: LiveGateway; subgraphUrls: string[] } {
+export function federatedGateway(config: GatewayConfig, logger: Logger, fetchCache?: FetchCache): { gateway: LiveGateway; subgraphUrls: string[] } {
   const overrides = subgraphUrlOverrides(config);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   const fetcher = subgraphFetcher();
   const inner = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url ?? '', fetcher }, config.IDENTITY_SECRET, name),
+    buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url ?? '', fetcher }, config.IDENTITY_SECRET, name, fetchCache),
     logger: apolloLogger(logger),
   });
   return {

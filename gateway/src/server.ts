@@ -20,10 +20,8 @@ import { executorOf } from './live/refresh-executor';
 import { WorkerEngine } from './live/worker-engine';
 import { attachLiveServer } from './live/ws-server';
 import { allReady } from './subgraphs';
-import { AnswerCache } from './cache/answer-cache';
-import { CacheInvalidation } from './cache/cache-invalidation';
+import { startCaches } from './cache/caches';
 import { answerPlugin, cachedGraphQL } from './cache/cached-graphql';
-import { PgNotices } from './changes/pg-notices';
 
 export interface RunningGateway extends RunningService {
   metrics: LiveMetrics;
@@ -70,7 +68,9 @@ function startLiveEngine(config: GatewayConfig, apollo: ApolloServer<GatewayCont
  */
 export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
-  const { gateway, subgraphUrls } = federatedGateway(config, logger);
+  // The caches hear every committed change on a LISTEN connection of their own.
+  const caches = config.ANSWER_CACHE === 'on' && config.DATABASE_URL ? startCaches(config, config.DATABASE_URL, logger) : undefined;
+  const { gateway, subgraphUrls } = federatedGateway(config, logger, caches?.fetches);
   const limits: OperationLimits = { maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxCost: config.MAX_COST };
   // API keys (the NATS change feed reads the unit hierarchy on a small pool of its own, see live-engine.ts).
   const keys = config.DATABASE_URL ? new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'gateway' }) : undefined;
@@ -85,12 +85,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const rateLimiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const persisted = config.PERSISTED_OPERATIONS_FILE ? new PersistedOperations(config.PERSISTED_OPERATIONS_FILE) : undefined;
   const metrics = new LiveMetrics();
-  // The answer cache hears every committed change on a LISTEN connection of its own.
-  const cacheOn = config.ANSWER_CACHE === 'on' && config.DATABASE_URL !== undefined;
-  const notices = cacheOn ? new PgNotices(config.DATABASE_URL!, logger, 'gateway-cache') : undefined;
-  const cache = cacheOn ? new AnswerCache(config.ANSWER_CACHE_MB * 1024 * 1024) : undefined;
-  const invalidation = notices && cache ? new CacheInvalidation(notices, cache, logger) : undefined;
-  await notices?.start();
+  await caches?.notices.start();
   const context = async (req: IncomingMessage, requestId: string): Promise<GatewayContext> => {
     const identity = await authenticate(auth, credentialOf(req.headers as Record<string, unknown>));
     rateLimiter.take(identity.subject);
@@ -110,18 +105,18 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     parseOptions: { maxTokens: config.MAX_TOKENS },
     rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined,
     context,
-    graphqlHandler: (apollo) => cachedGraphQL({ apollo, cache, context, rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined, afterMutation: invalidation && (() => invalidation.settled()) }),
+    graphqlHandler: (apollo) => cachedGraphQL({ apollo, cache: caches?.answers, context, rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined, afterMutation: caches && (() => caches.invalidation.settled()) }),
     ready: () => allReady(subgraphUrls),
     plugins: [
       guardPlugin(limits),
       answerPlugin(),
-      { async serverWillStart() { return { async drainServer() { await live?.dispose(); fanout.close(); await engine?.stop(); await notices?.stop(); await keys?.end(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await live?.dispose(); fanout.close(); await engine?.stop(); await caches?.notices.stop(); await keys?.end(); } }; } },
     ],
     extraRoute: (req, res) => {
       if (req.url !== '/metrics') return false;
       void (engine?.metrics() ?? Promise.resolve(undefined)).then((worker) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(metrics.render(worker, cache?.stats));
+        res.end(metrics.render(worker, caches?.answers.stats, caches?.fetches.stats));
       });
       return true;
     },

@@ -1,25 +1,37 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, signIdentity } from '@thads/kit';
+import { IDENTITY_HEADER, REQUEST_ID_HEADER, scopeKey, signIdentity } from '@thads/kit';
+import type { FetchCache } from './cache/fetch-cache';
 import type { GatewayContext } from './context';
 
 /**
  * Calls one subgraph, carrying the request id (one request reads across every log) and the
- * caller's signed identity, and noting for the answer cache what the answer reads.
+ * caller's signed identity; notes for the answer cache what the answer reads, and answers
+ * from the fetch cache what no change has touched since it was fetched.
  */
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     options: { url: string; fetcher?: Fetcher },
     private readonly identitySecret: string,
     private readonly subgraph: string,
+    private readonly fetchCache?: FetchCache,
   ) {
     super(options);
   }
 
+  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    if (!('context' in options)) return super.process(options); // a health check or schema load
+    const { identity, dependencies, live } = options.context as Partial<GatewayContext>;
+    dependencies?.noteFetch(this.subgraph, options.request.variables);
+    // A live refresh reads afresh: it runs because of a change this cache may not have heard yet.
+    if (!this.fetchCache || !identity || live) return super.process(options);
+    return this.fetchCache.fetch(this.subgraph, options.request, scopeKey(identity), (request) => super.process({ ...options, request }));
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const { requestId, identity, dependencies } = context as Partial<GatewayContext>;
-    dependencies?.noteFetch(this.subgraph, request.variables);
+    const { requestId, identity } = context as Partial<GatewayContext>;
     if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
     // The subgraphs enforce access themselves, from this signed identity only.
     if (identity) request.http?.headers.set(IDENTITY_HEADER, signIdentity(identity, this.identitySecret));

@@ -16,6 +16,7 @@ const NATION = `query($p: PeriodInput!) { ministry { caseStats(period: $p) { new
 const PROVINCE = `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { caseStats(period: $p) { newlyReceived done } children { id caseStats(period: $p) { newlyReceived done enforceable } } } }`;
 const WARD = `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { caseStats(period: $p) { newlyReceived done enforceable } } }`;
 const RANKING = `query($p: PeriodInput!) { caseRanking(period: $p, metric: DONE) { rank value unit { id } } }`;
+const ALL_WARDS = `query($p: PeriodInput!) { units(type: WARD) { id name caseStats(period: $p) { newlyReceived done } } }`;
 
 /**
  * The gateway's answer cache against the same gateway without it, on the same subgraphs:
@@ -101,10 +102,14 @@ describe('answers kept until a committed change touches them', () => {
         expect((await cachedRead(NATION, { p: PERIOD })).ministry.caseStats.done).toBe(nationBefore.done + 1);
       }
       await expectEveryAnswerFresh(ward);
+      // Every ward's figures: one ward fetched again, the others kept, merged in order.
+      if (i % 5 === 4) expect(await cachedRead(ALL_WARDS, { p: PERIOD })).toEqual(await freshRead(ALL_WARDS, { p: PERIOD }));
     }
     const metrics = await (await fetch(hub.url.replace('/graphql', '/metrics'))).text();
     expect(Number(/thads_answer_cache_hits_total (\d+)/.exec(metrics)![1])).toBeGreaterThan(40);
     expect(Number(/thads_answer_cache_invalidated_total (\d+)/.exec(metrics)![1])).toBeGreaterThan(40);
+    // The entities of the wards no write touched came from the fetch cache.
+    expect(Number(/thads_fetch_cache_entity_hits_total (\d+)/.exec(metrics)![1])).toBeGreaterThan(3000);
   }, 120000);
 
   it('takes in a write that passed through another gateway once its notice arrives', async () => {

@@ -1,5 +1,6 @@
 import type { PlainResponse } from '@thads/kit';
-import { Dependencies } from './dependencies';
+import type { CacheChange, ChangeLog } from './change-log';
+import type { Dependencies } from './dependencies';
 
 /** One computed answer: what to send, whether it may be kept, and what it was read from. */
 export interface Computed {
@@ -15,16 +16,25 @@ interface Entry {
 }
 
 interface Flight {
-  /** The generation when it started: it includes every change announced before. */
+  /** The generation when it started computing: it includes every change announced before. */
   since: number;
   done: Promise<Computed>;
 }
 
-/** A change announced since some generation: the units it touched, or everything. */
-interface Event {
-  generation: number;
-  change: ReadonlySet<number> | 'all';
+/** When a key's last computation started and how long it took. */
+interface Pace {
+  startedAt: number;
+  tookMs: number;
 }
+
+/**
+ * The most of the time a key's computations may take: after a computation of t ms, the next
+ * starts t / share ms after it at the earliest. A large answer that every write touches (all
+ * the wards) is then recomputed a few times a second, not after every write, and the writes
+ * and other reads keep the rest of the event loop; a small one (a ranking) stays within
+ * milliseconds of the change.
+ */
+const RECOMPUTE_SHARE = 0.25;
 
 export interface AnswerCacheStats {
   hits: number;
@@ -39,8 +49,9 @@ export interface AnswerCacheStats {
 /**
  * Whole answers (status, headers, body) kept until a committed change touches what they were
  * read from, and served as they are: never stale by a timer, always current with the changes
- * this gateway has heard. A change of units drops the answers that read any of them; a change
- * of everything (a rebuild, a reconnection) drops them all.
+ * this gateway has heard. A change of a subgraph's units drops the answers that read any of
+ * them there (or any root field of that subgraph); a change of everything (a rebuild, a
+ * reconnection) drops them all.
  *
  * An answer computed while a change it depends on was announced is sent to the requests that
  * came before the change, never kept; a request that comes after waits for a computation that
@@ -50,16 +61,19 @@ export interface AnswerCacheStats {
  */
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly byUnit = new Map<number, Set<string>>();
-  private readonly onEverything = new Set<string>();
+  /** Keys by `<subgraph>:<unit>` read through entity fetches, and by subgraph read through root fields. */
+  private readonly byUnit = new Map<string, Set<string>>();
+  private readonly byRoot = new Map<string, Set<string>>();
   private readonly flights = new Map<string, Flight>();
-  private events: Event[] = [];
-  private generation = 0;
+  private readonly paces = new Map<string, Pace>();
   private bytes = 0;
   private enabled = true;
   readonly stats: AnswerCacheStats = { hits: 0, misses: 0, joined: 0, stored: 0, invalidated: 0, entries: 0, bytes: 0 };
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly log: ChangeLog,
+  ) {}
 
   /** The answer for a key: kept, or computed once for every request waiting for it. */
   async answer(key: string, compute: () => Promise<Computed>): Promise<PlainResponse> {
@@ -75,31 +89,29 @@ export class AnswerCache {
       const flight = this.flights.get(key);
       if (!flight) return this.start(key, compute);
       this.stats.joined++;
-      const joinedAt = this.generation;
+      const joinedAt = this.log.generation;
       const computed = await flight.done;
-      if (!this.changedBetween(flight.since, joinedAt, computed.dependencies)) return computed.response;
+      if (!this.log.changedBetween(flight.since, joinedAt, (c) => computed.dependencies.touchedBy(c))) return computed.response;
       // A change it reads was announced before this request came: wait for a newer one.
     }
   }
 
-  /** A committed change: the units it touched (with every unit they count in), or everything. */
-  invalidate(change: ReadonlySet<number> | 'all'): void {
-    this.generation++;
-    if (this.flights.size) this.events.push({ generation: this.generation, change });
+  /** Drops what a committed change touches (recorded in the change log by its caller). */
+  invalidate(change: CacheChange): void {
     if (change === 'all') {
       this.stats.invalidated += this.entries.size;
       this.clearEntries();
       return;
     }
-    const keys = new Set(this.onEverything);
-    for (const id of change) for (const key of this.byUnit.get(id) ?? []) keys.add(key);
+    const keys = new Set(this.byRoot.get(change.subgraph));
+    for (const id of change.units) for (const key of this.byUnit.get(`${change.subgraph}:${id}`) ?? []) keys.add(key);
     for (const key of keys) this.drop(key);
     this.stats.invalidated += keys.size;
   }
 
   /** Off while changes may be missed (the notices connection is down): nothing served from memory, nothing kept. */
   setEnabled(enabled: boolean): void {
-    if (!enabled) this.invalidate('all');
+    if (!enabled) this.clearEntries();
     this.enabled = enabled;
   }
 
@@ -109,43 +121,43 @@ export class AnswerCache {
 
   private async start(key: string, compute: () => Promise<Computed>): Promise<PlainResponse> {
     this.stats.misses++;
-    const flight: Flight = { since: this.generation, done: compute() };
+    const flight: Flight = { since: this.log.generation, done: undefined as unknown as Promise<Computed> };
+    flight.done = (async () => {
+      const pace = this.paces.get(key);
+      const wait = pace ? pace.startedAt + pace.tookMs / RECOMPUTE_SHARE - Date.now() : 0;
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 1000)));
+      const startedAt = Date.now();
+      flight.since = this.log.generation;
+      const computed = await compute();
+      this.pace(key, { startedAt, tookMs: Date.now() - startedAt });
+      return computed;
+    })();
     this.flights.set(key, flight);
     try {
       const computed = await flight.done;
-      if (computed.cacheable && this.enabled && !this.changedBetween(flight.since, this.generation, computed.dependencies)) this.store(key, computed);
+      if (computed.cacheable && this.enabled && !this.log.changedBetween(flight.since, this.log.generation, (c) => computed.dependencies.touchedBy(c))) this.store(key, computed);
       return computed.response;
     } finally {
       this.flights.delete(key);
-      this.trimEvents();
     }
   }
 
-  /** Whether a change announced after `since` and up to `until` touches these dependencies. */
-  private changedBetween(since: number, until: number, dependencies: Dependencies): boolean {
-    if (since === until) return false;
-    for (const e of this.events) if (e.generation > since && e.generation <= until && dependencies.touchedBy(e.change)) return true;
-    return false;
-  }
-
-  /** Events older than every computation in flight can no longer matter. */
-  private trimEvents(): void {
-    if (!this.flights.size) {
-      this.events = [];
-      return;
-    }
-    const oldest = Math.min(...[...this.flights.values()].map((f) => f.since));
-    if (this.events.length && this.events[0]!.generation <= oldest) this.events = this.events.filter((e) => e.generation > oldest);
+  private pace(key: string, pace: Pace): void {
+    this.paces.delete(key);
+    this.paces.set(key, pace);
+    if (this.paces.size > 10_000) for (const oldest of this.paces.keys()) if (this.paces.size > 5_000) this.paces.delete(oldest);
   }
 
   private store(key: string, computed: Computed): void {
     const bytes = computed.response.body.length + 200;
     if (bytes > this.maxBytes / 4) return;
     this.drop(key);
-    this.entries.set(key, { response: computed.response, dependencies: computed.dependencies, bytes });
+    // Encoded once: every hit writes the same bytes.
+    const response = { ...computed.response, body: Buffer.from(computed.response.body) };
+    this.entries.set(key, { response, dependencies: computed.dependencies, bytes });
     this.bytes += bytes;
-    if (computed.dependencies.everything) this.onEverything.add(key);
-    else for (const id of computed.dependencies.units) (this.byUnit.get(id) ?? this.byUnit.set(id, new Set()).get(id)!).add(key);
+    for (const subgraph of computed.dependencies.roots) index(this.byRoot, subgraph, key);
+    for (const [subgraph, ids] of computed.dependencies.entities) for (const id of ids) index(this.byUnit, `${subgraph}:${id}`, key);
     this.stats.stored++;
     for (const [oldest] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
@@ -160,12 +172,8 @@ export class AnswerCache {
     if (!entry) return;
     this.entries.delete(key);
     this.bytes -= entry.bytes;
-    this.onEverything.delete(key);
-    for (const id of entry.dependencies.units) {
-      const keys = this.byUnit.get(id);
-      keys?.delete(key);
-      if (keys?.size === 0) this.byUnit.delete(id);
-    }
+    for (const subgraph of entry.dependencies.roots) unindex(this.byRoot, subgraph, key);
+    for (const [subgraph, ids] of entry.dependencies.entities) for (const id of ids) unindex(this.byUnit, `${subgraph}:${id}`, key);
     this.stats.entries = this.entries.size;
     this.stats.bytes = this.bytes;
   }
@@ -173,9 +181,21 @@ export class AnswerCache {
   private clearEntries(): void {
     this.entries.clear();
     this.byUnit.clear();
-    this.onEverything.clear();
+    this.byRoot.clear();
     this.bytes = 0;
     this.stats.entries = 0;
     this.stats.bytes = 0;
   }
+}
+
+function index(map: Map<string, Set<string>>, at: string, key: string): void {
+  let keys = map.get(at);
+  if (!keys) map.set(at, (keys = new Set()));
+  keys.add(key);
+}
+
+function unindex(map: Map<string, Set<string>>, at: string, key: string): void {
+  const keys = map.get(at);
+  keys?.delete(key);
+  if (keys?.size === 0) map.delete(at);
 }

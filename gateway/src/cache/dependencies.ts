@@ -1,38 +1,51 @@
+import type { CacheChange } from './change-log';
+
 /** The subgraph whose data changes only with the hierarchy (a rebuild announces it as a change of everything). */
-const HIERARCHY_SUBGRAPH = 'org-units';
+export const HIERARCHY_SUBGRAPH = 'org-units';
+
+/** The units of a fetch's entity representations, or undefined when they are not all OrgUnits. */
+export function entityUnits(variables: Record<string, unknown> | undefined): number[] | undefined {
+  const representations = variables?.representations;
+  if (!Array.isArray(representations)) return undefined;
+  const ids: number[] = [];
+  for (const r of representations as { __typename?: unknown; id?: unknown }[]) {
+    const id = Number(r.id);
+    if (r.__typename !== 'OrgUnit' || !Number.isSafeInteger(id)) return undefined;
+    ids.push(id);
+  }
+  return ids;
+}
 
 /**
- * What one answer was computed from, noted at each subgraph fetch: the units whose figures it
- * read through entity fetches (`_entities` with their ids), or everything, when it read a root
- * field of a figures subgraph (a ranking, a case by id). Org-units' structure changes only with
- * the hierarchy, which is announced as a change of everything.
+ * What one answer was computed from, noted at each subgraph fetch: per figures subgraph, the
+ * units whose figures it read through entity fetches, or everything of that subgraph when it
+ * read a root field (a ranking, a case by id). Org-units' structure changes only with the
+ * hierarchy, which is announced as a change of everything.
  */
 export class Dependencies {
-  readonly units = new Set<number>();
-  everything = false;
+  /** Subgraphs read through a root field: any change of theirs touches the answer. */
+  readonly roots = new Set<string>();
+  /** Subgraph → units read through entity fetches. */
+  readonly entities = new Map<string, Set<number>>();
 
-  /** One subgraph fetch: its name and variables (entity fetches carry `representations`). */
   noteFetch(subgraph: string, variables: Record<string, unknown> | undefined): void {
-    if (subgraph === HIERARCHY_SUBGRAPH || this.everything) return;
-    const representations = variables?.representations;
-    if (!Array.isArray(representations)) {
-      this.everything = true;
+    if (subgraph === HIERARCHY_SUBGRAPH || this.roots.has(subgraph)) return;
+    const ids = entityUnits(variables);
+    if (!ids) {
+      this.roots.add(subgraph);
+      this.entities.delete(subgraph);
       return;
     }
-    for (const r of representations as { __typename?: unknown; id?: unknown }[]) {
-      const id = Number(r.id);
-      if (r.__typename !== 'OrgUnit' || !Number.isSafeInteger(id)) {
-        this.everything = true;
-        return;
-      }
-      this.units.add(id);
-    }
+    let mine = this.entities.get(subgraph);
+    if (!mine) this.entities.set(subgraph, (mine = new Set()));
+    for (const id of ids) mine.add(id);
   }
 
-  /** Whether a change of these units (every unit whose figures they count in), or of everything, touches it. */
-  touchedBy(change: ReadonlySet<number> | 'all'): boolean {
-    if (change === 'all' || this.everything) return true;
-    const [small, large] = change.size < this.units.size ? [change, this.units] : [this.units, change];
+  touchedBy(change: CacheChange): boolean {
+    if (change === 'all' || this.roots.has(change.subgraph)) return true;
+    const mine = this.entities.get(change.subgraph);
+    if (!mine) return false;
+    const [small, large] = change.units.size < mine.size ? [change.units, mine] : [mine, change.units];
     for (const id of small) if (large.has(id)) return true;
     return false;
   }

@@ -1,4 +1,5 @@
 import type { AnswerCacheStats } from '../cache/answer-cache';
+import type { FetchCacheStats } from '../cache/fetch-cache';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 /** Upper bounds (seconds) of the live layer's latency histograms: a 250 ms window sits in the middle. */
@@ -113,7 +114,7 @@ export class LiveMetrics {
   }
 
   /** The Prometheus text of this thread's metrics plus the live worker's, when it runs in one. */
-  render(worker?: LiveMetricsSnapshot, cache?: AnswerCacheStats): string {
+  render(worker?: LiveMetricsSnapshot, cache?: AnswerCacheStats, fetches?: FetchCacheStats): string {
     const loop = this.loopDelay();
     const total = (c: (typeof COUNTERS)[number]) => this[c] + (worker?.counters[c] ?? 0);
     const lines: [string, string, number][] = [
@@ -142,6 +143,13 @@ export class LiveMetrics {
             ['thads_answer_cache_invalidated_total', 'Kept answers dropped by a committed change.', cache.invalidated],
             ['thads_answer_cache_entries', 'Answers kept now.', cache.entries],
             ['thads_answer_cache_bytes', 'Bytes of the answers kept now.', cache.bytes],
+          ] as [string, string, number][])
+        : []),
+      ...(fetches
+        ? ([
+            ['thads_fetch_cache_root_hits_total', 'Subgraph root fetches answered from the fetch cache.', fetches.rootHits],
+            ['thads_fetch_cache_entity_hits_total', 'Entities of subgraph entity fetches answered from the fetch cache.', fetches.entityHits],
+            ['thads_fetch_cache_entity_misses_total', 'Entities fetched from their subgraph.', fetches.entityMisses],
           ] as [string, string, number][])
         : []),
     ];

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { ErrorCode, NATIONAL_UNIT_ID, announceRewrite, appendOutbox, parseUnitId, userError } from '@thads/kit';
+import { ErrorCode, announceRewrite, parseUnitId, userError } from '@thads/kit';
 import type { Context } from '../context';
 
 @ObjectType({ description: 'The targets of a unit for a statistical year. The ministry’s (unit 1) are the national targets set by the National Assembly.' })
@@ -46,10 +46,10 @@ export class TargetResolver {
          ON CONFLICT (unit_id, year) DO UPDATE SET case_rate = EXCLUDED.case_rate, money_rate = EXCLUDED.money_rate`,
         [id, year, caseRate, moneyRate],
       );
-      // Targets are part of the figures served (caseStats.target): their readers hear of it as of
-      // any other change. The national targets are in every unit's figures.
-      if (id === NATIONAL_UNIT_ID) await announceRewrite(tx);
-      else await appendOutbox(tx, 'finances', { unitIds: [id], kind: 'target.set', from: `${year - 1}-10-01`, payload: { year } });
+      // Targets are part of the figures the cases and finances subgraphs serve (caseStats.target,
+      // moneyStats.target; the national ones in every unit's): whoever keeps figures drops them.
+      // A rare change of the ministry's, announced as a rewrite of everything.
+      await announceRewrite(tx);
     });
     return { unitId: String(id), year, caseRate, moneyRate };
   }

@@ -31,11 +31,11 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   return raw;
 }
 
-/** An answer written as it is: status, headers and the whole body. */
+/** An answer written as it is: status, headers and the whole body (encoded once when it is kept and sent again). */
 export interface PlainResponse {
   status: number;
   headers: [string, string][];
-  body: string;
+  body: string | Buffer;
 }
 
 const refusal = (status: number, message: string, extensions: Record<string, unknown>): PlainResponse => ({
@@ -86,7 +86,7 @@ export function isPlainResponse(value: HTTPGraphQLRequest | PlainResponse): valu
 export async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse | PlainResponse): Promise<void> {
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
-  if (typeof response.body === 'string') {
+  if (typeof response.body === 'string' || Buffer.isBuffer(response.body)) {
     res.end(response.body);
     return;
   }
