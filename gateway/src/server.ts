@@ -91,6 +91,8 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     rateLimiter.take(identity.subject);
     return { requestId, identity };
   };
+  // Set once the HTTP server listens; a failed start drains before that, so not a const.
+  // eslint-disable-next-line prefer-const
   let live: { dispose(): Promise<void> } | undefined;
   let engine: LiveEngine | undefined;
   const fanout = new LiveFanout({ watch: (spec) => engine?.watch(spec), unwatch: (key) => engine?.unwatch(key) }, metrics);

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { Progress, rebuildFromFacts, rollupTable, verifyRollup, type RollupSpec, type VerifyReport } from '@thads/kit';
 import { orgUnitsDataSource, rebuildRollupEdges } from '@thads/org-units';
 import { SERVICES, type ServiceEntry } from '../services';

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Pool } from 'pg';
 import { ErrorCode, FAMILIES, ROLES, identityOfApiKey, type Family, type Identity, type Role } from '@thads/kit';
-import { JwtVerifier, TokenError } from './jwt';
+import { TokenError, type JwtVerifier } from './jwt';
 
 export interface AuthOptions {
   verifier: JwtVerifier;

@@ -105,6 +105,8 @@ export class WorkerEngine implements LiveEngine {
             return ready();
           case 'failed':
             return failed(new Error(message.message));
+          case 'stopped':
+            return; // awaited by stop()
         }
       });
       worker.on('error', (err) => this.logger.error({ err }, 'the live worker failed'));

@@ -1,5 +1,5 @@
 import { types } from 'pg';
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions as TypeOrmOptions } from 'typeorm';
 
 // A DATE is a calendar date, not an instant: keep it as the 'YYYY-MM-DD' text PostgreSQL sends.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
@@ -8,8 +8,8 @@ export interface DataSourceOptions {
   url: string;
   /** The service's own PostgreSQL schema; its tables and migrations table live there. */
   schema: string;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: Function[];
+  entities: NonNullable<TypeOrmOptions['entities']>;
+  migrations: NonNullable<TypeOrmOptions['migrations']>;
   poolSize?: number;
   applicationName?: string;
 }

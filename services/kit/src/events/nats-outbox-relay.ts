@@ -45,7 +45,7 @@ export class NatsOutboxRelay {
     try {
       this.nc = await connect({ servers: this.natsUrl.split(','), name: `${this.schema}-outbox-relay`, maxReconnectAttempts: -1 });
     } catch (err) {
-      throw new Error(`OUTBOX_RELAY=nats but NATS is not reachable at ${this.natsUrl} (${(err as Error).message}); start it, set NATS_URL, or use OUTBOX_RELAY=none.`);
+      throw new Error(`OUTBOX_RELAY=nats but NATS is not reachable at ${this.natsUrl} (${(err as Error).message}); start it, set NATS_URL, or use OUTBOX_RELAY=none.`, { cause: err });
     }
     await this.stream.ensure(this.nc);
     this.js = this.nc.jetstream();

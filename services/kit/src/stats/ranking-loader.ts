@@ -4,7 +4,7 @@ import { queryRollup, type RollupRow } from '../rollup/rollup-query';
 import type { RollupSpec } from '../rollup/rollup-spec';
 import type { StatsScope } from '../rollup/stats-args';
 import { rank, type RankedRow } from './ranking';
-import { RankingLevel, isRankable, levelOf, unitsOfLevel } from './units-of-level';
+import { isRankable, levelOf, unitsOfLevel, type RankingLevel } from './units-of-level';
 
 export interface RankingKey<M extends string> {
   level: RankingLevel;
