@@ -31,6 +31,14 @@ export function commandHelp(spec: CommandSpec): string {
   return `${spec.summary}\n\nUsage: ${spec.usage}\n\nOptions:\n${[...lines, `  ${'-h, --help'.padEnd(22)} Show this help.`].join('\n')}\n`;
 }
 
+/** A calendar date YYYY-MM-DD given on the command line. */
+export function parseDay(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`A date is written YYYY-MM-DD, for example 2026-09-30; got "${value}".`);
+  }
+  return value;
+}
+
 export function positiveInt(value: string | boolean | undefined, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a whole number of 1 or more, got "${String(value)}".`);

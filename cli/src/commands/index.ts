@@ -1,4 +1,5 @@
-import { positiveInt, UsageError, type CommandSpec } from '../cli-args';
+import { todayInVietnam } from '@thads/kit';
+import { parseDay, positiveInt, UsageError, type CommandSpec } from '../cli-args';
 import { openDatabase } from '../database';
 import { compose, staleFiles, writeComposition } from './compose';
 import { benchImport } from './bench-import';
@@ -67,15 +68,19 @@ const start: CommandSpec = {
 const seed: CommandSpec = {
   name: 'seed',
   summary: 'Replace all data with the deterministic demo set (units, lineage, cases, money, complaints) and rebuild the aggregates.',
-  usage: 'hub seed [--cases N] [--seed TEXT]',
+  usage: 'hub seed [--cases N] [--seed TEXT] [--until YYYY-MM-DD]',
   options: {
-    cases: { type: 'string', description: 'Cases received in statistical years 2023–2025 (a 2022 backlog of 20% comes on top). 1000000 for benchmarks.', default: '20000' },
-    seed: { type: 'string', description: 'Seed of the generator: the same seed gives the same data.', default: 'demo' },
+    cases: { type: 'string', description: 'Cases received in the three years up to --until (a backlog of 20% from the year before comes on top). 1000000 for benchmarks.', default: '20000' },
+    seed: { type: 'string', description: 'Seed of the generator: the same seed and --until give the same data.', default: 'demo' },
+    until: { type: 'string', description: 'Last day of the demo data, YYYY-MM-DD (default: today in Vietnam, so that the current year has figures).' },
   },
   async run(v) {
+    const today = todayInVietnam();
+    const until = v.until === undefined ? today : parseDay(String(v.until));
+    if (until > today) throw new UsageError(`--until ${until} is after today (${today}): the hub refuses events dated in the future, so the demo has none either.`);
     const db = await openDatabase(process.env, say);
     try {
-      const s = await seedAll(db.url, { cases: positiveInt(v.cases, 'cases'), seed: String(v.seed) }, say);
+      const s = await seedAll(db.url, { cases: positiveInt(v.cases, 'cases'), seed: String(v.seed), until }, say);
       say(`seeded ${s.units} units, ${s.cases} cases (${s.caseEvents} case events, ${s.moneyEvents} money events), ${s.petitions} petitions in ${s.seconds.toFixed(1)}s`);
     } finally {
       await db.stop();

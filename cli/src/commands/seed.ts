@@ -6,9 +6,11 @@ import { orgUnitsDataSource, seedUnits } from '@thads/org-units';
 import { migrateAll } from './migrate';
 
 export interface SeedOptions {
-  /** Cases received in statistical years 2023–2025 (a 2022 backlog of 20% comes on top). */
+  /** Cases received in the three years up to `until` (a backlog of 20% from the year before comes on top). */
   cases: number;
   seed: string;
+  /** The last day of the demo data, YYYY-MM-DD (the CLI: today in Vietnam). */
+  until: string;
 }
 
 export interface SeedSummary {
@@ -43,14 +45,14 @@ export async function seedAll(url: string, options: SeedOptions, log: (line: str
     const progress = new Progress('cases + money', total, 'cases');
     let caseEvents = 0;
     let moneyEvents = 0;
-    for (const chunk of generateDemoCases({ cases: options.cases, leaves, seed: options.seed })) {
+    for (const chunk of generateDemoCases({ cases: options.cases, leaves, seed: options.seed, until: options.until })) {
       const [c, m] = await Promise.all([insertDemoCases(cases, chunk), insertDemoMoney(money, chunk)]);
       caseEvents += c;
       moneyEvents += m;
       progress.tick(chunk.length);
     }
     progress.finish();
-    const { petitions, receptions } = generateDemoComplaints({ cases: options.cases, leaves, seed: options.seed });
+    const { petitions, receptions } = generateDemoComplaints({ cases: options.cases, leaves, seed: options.seed, until: options.until });
     await insertDemoComplaints(complaints, petitions, receptions);
     log(`complaints: ${petitions.length} petitions, ${receptions.length} citizen receptions`);
     log('rebuilding monthly aggregates…');

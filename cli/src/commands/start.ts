@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { todayInVietnam } from '@thads/kit';
 import { GATEWAY, PROJECT_ROOT, SERVICES } from '../services';
 import { hubSecrets } from '../secrets';
 import { openDatabase } from '../database';
@@ -46,7 +47,7 @@ export async function startHub(options: StartOptions, log: (line: string) => voi
     await migrateAll(db.url, log);
     if (await isEmpty(db.url)) {
       log(`empty database: seeding demo data (${options.cases.toLocaleString('en')} cases; hub seed --cases N for more)`);
-      await seedAll(db.url, { cases: options.cases, seed: 'demo' }, log);
+      await seedAll(db.url, { cases: options.cases, seed: 'demo', until: todayInVietnam() }, log);
     }
     const secrets = hubSecrets();
     const env = { DATABASE_URL: db.url, HOST: options.host, IDENTITY_SECRET: secrets.identitySecret, IMPORT_DIR: join(PROJECT_ROOT, '.data', 'imports') };

@@ -2,12 +2,16 @@ import { Prng, seedFrom } from '../util/prng';
 import { CaseCategory, type CaseOutcome, type DemoCase, type DemoLeaf, type DemoPetition, type DemoReception } from './demo-case';
 
 export interface DemoOptions {
-  /** Cases received in the statistical years 2023–2025; a backlog from 2022 comes on top. */
+  /** Cases received in the three years up to `until`; a backlog of a fifth more from the year before comes on top. */
   cases: number;
   /** Leaf units (districts before the reorganization, wards after). */
   leaves: DemoLeaf[];
-  /** @default 2025: the last statistical year generated; nothing happens after its 30 September. */
-  lastYear?: number;
+  /**
+   * The last day generated: nothing happens after it. The CLI seeds up to today, so that the
+   * demo shows the current year; tests fix a date so that their data never changes.
+   * @default '2025-09-30', the end of statistical year 2025
+   */
+  until?: string;
   seed?: string;
 }
 
@@ -21,9 +25,15 @@ function dateOf(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** The window generated: statistical years 2022 (backlog) to `lastYear`. */
-export function demoRange(lastYear = 2025) {
-  return { backlogStart: `${lastYear - 4}-10-01`, start: `${lastYear - 3}-10-01`, end: `${lastYear}-09-30` };
+/** The window generated: three years up to `until` (received cases), the year before (backlog). */
+export function demoRange(until = '2025-09-30') {
+  const end = dayNumber(until);
+  const yearsBefore = (years: number) => {
+    const d = new Date((end + 1) * DAY_MS);
+    d.setUTCFullYear(d.getUTCFullYear() - years);
+    return d.toISOString().slice(0, 10);
+  };
+  return { backlogStart: yearsBefore(4), start: yearsBefore(3), end: until };
 }
 
 class LeafPicker {
@@ -77,7 +87,7 @@ function split(rng: Prng, amount: bigint, parts: number): bigint[] {
  * once. The same options give the same cases, ids and amounts on every machine.
  */
 export function* generateDemoCases(options: DemoOptions, chunkSize = 10000): Generator<DemoCase[]> {
-  const range = demoRange(options.lastYear);
+  const range = demoRange(options.until);
   const first = dayNumber(range.backlogStart);
   const start = dayNumber(range.start);
   const last = dayNumber(range.end);
@@ -181,7 +191,7 @@ function oneCase(rng: Prng, id: number, day: number, last: number, picker: LeafP
 
 /** Petitions and citizen receptions, about one petition for every ten cases. */
 export function generateDemoComplaints(options: DemoOptions): { petitions: DemoPetition[]; receptions: DemoReception[] } {
-  const range = demoRange(options.lastYear);
+  const range = demoRange(options.until);
   const first = dayNumber(range.backlogStart);
   const last = dayNumber(range.end);
   const picker = new LeafPicker(options.leaves);
