@@ -7,6 +7,8 @@ export interface GatewayContext {
   identity: Identity;
   /** A refresh run by the live layer (merged subscriptions that were checked one by one). */
   live?: boolean;
+  /** A live refresh run after the caches heard every change committed before it: they may serve it. */
+  cachesSettled?: boolean;
   /** What the answer is read from, noted by each subgraph fetch (answer cache). */
   dependencies?: Dependencies;
   /**

@@ -20,7 +20,7 @@ import { executorOf } from './live/refresh-executor';
 import { WorkerEngine } from './live/worker-engine';
 import { attachLiveServer } from './live/ws-server';
 import { allReady } from './subgraphs';
-import { startCaches } from './cache/caches';
+import { startCaches, type Caches } from './cache/caches';
 import { answerPlugin, cachedGraphQL } from './cache/cached-graphql';
 
 export interface RunningGateway extends RunningService {
@@ -56,9 +56,9 @@ function guardPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext
  * default); or, with LIVE_WORKER=on, in a worker thread of its own, where the refreshes run
  * on a gateway executor of their own.
  */
-function startLiveEngine(config: GatewayConfig, apollo: ApolloServer<GatewayContext>, publish: Publish, metrics: LiveMetrics, logger: Logger): Promise<LiveEngine> {
+function startLiveEngine(config: GatewayConfig, apollo: ApolloServer<GatewayContext>, publish: Publish, metrics: LiveMetrics, logger: Logger, caches?: Caches): Promise<LiveEngine> {
   if (config.LIVE_WORKER === 'on') return WorkerEngine.start(config, publish, logger);
-  return startLocalEngine(config, executorOf(apollo), publish, metrics, logger);
+  return startLocalEngine(config, executorOf(apollo, caches && (() => caches.invalidation.settled())), publish, metrics, logger);
 }
 
 /**
@@ -125,7 +125,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   });
 
   try {
-    engine = await startLiveEngine(config, running.apollo as unknown as ApolloServer<GatewayContext>, (key, value) => fanout.publish(key, value), metrics, logger);
+    engine = await startLiveEngine(config, running.apollo as unknown as ApolloServer<GatewayContext>, (key, value) => fanout.publish(key, value), metrics, logger, caches);
   } catch (err) {
     await running.stop(); // nothing left listening or connected behind a failed start
     throw err;

@@ -8,11 +8,17 @@ import type { Execute } from './live-registry';
 
 let counter = 0;
 
-/** The live layer's refresh queries, run on an Apollo Server (the HTTP server's, or the live worker's own) as the given identity. */
-export function executorOf(apollo: ApolloServer<GatewayContext>): Execute {
+/**
+ * The live layer's refresh queries, run on an Apollo Server (the HTTP server's, or the live
+ * worker's own) as the given identity. With `settle` (the HTTP server's fetch cache: it resolves
+ * once every change committed so far has reached that cache), a refresh reads the subgraph
+ * fetches no change has touched from the cache: only the changed units are read again.
+ */
+export function executorOf(apollo: ApolloServer<GatewayContext>, settle?: () => Promise<void>): Execute {
   return async (query, variables, identity) => {
+    await settle?.();
     // The live layer's own operation: the subscription it refreshes passed the limits when it subscribed.
-    const response = await apollo.executeOperation({ query, variables }, { contextValue: { requestId: `live-${++counter}`, identity, live: true } });
+    const response = await apollo.executeOperation({ query, variables }, { contextValue: { requestId: `live-${++counter}`, identity, live: true, cachesSettled: settle !== undefined } });
     return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'Incremental delivery is not supported in a live query.' }] };
   };
 }
