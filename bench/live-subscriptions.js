@@ -644,7 +644,7 @@ function hubDatabaseUrl(o, hub) {
 
 /**
  * Listens to the outbox's commit notifications (channel thads_changes, payload
- * `<schema>:<outbox id>:<unit ids>`, sent by PostgreSQL when the write's transaction commits):
+ * `<schema>:<outbox id>:<unit ids>:<earliest date>`, sent by PostgreSQL when the write's transaction commits):
  * per province, the arrival time of each cases notification naming one of its wards. That is
  * the commit as seen from outside, whatever the gateway's HTTP answer takes. Undefined when the
  * database is not known or not reachable (commit times then come from the HTTP responses).

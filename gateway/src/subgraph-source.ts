@@ -24,7 +24,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     if (!('context' in options)) return super.process(options); // a health check or schema load
     const { identity, dependencies, live, cachesSettled } = options.context as Partial<GatewayContext>;
-    dependencies?.noteFetch(this.subgraph, options.request.variables);
+    dependencies?.noteFetch(this.subgraph, options.request.query, options.request.variables);
     // A live refresh runs because of a change: it may use the cache only once the cache has heard it.
     if (!this.fetchCache || !identity || (live && !cachesSettled)) return super.process(options);
     return this.fetchCache.fetch(this.subgraph, options.request, scopeKey(identity), (request) => super.process({ ...options, request }));

@@ -103,10 +103,15 @@ export class AnswerCache {
       this.clearEntries();
       return;
     }
+    // Candidates from the indexes; each then by its own dependencies (a change dated after the
+    // periods an answer read leaves it as it is).
     const keys = new Set(this.byRoot.get(change.subgraph));
     for (const id of change.units) for (const key of this.byUnit.get(`${change.subgraph}:${id}`) ?? []) keys.add(key);
-    for (const key of keys) this.drop(key);
-    this.stats.invalidated += keys.size;
+    for (const key of keys) {
+      if (!this.entries.get(key)?.dependencies.touchedBy(change)) continue;
+      this.drop(key);
+      this.stats.invalidated++;
+    }
   }
 
   /** Off while changes may be missed (the notices connection is down): nothing served from memory, nothing kept. */

@@ -66,8 +66,13 @@ export class CacheInvalidation {
       return;
     }
     if (!FIGURE_SCHEMAS.has(notice.schema)) return;
-    const units = notice.unitIds ?? ((await this.notices.query(`SELECT unit_ids FROM ${notice.schema}.outbox WHERE id = $1`, [notice.outboxId])).rows[0] as { unit_ids?: number[] } | undefined)?.unit_ids;
+    let { unitIds: units, from } = notice;
+    if (!units) {
+      const row = (await this.notices.query(`SELECT unit_ids, from_date::text AS from FROM ${notice.schema}.outbox WHERE id = $1`, [notice.outboxId])).rows[0] as { unit_ids: number[]; from: string } | undefined;
+      units = row?.unit_ids;
+      from = row?.from;
+    }
     // The outbox schemas are named as the subgraphs that own them.
-    this.apply(units ? { subgraph: notice.schema, units: await this.ancestry.of(units) } : 'all');
+    this.apply(units ? { subgraph: notice.schema, units: await this.ancestry.of(units), from } : 'all');
   }
 }

@@ -1,9 +1,14 @@
 /**
- * A committed change as the caches see it: the subgraph whose data changed and the units
- * whose figures it touched (with every unit they count in, on any date), or everything
- * (a rewrite, a rebuilt hierarchy, a lost connection).
+ * A committed change as the caches see it: the subgraph whose data changed, the units whose
+ * figures it touched (with every unit they count in, on any date) and the earliest day it
+ * touches, or everything (a rewrite, a rebuilt hierarchy, a lost connection).
  */
-export type CacheChange = { subgraph: string; units: ReadonlySet<number> } | 'all';
+export type CacheChange = { subgraph: string; units: ReadonlySet<number>; from?: string } | 'all';
+
+/** Whether a change starting on `from` can change figures read up to `lastDay` (unknown dates: yes). */
+export function reaches(change: { from?: string }, lastDay: string): boolean {
+  return change.from === undefined || change.from <= lastDay;
+}
 
 /** How long a computation may run and still be checked against the changes announced meanwhile. */
 const HORIZON_MS = 60_000;

@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { CacheChange, ChangeLog } from './change-log';
+import { reaches, type CacheChange, type ChangeLog } from './change-log';
 import { HIERARCHY_SUBGRAPH, entityUnits } from './dependencies';
+import { lastDayRead } from './periods';
 
 /** A root fetch's answer, kept as JSON text (each use parses its own copy: the executor merges into it). */
 interface RootEntry {
   subgraph: string;
+  /** The last day whose figures it read: later changes leave it as it is. */
+  lastDay: string;
   text: string;
 }
 
 /** The entities one entity fetch (same document, variables and scope) has answered, by unit, as JSON text. */
 interface EntityGroup {
   subgraph: string;
+  lastDay: string;
   entities: Map<number, string>;
   bytes: number;
 }
@@ -62,9 +66,9 @@ export class FetchCache {
       this.bytes = 0;
       return;
     }
-    for (const [key, entry] of this.roots) if (entry.subgraph === change.subgraph) this.dropRoot(key);
+    for (const [key, entry] of this.roots) if (entry.subgraph === change.subgraph && reaches(change, entry.lastDay)) this.dropRoot(key);
     for (const group of this.groups.values()) {
-      if (group.subgraph !== change.subgraph) continue;
+      if (group.subgraph !== change.subgraph || !reaches(change, group.lastDay)) continue;
       for (const id of change.units) {
         const text = group.entities.get(id);
         if (text === undefined) continue;
@@ -83,10 +87,11 @@ export class FetchCache {
     }
     const since = this.log.generation;
     const response = await send(request);
-    const touched = (c: CacheChange) => c === 'all' || (subgraph !== HIERARCHY_SUBGRAPH && c.subgraph === subgraph);
+    const lastDay = lastDayRead(request.query ?? '', request.variables);
+    const touched = (c: CacheChange) => c === 'all' || (subgraph !== HIERARCHY_SUBGRAPH && c.subgraph === subgraph && reaches(c, lastDay));
     if (!response.errors?.length && response.data && !this.log.changedBetween(since, this.log.generation, touched)) {
       const text = JSON.stringify(response.data);
-      this.roots.set(key, { subgraph, text });
+      this.roots.set(key, { subgraph, lastDay, text });
       this.grow(text.length);
     }
     return response;
@@ -110,9 +115,10 @@ export class FetchCache {
       if (response.errors?.length || !Array.isArray(answered) || answered.length !== missing.length) return missing.length === units.length ? response : send(request);
       fetched = answered;
       const changes = this.log.between(since, this.log.generation);
-      const touched = changes === 'all' ? undefined : unitsTouched(changes, subgraph);
+      const lastDay = lastDayRead(request.query ?? '', request.variables);
+      const touched = changes === 'all' ? undefined : unitsTouched(changes, subgraph, lastDay);
       if (touched) {
-        group = this.groups.get(key) ?? { subgraph, entities: new Map(), bytes: 0 };
+        group = this.groups.get(key) ?? { subgraph, lastDay, entities: new Map(), bytes: 0 };
         this.groups.set(key, group);
         missing.forEach((i, j) => {
           const id = units[i]!;
@@ -159,12 +165,12 @@ export class FetchCache {
   }
 }
 
-/** The units of a subgraph touched by these changes (-1 for all of them). */
-function unitsTouched(changes: CacheChange[], subgraph: string): Set<number> {
+/** The units of a subgraph whose figures up to `lastDay` these changes touched (-1 for all of them). */
+function unitsTouched(changes: CacheChange[], subgraph: string, lastDay: string): Set<number> {
   const out = new Set<number>();
   for (const c of changes) {
     if (c === 'all') return new Set([-1]);
-    if (c.subgraph === subgraph) for (const id of c.units) out.add(id);
+    if (c.subgraph === subgraph && reaches(c, lastDay)) for (const id of c.units) out.add(id);
   }
   return out;
 }

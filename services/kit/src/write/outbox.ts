@@ -18,20 +18,22 @@ const NOTIFIED_UNITS_MAX_CHARS = 6000;
 
 /**
  * What a notification on CHANGES_CHANNEL says: `<schema>:<outbox id>`, then `:<unit ids>`
- * (comma-separated) when they fit, so that a listener knows the units without reading
- * the outbox row. An import touching thousands of units sends the row's id alone.
+ * (comma-separated; empty when they do not fit: an import touching thousands of units, read
+ * them from the outbox row) and `:<from>`, the earliest date the change touches: figures of
+ * periods that end before it are unchanged.
  */
 export interface ChangeNotice {
   schema: string;
   outboxId: number;
   unitIds?: number[];
+  from?: string;
 }
 
 export function parseChangeNotice(payload: string): ChangeNotice | null {
-  const [schema, id, units] = payload.split(':');
+  const [schema, id, units, from] = payload.split(':');
   if (!schema || !id || !/^\d+$/.test(id)) return null;
   const unitIds = units && /^\d+(,\d+)*$/.test(units) ? units.split(',').map(Number) : undefined;
-  return { schema, outboxId: Number(id), unitIds };
+  return { schema, outboxId: Number(id), unitIds, from: from && /^\d{4}-\d{2}-\d{2}$/.test(from) ? from : undefined };
 }
 
 /**
@@ -47,7 +49,7 @@ export async function appendOutbox(tx: EntityManager, schema: string, event: Cha
     tx,
     `WITH o AS (INSERT INTO ${schema}.outbox (unit_ids, kind, from_date, payload) VALUES ($1::int[], $2, $3::date, $4::jsonb) RETURNING id)
      SELECT id, pg_notify($5, $6 || id || $7) FROM o`,
-    [event.unitIds, event.kind, event.from, JSON.stringify(event.payload ?? {}), CHANGES_CHANNEL, `${schema}:`, units.length <= NOTIFIED_UNITS_MAX_CHARS ? `:${units}` : ''],
+    [event.unitIds, event.kind, event.from, JSON.stringify(event.payload ?? {}), CHANGES_CHANNEL, `${schema}:`, `:${units.length <= NOTIFIED_UNITS_MAX_CHARS ? units : ''}:${event.from}`],
   );
 }
 
