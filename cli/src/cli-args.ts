@@ -16,7 +16,10 @@ export function parseCommand(spec: CommandSpec, argv: string[]): Record<string, 
     Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.default !== undefined ? { default: o.default } : {}) }]),
   ) as NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\nRun "hub ${spec.name} --help" for the options.`);
   }
@@ -33,7 +36,11 @@ export function commandHelp(spec: CommandSpec): string {
 
 /** A calendar date YYYY-MM-DD given on the command line. */
 export function parseDay(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+    new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+  ) {
     throw new UsageError(`A date is written YYYY-MM-DD, for example 2026-09-30; got "${value}".`);
   }
   return value;

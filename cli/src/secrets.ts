@@ -25,7 +25,11 @@ export function hubSecrets(env: NodeJS.ProcessEnv = process.env): HubSecrets {
   };
   if (!env.AUTH_JWT_SECRET || !env.IDENTITY_SECRET) {
     mkdirSync(dirname(FILE), { recursive: true });
-    writeFileSync(FILE, JSON.stringify({ jwtSecret: stored.jwtSecret ?? secrets.jwtSecret, identitySecret: stored.identitySecret ?? secrets.identitySecret }, null, 2), { mode: 0o600 });
+    writeFileSync(
+      FILE,
+      JSON.stringify({ jwtSecret: stored.jwtSecret ?? secrets.jwtSecret, identitySecret: stored.identitySecret ?? secrets.identitySecret }, null, 2),
+      { mode: 0o600 },
+    );
   }
   return secrets;
 }

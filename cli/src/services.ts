@@ -23,10 +23,38 @@ export interface ServiceEntry {
 
 /** The four subgraphs, in the order they are migrated, seeded and started. */
 export const SERVICES: ServiceEntry[] = [
-  { name: 'org-units', port: orgUnits.DEFAULT_PORT, entry: 'services/org-units/dist/index.js', dataSource: (u) => orgUnits.orgUnitsDataSource(u, 4), schema: orgUnits.buildOrgUnitsSchema, rollups: [] },
-  { name: 'cases', port: cases.DEFAULT_PORT, entry: 'services/cases/dist/index.js', dataSource: (u) => cases.casesDataSource(u, 4), schema: cases.buildCasesSchema, rollups: cases.CASE_ROLLUPS },
-  { name: 'finances', port: finances.DEFAULT_PORT, entry: 'services/finances/dist/index.js', dataSource: (u) => finances.financesDataSource(u, 4), schema: finances.buildFinancesSchema, rollups: [finances.MONEY_ROLLUP] },
-  { name: 'complaints', port: complaints.DEFAULT_PORT, entry: 'services/complaints/dist/index.js', dataSource: (u) => complaints.complaintsDataSource(u, 4), schema: complaints.buildComplaintsSchema, rollups: [complaints.COMPLAINT_ROLLUP] },
+  {
+    name: 'org-units',
+    port: orgUnits.DEFAULT_PORT,
+    entry: 'services/org-units/dist/index.js',
+    dataSource: (u) => orgUnits.orgUnitsDataSource(u, 4),
+    schema: orgUnits.buildOrgUnitsSchema,
+    rollups: [],
+  },
+  {
+    name: 'cases',
+    port: cases.DEFAULT_PORT,
+    entry: 'services/cases/dist/index.js',
+    dataSource: (u) => cases.casesDataSource(u, 4),
+    schema: cases.buildCasesSchema,
+    rollups: cases.CASE_ROLLUPS,
+  },
+  {
+    name: 'finances',
+    port: finances.DEFAULT_PORT,
+    entry: 'services/finances/dist/index.js',
+    dataSource: (u) => finances.financesDataSource(u, 4),
+    schema: finances.buildFinancesSchema,
+    rollups: [finances.MONEY_ROLLUP],
+  },
+  {
+    name: 'complaints',
+    port: complaints.DEFAULT_PORT,
+    entry: 'services/complaints/dist/index.js',
+    dataSource: (u) => complaints.complaintsDataSource(u, 4),
+    schema: complaints.buildComplaintsSchema,
+    rollups: [complaints.COMPLAINT_ROLLUP],
+  },
 ];
 
 export const GATEWAY = { name: 'gateway', port: 4000, entry: 'gateway/dist/index.js' } as const;

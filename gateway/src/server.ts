@@ -42,7 +42,9 @@ function guardPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext
         async didResolveOperation({ operation, document, schema, contextValue }) {
           if (!operation || contextValue.live) return;
           if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
-            throw new GraphQLError('Subscriptions are served over graphql-ws (WebSocket) at /graphql, not over HTTP.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+            throw new GraphQLError('Subscriptions are served over graphql-ws (WebSocket) at /graphql, not over HTTP.', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
           }
           checkOperation(schema, operation, fragmentsOf(document), limits);
         },
@@ -56,7 +58,14 @@ function guardPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext
  * default); or, with LIVE_WORKER=on, in a worker thread of its own, where the refreshes run
  * on a gateway executor of their own.
  */
-function startLiveEngine(config: GatewayConfig, apollo: ApolloServer<GatewayContext>, publish: Publish, metrics: LiveMetrics, logger: Logger, caches?: Caches): Promise<LiveEngine> {
+function startLiveEngine(
+  config: GatewayConfig,
+  apollo: ApolloServer<GatewayContext>,
+  publish: Publish,
+  metrics: LiveMetrics,
+  logger: Logger,
+  caches?: Caches,
+): Promise<LiveEngine> {
   if (config.LIVE_WORKER === 'on') return WorkerEngine.start(config, publish, logger);
   return startLocalEngine(config, executorOf(apollo, caches && (() => caches.invalidation.settled())), publish, metrics, logger);
 }
@@ -77,7 +86,13 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   keys?.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
   if (keys) await ensureApiKeyTable(keys);
   const auth: AuthOptions = {
-    verifier: new JwtVerifier({ secret: config.AUTH_JWT_SECRET, jwks: config.AUTH_JWKS, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, clockSkew: config.AUTH_CLOCK_SKEW_S }),
+    verifier: new JwtVerifier({
+      secret: config.AUTH_JWT_SECRET,
+      jwks: config.AUTH_JWKS,
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      clockSkew: config.AUTH_CLOCK_SKEW_S,
+    }),
     keys,
     anonymousRole: config.AUTH_ANONYMOUS === 'ministry' ? 'ministry' : undefined,
   };
@@ -107,12 +122,31 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     parseOptions: { maxTokens: config.MAX_TOKENS },
     rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined,
     context,
-    graphqlHandler: (apollo) => cachedGraphQL({ apollo, cache: caches?.answers, context, rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined, afterMutation: caches && (() => caches.invalidation.settled()) }),
+    graphqlHandler: (apollo) =>
+      cachedGraphQL({
+        apollo,
+        cache: caches?.answers,
+        context,
+        rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined,
+        afterMutation: caches && (() => caches.invalidation.settled()),
+      }),
     ready: () => allReady(subgraphUrls),
     plugins: [
       guardPlugin(limits),
       answerPlugin(),
-      { async serverWillStart() { return { async drainServer() { await live?.dispose(); fanout.close(); await engine?.stop(); await caches?.notices.stop(); await keys?.end(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await live?.dispose();
+              fanout.close();
+              await engine?.stop();
+              await caches?.notices.stop();
+              await keys?.end();
+            },
+          };
+        },
+      },
     ],
     extraRoute: (req, res) => {
       if (req.url !== '/metrics') return false;
@@ -125,7 +159,14 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   });
 
   try {
-    engine = await startLiveEngine(config, running.apollo as unknown as ApolloServer<GatewayContext>, (key, value) => fanout.publish(key, value), metrics, logger, caches);
+    engine = await startLiveEngine(
+      config,
+      running.apollo as unknown as ApolloServer<GatewayContext>,
+      (key, value) => fanout.publish(key, value),
+      metrics,
+      logger,
+      caches,
+    );
   } catch (err) {
     await running.stop(); // nothing left listening or connected behind a failed start
     throw err;

@@ -91,12 +91,18 @@ export function subgraphFetcher(maxSockets = 256, idleMs = 4000): Fetcher {
     new Promise((resolve, reject) => {
       const secure = url.startsWith('https:');
       const agent = secure ? tls : plain;
-      const req = (secure ? tlsRequest : request)(url, { method: init.method ?? 'GET', headers: init.headers, agent, signal: init.signal as AbortSignal | undefined }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => resolve(new BufferedResponse(url, res.statusCode ?? 502, res.statusMessage ?? '', new ResponseHeaders(res.headers), Buffer.concat(chunks))));
-      });
+      const req = (secure ? tlsRequest : request)(
+        url,
+        { method: init.method ?? 'GET', headers: init.headers, agent, signal: init.signal as AbortSignal | undefined },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () =>
+            resolve(new BufferedResponse(url, res.statusCode ?? 502, res.statusMessage ?? '', new ResponseHeaders(res.headers), Buffer.concat(chunks))),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(init.body);
     });

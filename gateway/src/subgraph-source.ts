@@ -43,7 +43,8 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
    */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     const generic = await super.errorFromResponse(response);
-    const body = (generic.extensions.response as { body?: unknown } | undefined)?.body as { errors?: { message?: string; extensions?: Record<string, unknown> }[] } | undefined;
+    const body = (generic.extensions.response as { body?: unknown } | undefined)?.body as
+      { errors?: { message?: string; extensions?: Record<string, unknown> }[] } | undefined;
     const first = body?.errors?.[0];
     if (!first?.message || typeof first.extensions?.code !== 'string') return generic;
     return new GraphQLError(first.message, { extensions: { ...first.extensions } });

@@ -86,20 +86,39 @@ describe('access control and protection of the API', () => {
       expect(codeOf(await ask(`{ caseRanking(period: { year: 2025 }) { rank } }`, h))).toBe('FORBIDDEN');
       const noUnits = bearer('integrator', [mine.province], ['cases']);
       expect(codeOf(await ask(`{ unit(id: "${mine.province}") { name } }`, noUnits))).toBe('FORBIDDEN');
-      const write = await ask(`mutation { receiveCase(input: { unitId: "${mine.ward}", receivedOn: "2025-08-01", judgmentRef: "1/2025" }, idempotencyKey: "integrator-write-1") { id } }`, h);
+      const write = await ask(
+        `mutation { receiveCase(input: { unitId: "${mine.ward}", receivedOn: "2025-08-01", judgmentRef: "1/2025" }, idempotencyKey: "integrator-write-1") { id } }`,
+        h,
+      );
       expect(codeOf(write)).toBe('FORBIDDEN');
     });
 
     it('lets a reporter write only for the units it reports for', async () => {
       const h = bearer('reporter', [mine.province]);
-      const ok = await ask(`mutation { receiveCase(input: { unitId: "${mine.ward}", receivedOn: "2025-08-01", judgmentRef: "1/2025" }, idempotencyKey: "reporter-ok-${Date.now()}") { id } }`, h);
+      const ok = await ask(
+        `mutation { receiveCase(input: { unitId: "${mine.ward}", receivedOn: "2025-08-01", judgmentRef: "1/2025" }, idempotencyKey: "reporter-ok-${Date.now()}") { id } }`,
+        h,
+      );
       expect(codeOf(ok)).toBeUndefined();
-      const elsewhere = await ask(`mutation { receiveCase(input: { unitId: "${other.ward}", receivedOn: "2025-08-01", judgmentRef: "1/2025" }, idempotencyKey: "reporter-no-${Date.now()}") { id } }`, h);
+      const elsewhere = await ask(
+        `mutation { receiveCase(input: { unitId: "${other.ward}", receivedOn: "2025-08-01", judgmentRef: "1/2025" }, idempotencyKey: "reporter-no-${Date.now()}") { id } }`,
+        h,
+      );
       expect(codeOf(elsewhere)).toBe('FORBIDDEN');
       // The unit and date checks are judged before the rights, though both are read together: a future date elsewhere is FUTURE_DATE.
-      const futureElsewhere = await ask(`mutation { receiveCase(input: { unitId: "${other.ward}", receivedOn: "2099-01-01", judgmentRef: "1/2099" }, idempotencyKey: "reporter-future-${Date.now()}") { id } }`, h);
+      const futureElsewhere = await ask(
+        `mutation { receiveCase(input: { unitId: "${other.ward}", receivedOn: "2099-01-01", judgmentRef: "1/2099" }, idempotencyKey: "reporter-future-${Date.now()}") { id } }`,
+        h,
+      );
       expect(codeOf(futureElsewhere)).toBe('FUTURE_DATE');
-      expect(codeOf(await ask(`mutation { receiveCase(input: { unitId: "${mine.ward}", receivedOn: "2025-08-01", judgmentRef: "1/2025" }, idempotencyKey: "ministry-no-${Date.now()}") { id } }`, bearer('ministry')))).toBe('FORBIDDEN');
+      expect(
+        codeOf(
+          await ask(
+            `mutation { receiveCase(input: { unitId: "${mine.ward}", receivedOn: "2025-08-01", judgmentRef: "1/2025" }, idempotencyKey: "ministry-no-${Date.now()}") { id } }`,
+            bearer('ministry'),
+          ),
+        ),
+      ).toBe('FORBIDDEN');
       expect(codeOf(await ask(`mutation { setTarget(unitId: "${mine.province}", year: 2025, caseRate: 80, moneyRate: 50) { year } }`, h))).toBe('FORBIDDEN');
     });
   });
@@ -126,7 +145,9 @@ describe('access control and protection of the API', () => {
         expect({ label, status: res.status, code: codeOf(res) }).toEqual({ label, status: 401, code: 'UNAUTHENTICATED' });
       }
       // Within the clock skew (60 s), a just-expired token still passes.
-      const skewed = await gql(hub.url, `{ ministry { name } }`, undefined, { authorization: `Bearer ${signHs256({ ...claims, exp: now() - 30 }, TEST_JWT_SECRET)}` });
+      const skewed = await gql(hub.url, `{ ministry { name } }`, undefined, {
+        authorization: `Bearer ${signHs256({ ...claims, exp: now() - 30 }, TEST_JWT_SECRET)}`,
+      });
       expect(skewed.status).toBe(200);
     });
 
@@ -135,7 +156,15 @@ describe('access control and protection of the API', () => {
       const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const dir = mkdtempSync(join(tmpdir(), 'jwks-'));
       const jwks = join(dir, 'jwks.json');
-      writeFileSync(jwks, JSON.stringify({ keys: [{ ...rsa.publicKey.export({ format: 'jwk' }), kid: 'r1', alg: 'RS256' }, { ...ec.publicKey.export({ format: 'jwk' }), kid: 'e1', alg: 'ES256' }] }));
+      writeFileSync(
+        jwks,
+        JSON.stringify({
+          keys: [
+            { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'r1', alg: 'RS256' },
+            { ...ec.publicKey.export({ format: 'jwk' }), kid: 'e1', alg: 'ES256' },
+          ],
+        }),
+      );
       const gw = await startExtraGateway(hub, db, { AUTH_JWKS: jwks, AUTH_ISSUER: 'https://id.moj.gov.vn', AUTH_JWT_SECRET: undefined });
       extra.push(gw);
       const claims = { sub: 'analyst', role: 'ministry', iss: 'https://id.moj.gov.vn', iat: now(), exp: now() + 600 };
@@ -213,7 +242,10 @@ describe('access control and protection of the API', () => {
     writeFileSync(join(dir, 'ops.json'), JSON.stringify({ [hash]: registered }));
     const persisted = await startExtraGateway(hub, db, { PERSISTED_OPERATIONS_FILE: join(dir, 'ops.json'), INTROSPECTION: 'false' });
     extra.push(persisted);
-    const post = (body: unknown) => fetch(persisted.url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer('ministry') }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] } }));
+    const post = (body: unknown) =>
+      fetch(persisted.url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer('ministry') }, body: JSON.stringify(body) }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] } }),
+      );
     expect((await post({ documentId: hash })).body.data).toEqual({ ministry: { name: expect.stringMatching(/Bộ Tư pháp/) } });
     expect((await post({ query: registered })).status).toBe(200);
     const unregistered = await post({ query: '{ ministry { id } }' });
@@ -223,7 +255,9 @@ describe('access control and protection of the API', () => {
     const intro = await gql(closed.url, `{ __schema { queryType { name } } }`, undefined, bearer('ministry'));
     expect(codeOf(intro)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(intro.errors?.[0]?.message).toMatch(/introspection/i);
-    expect((await gql(hub.url, `{ __schema { queryType { name } } }`, undefined, bearer('ministry'))).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    expect((await gql(hub.url, `{ __schema { queryType { name } } }`, undefined, bearer('ministry'))).data).toEqual({
+      __schema: { queryType: { name: 'Query' } },
+    });
   });
 
   it('refuses an unauthenticated WebSocket and scopes subscriptions like queries', async () => {
@@ -236,7 +270,9 @@ describe('access control and protection of the API', () => {
 
     const province = liveClient(hub.url, { authorization: `Bearer ${token('province', [mine.province])}` });
     const own = subscribe(province, `subscription($id: ID!) { liveUnit(id: $id) { caseStats(period: { year: 2025 }) { done } } }`, { id: String(mine.ward) });
-    const foreign = subscribe(province, `subscription($id: ID!) { liveUnit(id: $id) { caseStats(period: { year: 2025 }) { done } } }`, { id: String(other.ward) });
+    const foreign = subscribe(province, `subscription($id: ID!) { liveUnit(id: $id) { caseStats(period: { year: 2025 }) { done } } }`, {
+      id: String(other.ward),
+    });
     await own.until((v) => typeof v.liveUnit.caseStats.done === 'number');
     await new Promise((r) => setTimeout(r, 500));
     // The refresh of another province's ward is refused by the subgraph; the client is told so.

@@ -41,8 +41,14 @@ describe('answers kept until a committed change touches them', () => {
     uncached = await startExtraGateway(hub, db, { ANSWER_CACHE: 'off' });
     admin = new Client({ connectionString: db });
     await admin.connect();
-    const provinces = units.filter((u) => u.type === 'PROVINCE' && u.validTo === null).slice(0, 3).map((p) => p.id);
-    wards = units.filter((u) => u.type === 'WARD' && provinces.includes(u.parentId!)).slice(0, 30).map((w) => ({ id: w.id, province: w.parentId! }));
+    const provinces = units
+      .filter((u) => u.type === 'PROVINCE' && u.validTo === null)
+      .slice(0, 3)
+      .map((p) => p.id);
+    wards = units
+      .filter((u) => u.type === 'WARD' && provinces.includes(u.parentId!))
+      .slice(0, 30)
+      .map((w) => ({ id: w.id, province: w.parentId! }));
   }, 180000);
 
   afterAll(async () => {
@@ -56,9 +62,16 @@ describe('answers kept until a committed change touches them', () => {
   const freshRead = (query: string, variables: Record<string, unknown>) => gqlData(uncached.url, query, variables, MINISTRY);
   const write = (query: string, variables: Record<string, unknown>, url = hub.url) => gqlData(url, query, variables, REPORTER);
   const receive = (unitId: number, url?: string) =>
-    write(`mutation($u: ID!, $d: Date!, $k: String!) { receiveCase(input: { unitId: $u, receivedOn: $d, judgmentRef: "9/2026/DS-ST" }, idempotencyKey: $k) { id } }`, { u: String(unitId), d: TODAY, k: `cache-${rng.next()}` }, url);
+    write(
+      `mutation($u: ID!, $d: Date!, $k: String!) { receiveCase(input: { unitId: $u, receivedOn: $d, judgmentRef: "9/2026/DS-ST" }, idempotencyKey: $k) { id } }`,
+      { u: String(unitId), d: TODAY, k: `cache-${rng.next()}` },
+      url,
+    );
   const event = (caseId: string, kind: string) =>
-    write(`mutation($c: ID!, $kind: CaseEventKind!, $d: Date!, $k: String!) { recordCaseEvent(input: { caseId: $c, kind: $kind, occurredOn: $d }, idempotencyKey: $k) { id } }`, { c: caseId, kind, d: TODAY, k: `cache-${rng.next()}` });
+    write(
+      `mutation($c: ID!, $kind: CaseEventKind!, $d: Date!, $k: String!) { recordCaseEvent(input: { caseId: $c, kind: $kind, occurredOn: $d }, idempotencyKey: $k) { id } }`,
+      { c: caseId, kind, d: TODAY, k: `cache-${rng.next()}` },
+    );
 
   /** Adds to a ward's rollup of this month in SQL: a change of figures that no outbox announces. */
   const tamper = (unitId: number, received: number) =>
@@ -122,7 +135,10 @@ describe('answers kept until a committed change touches them', () => {
     expect((await cachedRead(WARD, { id: String(ward.id), p: past })).unit.caseStats).toEqual(before);
     expect(await hits()).toBe(counted + 1);
     expect(await cachedRead(WARD, { id: String(ward.id), p: past })).toEqual(await freshRead(WARD, { id: String(ward.id), p: past }));
-    await write(`mutation($u: ID!, $k: String!) { receiveCase(input: { unitId: $u, receivedOn: "2025-08-10", judgmentRef: "8/2025/DS-ST" }, idempotencyKey: $k) { id } }`, { u: String(ward.id), k: `cache-${rng.next()}` });
+    await write(
+      `mutation($u: ID!, $k: String!) { receiveCase(input: { unitId: $u, receivedOn: "2025-08-10", judgmentRef: "8/2025/DS-ST" }, idempotencyKey: $k) { id } }`,
+      { u: String(ward.id), k: `cache-${rng.next()}` },
+    );
     expect((await cachedRead(WARD, { id: String(ward.id), p: past })).unit.caseStats.newlyReceived).toBe(before.newlyReceived + 1);
   });
 
@@ -142,7 +158,13 @@ describe('answers kept until a committed change touches them', () => {
     const TARGET = `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { caseStats(period: $p) { target { unitTarget nationalTarget } } } }`;
     const province = String(wards[0]!.province);
     const targetOf = async () => (await cachedRead(TARGET, { id: province, p: PERIOD })).unit.caseStats.target;
-    const set = (unitId: string, caseRate: number) => gqlData(hub.url, `mutation($u: ID!, $y: Int!, $c: Float!) { setTarget(unitId: $u, year: $y, caseRate: $c, moneyRate: 50) { caseRate } }`, { u: unitId, y: PERIOD.year, c: caseRate }, MINISTRY);
+    const set = (unitId: string, caseRate: number) =>
+      gqlData(
+        hub.url,
+        `mutation($u: ID!, $y: Int!, $c: Float!) { setTarget(unitId: $u, year: $y, caseRate: $c, moneyRate: 50) { caseRate } }`,
+        { u: unitId, y: PERIOD.year, c: caseRate },
+        MINISTRY,
+      );
     await targetOf();
     await set(province, 81.5);
     expect((await targetOf()).unitTarget).toBe(81.5);
@@ -172,7 +194,10 @@ describe('answers kept until a committed change touches them', () => {
     const read = async () => (await cachedRead(WARD, { id: String(ward.id), p: PERIOD })).unit.caseStats.newlyReceived;
     const before = await read();
     expect(await read()).toBe(before);
-    const listeners = async () => (await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gateway-cache'`)).rows.map((r) => r.pid as number);
+    const listeners = async () =>
+      (await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gateway-cache'`)).rows.map(
+        (r) => r.pid as number,
+      );
     const [cut] = await listeners();
     expect(cut).toBeDefined();
     await admin.query(`SELECT pg_terminate_backend($1)`, [cut]);

@@ -84,7 +84,12 @@ describe('the whole hub, started as a user starts it', () => {
     // Asynchronously: a blocked event loop would miss the gateway closing an idle kept-alive socket.
     const hubCli = (...args: string[]) =>
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = execFile(process.execPath, [join(ROOT, 'cli', 'dist', 'main.js'), ...args], { env: { ...process.env, DATABASE_URL: db } }, (_err, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }));
+        const child = execFile(
+          process.execPath,
+          [join(ROOT, 'cli', 'dist', 'main.js'), ...args],
+          { env: { ...process.env, DATABASE_URL: db } },
+          (_err, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
+        );
       });
     const clean = await hubCli('verify');
     expect(clean.status).toBe(0);
@@ -95,7 +100,9 @@ describe('the whole hub, started as a user starts it', () => {
     const admin = new Client({ connectionString: db });
     await admin.connect();
     try {
-      await admin.query(`UPDATE cases.case_month_rollup SET done = done + 3 WHERE unit_id = 1 AND bucket = 0 AND month = '2025-03-01' AND epoch = (SELECT max(valid_from) FROM org_units.rollup_epoch)`);
+      await admin.query(
+        `UPDATE cases.case_month_rollup SET done = done + 3 WHERE unit_id = 1 AND bucket = 0 AND month = '2025-03-01' AND epoch = (SELECT max(valid_from) FROM org_units.rollup_epoch)`,
+      );
     } finally {
       await admin.end();
     }

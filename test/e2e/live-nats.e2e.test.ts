@@ -57,14 +57,24 @@ const LIVE_NATION = `subscription($period: PeriodInput!) { liveMinistry { caseSt
   const write = (count = 1) =>
     Promise.all(
       Array.from({ length: count }, () =>
-        gqlData(hub.url, `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id } }`, {
-          input: { unitId: String(ward), receivedOn: '2026-10-15', judgmentRef: `nats-${n}/2026` },
-          key: `live-nats-${process.pid}-${++n}`,
-        }, bearer('reporter', [1])),
+        gqlData(
+          hub.url,
+          `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id } }`,
+          {
+            input: { unitId: String(ward), receivedOn: '2026-10-15', judgmentRef: `nats-${n}/2026` },
+            key: `live-nats-${process.pid}-${++n}`,
+          },
+          bearer('reporter', [1]),
+        ),
       ),
     );
   const received = async (id: number) =>
-    (await gqlData(hub.url, `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`, { id: String(id), p: PERIOD })).unit.caseStats.newlyReceived as number;
+    (
+      await gqlData(hub.url, `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`, {
+        id: String(id),
+        p: PERIOD,
+      })
+    ).unit.caseStats.newlyReceived as number;
 
   it('carries a write in a ward to its province and the nation, with the exact new totals, through the stream', async () => {
     const client = liveClient(hub.url);
@@ -118,6 +128,8 @@ const LIVE_NATION = `subscription($period: PeriodInput!) { liveMinistry { caseSt
   }, 60000);
 
   it('refuses to start a gateway whose NATS cannot be reached, saying what to do', async () => {
-    await expect(startExtraGateway(hub, db, { LIVE_TRANSPORT: 'nats', NATS_URL: 'nats://127.0.0.1:1', NATS_STREAM: stream.name })).rejects.toThrow(/NATS is not reachable at nats:\/\/127\.0\.0\.1:1.*LIVE_TRANSPORT=postgres/);
+    await expect(startExtraGateway(hub, db, { LIVE_TRANSPORT: 'nats', NATS_URL: 'nats://127.0.0.1:1', NATS_STREAM: stream.name })).rejects.toThrow(
+      /NATS is not reachable at nats:\/\/127\.0\.0\.1:1.*LIVE_TRANSPORT=postgres/,
+    );
   }, 30000);
 });

@@ -45,26 +45,43 @@ describe('the live worker thread', () => {
     const [ou, cs, fi, co] = hub.subgraphs.map((s) => s.url);
     const config = readGatewayConfig({
       SUPERGRAPH_PATH: join(ROOT, 'schema', 'supergraph.graphql'),
-      ORG_UNITS_URL: ou, CASES_URL: cs, FINANCES_URL: fi, COMPLAINTS_URL: co,
-      DATABASE_URL: db, LIVE_WORKER: 'on', LIVE_WINDOW_MS: '50', LOG_LEVEL: 'fatal',
-      IDENTITY_SECRET: TEST_IDENTITY_SECRET, AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      ORG_UNITS_URL: ou,
+      CASES_URL: cs,
+      FINANCES_URL: fi,
+      COMPLAINTS_URL: co,
+      DATABASE_URL: db,
+      LIVE_WORKER: 'on',
+      LIVE_WINDOW_MS: '50',
+      LOG_LEVEL: 'fatal',
+      IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
     });
     const values: number[] = [];
     const waiters: { n: number; done: () => void }[] = [];
-    engine = await WorkerEngine.start(config, (key, value) => {
-      if (key !== 'tq') return;
-      const n = JSON.parse(value).data.liveUnit.caseStats.newlyReceived as number;
-      values.push(n);
-      for (const w of waiters.filter((x) => x.n === n)) w.done();
-    }, pino({ level: 'silent' }));
+    engine = await WorkerEngine.start(
+      config,
+      (key, value) => {
+        if (key !== 'tq') return;
+        const n = JSON.parse(value).data.liveUnit.caseStats.newlyReceived as number;
+        values.push(n);
+        for (const w of waiters.filter((x) => x.n === n)) w.done();
+      },
+      pino({ level: 'silent' }),
+    );
     const reach = (n: number) => (values.includes(n) ? Promise.resolve() : new Promise<void>((done) => waiters.push({ n, done })));
     const spec: WatchSpec = { key: 'tq', group: 'g', query: REFRESH, variables: { id: String(province) }, identity: ministry, roots: [province] };
     const write = (n: number) =>
-      gqlData(hub.url, `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id } }`, {
-        input: { unitId: String(ward), receivedOn: '2026-10-15', judgmentRef: `worker-${n}/2026` },
-        key: `live-worker-${process.pid}-${n}`,
-      }, bearer('reporter', [1]));
-    const before = (await gqlData(hub.url, REFRESH.replace('liveUnit: ', ''), { id: String(province) }, bearer('ministry'))).unit.caseStats.newlyReceived as number;
+      gqlData(
+        hub.url,
+        `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id } }`,
+        {
+          input: { unitId: String(ward), receivedOn: '2026-10-15', judgmentRef: `worker-${n}/2026` },
+          key: `live-worker-${process.pid}-${n}`,
+        },
+        bearer('reporter', [1]),
+      );
+    const before = (await gqlData(hub.url, REFRESH.replace('liveUnit: ', ''), { id: String(province) }, bearer('ministry'))).unit.caseStats
+      .newlyReceived as number;
 
     engine.watch(spec);
     await reach(before);

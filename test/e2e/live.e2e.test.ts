@@ -75,13 +75,20 @@ describe('live totals through the gateway', () => {
   const write = (count = 1) =>
     Promise.all(
       Array.from({ length: count }, () =>
-        gqlData(hub.url, `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id } }`, {
-          input: { unitId: ward, receivedOn: '2026-10-15', judgmentRef: `live-${n}/2026` },
-          key: `live-test-${process.pid}-${++n}`,
-        }, bearer('reporter', [1])),
+        gqlData(
+          hub.url,
+          `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id } }`,
+          {
+            input: { unitId: ward, receivedOn: '2026-10-15', judgmentRef: `live-${n}/2026` },
+            key: `live-test-${process.pid}-${++n}`,
+          },
+          bearer('reporter', [1]),
+        ),
       ),
     );
-  const received = async (id: string, p = PERIOD) => (await gqlData(hub.url, `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`, { id, p })).unit.caseStats.newlyReceived as number;
+  const received = async (id: string, p = PERIOD) =>
+    (await gqlData(hub.url, `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`, { id, p }))
+      .unit.caseStats.newlyReceived as number;
 
   it('sends the current value at once, then the exact new totals of the ward, its province and the nation after a write', async () => {
     const client = liveClient(hub.url);
@@ -102,7 +109,13 @@ describe('live totals through the gateway', () => {
   }, 60000);
 
   it('executes 1,000 identical subscriptions once per refresh and fans the result out', async () => {
-    const metrics = async () => Object.fromEntries((await (await fetch(hub.url.replace('/graphql', '/metrics'))).text()).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.split(' ')[0], Number(l.split(' ')[1])]));
+    const metrics = async () =>
+      Object.fromEntries(
+        (await (await fetch(hub.url.replace('/graphql', '/metrics'))).text())
+          .split('\n')
+          .filter((l) => l && !l.startsWith('#'))
+          .map((l) => [l.split(' ')[0], Number(l.split(' ')[1])]),
+      );
     const clients = Array.from({ length: 10 }, () => liveClient(hub.url));
     const period = { fromMonth: '2025-08', toMonth: '2026-12' };
     const before = await received(province, period);
@@ -117,7 +130,8 @@ describe('live totals through the gateway', () => {
     expect(end.thads_live_executions_total - start.thads_live_executions_total).toBeLessThanOrEqual(2);
     expect(end.thads_live_messages_total - start.thads_live_messages_total).toBeGreaterThanOrEqual(1000);
     // Each stage of the change's way is in its histogram: notification → dirty → refresh → fan-out.
-    for (const stage of ['feed', 'wait', 'refresh', 'fanout']) expect(end[`thads_live_${stage}_seconds_count`]! - start[`thads_live_${stage}_seconds_count`]!).toBeGreaterThanOrEqual(1);
+    for (const stage of ['feed', 'wait', 'refresh', 'fanout'])
+      expect(end[`thads_live_${stage}_seconds_count`]! - start[`thads_live_${stage}_seconds_count`]!).toBeGreaterThanOrEqual(1);
     await Promise.all(clients.map((c) => c.dispose()));
   }, 90000);
 
@@ -173,7 +187,9 @@ describe('live totals through the gateway', () => {
     const sub = subscribe(client, LIVE_UNIT, { id: ward, period: PERIOD });
     await sub.until(() => true);
     // Cut every gateway's LISTEN connection, write while they are gone, and expect the value.
-    const cut = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gateway-live' AND datname = current_database()`);
+    const cut = await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gateway-live' AND datname = current_database()`,
+    );
     expect(cut.rowCount).toBeGreaterThanOrEqual(1);
     await write(2);
     await sub.until((v) => v.liveUnit.caseStats.newlyReceived === before + 2, 20000);
@@ -182,10 +198,22 @@ describe('live totals through the gateway', () => {
   }, 60000);
 
   it('refreshes the 34 provinces together in one gateway operation, each with its own exact totals', async () => {
-    const metrics = async () => Object.fromEntries((await (await fetch(hub.url.replace('/graphql', '/metrics'))).text()).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.split(' ')[0], Number(l.split(' ')[1])]));
+    const metrics = async () =>
+      Object.fromEntries(
+        (await (await fetch(hub.url.replace('/graphql', '/metrics'))).text())
+          .split('\n')
+          .filter((l) => l && !l.startsWith('#'))
+          .map((l) => [l.split(' ')[0], Number(l.split(' ')[1])]),
+      );
     const totals = async () =>
       new Map(
-        ((await gqlData(hub.url, `query($p: PeriodInput!) { units(type: PROVINCE) { id caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`, { p: PERIOD })).units as { id: string; caseStats: { newlyReceived: number } }[]).map((u) => [u.id, u.caseStats.newlyReceived]),
+        (
+          (
+            await gqlData(hub.url, `query($p: PeriodInput!) { units(type: PROVINCE) { id caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`, {
+              p: PERIOD,
+            })
+          ).units as { id: string; caseStats: { newlyReceived: number } }[]
+        ).map((u) => [u.id, u.caseStats.newlyReceived]),
       );
     const before = await totals();
     expect(before.size).toBe(34);
@@ -223,9 +251,15 @@ describe('live totals through the gateway', () => {
     const good = subscribe(client, LIVE_NATION, { period: PERIOD });
     await good.until(() => true);
     // A document with several operations (as client code generators write them) runs the one named.
-    const named = client.iterate({ query: `query Other { ministry { id } } subscription Nation($p: PeriodInput!) { liveMinistry { caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`, operationName: 'Nation', variables: { p: PERIOD } });
+    const named = client.iterate({
+      query: `query Other { ministry { id } } subscription Nation($p: PeriodInput!) { liveMinistry { caseStats(period: $p, asOf: "2026-11-01") { newlyReceived } } }`,
+      operationName: 'Nation',
+      variables: { p: PERIOD },
+    });
     const first = await named.next();
-    expect((first.value as { data: { liveMinistry: { caseStats: { newlyReceived: number } } } }).data.liveMinistry.caseStats.newlyReceived).toBe(good.values.at(-1).liveMinistry.caseStats.newlyReceived);
+    expect((first.value as { data: { liveMinistry: { caseStats: { newlyReceived: number } } } }).data.liveMinistry.caseStats.newlyReceived).toBe(
+      good.values.at(-1).liveMinistry.caseStats.newlyReceived,
+    );
     await named.return?.(undefined);
     await new Promise((r) => setTimeout(r, 300));
     expect(JSON.stringify(bad.errors)).toMatch(/noSuchField/);

@@ -8,7 +8,12 @@ import { createTestDatabase, dropTestDatabase } from '../support/test-db';
 import { bearer } from '../support/auth';
 
 /** Raw case events that produce given counts, spread over a unit's districts. */
-function caseLines(districts: number[], firstId: number, spec: { carriedOver: number; received: number; entrusted: number; withdrawn: number; enforceable: number; done: number }, year: number): EventLine[] {
+function caseLines(
+  districts: number[],
+  firstId: number,
+  spec: { carriedOver: number; received: number; entrusted: number; withdrawn: number; enforceable: number; done: number },
+  year: number,
+): EventLine[] {
   const lines: EventLine[] = [];
   let id = firstId;
   const total = spec.carriedOver + spec.received;
@@ -57,15 +62,37 @@ describe('published figures, reproduced from their raw counts loaded through the
     const imported = await gqlData(hub.url, `mutation { importCaseEvents(path: "district.ndjson") { applied } }`, undefined, bearer('reporter', [1]));
     expect(imported.importCaseEvents.applied).toBe(lines.length);
     const res = await gqlData(hub.url, `query($id: ID!, $year: Int!) { unit(id: $id) { ${stats} } }`, { id: String(district), year: 2022 });
-    expect(res.unit.caseStats).toEqual({ carriedOver: 55, newlyReceived: 296, totalHandled: 351, entrustedOut: 8, withdrawn: 0, toEnforce: 343, enforceable: 327, notEnforceable: 16, done: 289, carriedToNext: 54, completionRate: 88.38 });
+    expect(res.unit.caseStats).toEqual({
+      carriedOver: 55,
+      newlyReceived: 296,
+      totalHandled: 351,
+      entrustedOut: 8,
+      withdrawn: 0,
+      toEnforce: 343,
+      enforceable: 327,
+      notEnforceable: 16,
+      done: 289,
+      carriedToNext: 54,
+      completionRate: 88.38,
+    });
   });
 
   it('reproduces a provincial report: 53,640 handled − 368 entrusted − 6 withdrawn = 53,266 to enforce, 30,650 ÷ 36,542 = 83.88%', async () => {
     const province = seeded.units.find((u) => u.code === 'thanh-hoa' && u.validTo !== null)!;
     const districts = seeded.units.filter((u) => u.parentId === province.id).map((u) => u.id);
-    const lines = caseLines(districts, 10_000_000, { carriedOver: 9_874, received: 43_766, entrusted: 368, withdrawn: 6, enforceable: 36_542, done: 30_650 }, 2024);
+    const lines = caseLines(
+      districts,
+      10_000_000,
+      { carriedOver: 9_874, received: 43_766, entrusted: 368, withdrawn: 6, enforceable: 36_542, done: 30_650 },
+      2024,
+    );
     writeFileSync(join(hub.importDir, 'province.ndjson'), toNdjson(lines));
-    const imported = await gqlData(hub.url, `mutation { importCaseEvents(path: "province.ndjson") { applied milliseconds } }`, undefined, bearer('reporter', [1]));
+    const imported = await gqlData(
+      hub.url,
+      `mutation { importCaseEvents(path: "province.ndjson") { applied milliseconds } }`,
+      undefined,
+      bearer('reporter', [1]),
+    );
     expect(imported.importCaseEvents.applied).toBe(lines.length);
     const res = await gqlData(hub.url, `query($id: ID!, $year: Int!) { unit(id: $id) { ${stats} } }`, { id: String(province.id), year: 2024 });
     expect(res.unit.caseStats).toEqual({

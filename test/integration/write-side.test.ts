@@ -68,8 +68,14 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
   /** Every maintained table of every service equals its recomputation from the raw facts. */
   async function expectVerified() {
     const [, cs, fi, co] = hub.subgraphs.map((s) => s.dataSource);
-    for (const [db, specs] of [[cs!, CASE_ROLLUPS], [fi!, [MONEY_ROLLUP]], [co!, [COMPLAINT_ROLLUP]]] as const) {
-      for (const spec of specs) for (const r of await verifyRollup(db, spec)) expect({ table: r.table, differing: r.differing, differences: r.differences }).toEqual({ table: r.table, differing: 0, differences: [] });
+    for (const [db, specs] of [
+      [cs!, CASE_ROLLUPS],
+      [fi!, [MONEY_ROLLUP]],
+      [co!, [COMPLAINT_ROLLUP]],
+    ] as const) {
+      for (const spec of specs)
+        for (const r of await verifyRollup(db, spec))
+          expect({ table: r.table, differing: r.differing, differences: r.differences }).toEqual({ table: r.table, differing: 0, differences: [] });
     }
   }
 
@@ -83,33 +89,52 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
 
   it('rolls up every unit exactly as a brute-force recomputation from the raw events, and parents sum their children', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom(2023, 2024, 2025), fc.integer({ min: 1, max: 12 }), fc.constantFrom('2024-12-31', '2025-09-30', null), async (seed, year, months, asOf) => {
-        const seeded = await reseed(seed);
-        const leaves = leavesOf(seeded.units);
-        const cases: DemoCase[] = [...generateDemoCases({ cases: 120, leaves, seed: `w${seed}` })].flat();
-        const { petitions, receptions } = generateDemoComplaints({ cases: 120, leaves, seed: `w${seed}` });
-        const lines = demoEventLines(cases, petitions, receptions);
-        expect(await importAll(`random-${seed}.ndjson`, toNdjson(lines))).toBe(lines.length);
-        await expectVerified();
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.constantFrom(2023, 2024, 2025),
+        fc.integer({ min: 1, max: 12 }),
+        fc.constantFrom('2024-12-31', '2025-09-30', null),
+        async (seed, year, months, asOf) => {
+          const seeded = await reseed(seed);
+          const leaves = leavesOf(seeded.units);
+          const cases: DemoCase[] = [...generateDemoCases({ cases: 120, leaves, seed: `w${seed}` })].flat();
+          const { petitions, receptions } = generateDemoComplaints({ cases: 120, leaves, seed: `w${seed}` });
+          const lines = demoEventLines(cases, petitions, receptions);
+          expect(await importAll(`random-${seed}.ndjson`, toNdjson(lines))).toBe(lines.length);
+          await expectVerified();
 
-        const ids = seeded.units.map((u) => u.id);
-        for (const id of ids) {
-          const res = await gqlData(hub.url, `query($id: ID!, $period: PeriodInput!, $asOf: Date) { unit(id: $id) { id ${STATS} } }`, { id: String(id), period: { year, months }, asOf });
-          const u = res.unit;
-          const covered = coveredUnits(seeded.units, seeded.lineage, id, u.caseStats.asOf);
-          expect({ id, ...u.caseStats }).toMatchObject({ id, ...caseFiguresBF(cases, covered, u.caseStats.periodStart, u.caseStats.periodEnd) });
-          const money = moneyFiguresBF(cases, covered, u.caseStats.periodStart, u.caseStats.periodEnd);
-          expect({ id, ...u.moneyStats }).toMatchObject({ id, ...Object.fromEntries(Object.entries(money).map(([k, v]) => [k, v.toString()])) });
-          expect({ id, ...u.complaintStats }).toMatchObject({ id, ...petitionFiguresBF(petitions, receptions, covered, u.caseStats.periodStart, u.caseStats.periodEnd) });
-        }
-        // The nation is the sum of the provinces valid on the hierarchy date.
-        const date = asOf ?? `${year}-09-30`;
-        const provinces = seeded.units.filter((u) => u.type === 'PROVINCE' && u.validFrom <= date && (u.validTo === null || date < u.validTo));
-        const sums = await gqlData(hub.url, `query($period: PeriodInput!, $asOf: Date) { ministry { caseStats(period: $period, asOf: $asOf) { done toEnforce } } units(type: PROVINCE, asOf: "${date}") { id caseStats(period: $period, asOf: $asOf) { done toEnforce } } }`, { period: { year, months }, asOf });
-        expect(sums.units.map((u: { id: string }) => Number(u.id)).sort()).toEqual(provinces.map((p) => p.id).sort());
-        expect(sums.units.reduce((s: number, u: { caseStats: { done: number } }) => s + u.caseStats.done, 0)).toBe(sums.ministry.caseStats.done);
-        expect(sums.units.reduce((s: number, u: { caseStats: { toEnforce: number } }) => s + u.caseStats.toEnforce, 0)).toBe(sums.ministry.caseStats.toEnforce);
-      }),
+          const ids = seeded.units.map((u) => u.id);
+          for (const id of ids) {
+            const res = await gqlData(hub.url, `query($id: ID!, $period: PeriodInput!, $asOf: Date) { unit(id: $id) { id ${STATS} } }`, {
+              id: String(id),
+              period: { year, months },
+              asOf,
+            });
+            const u = res.unit;
+            const covered = coveredUnits(seeded.units, seeded.lineage, id, u.caseStats.asOf);
+            expect({ id, ...u.caseStats }).toMatchObject({ id, ...caseFiguresBF(cases, covered, u.caseStats.periodStart, u.caseStats.periodEnd) });
+            const money = moneyFiguresBF(cases, covered, u.caseStats.periodStart, u.caseStats.periodEnd);
+            expect({ id, ...u.moneyStats }).toMatchObject({ id, ...Object.fromEntries(Object.entries(money).map(([k, v]) => [k, v.toString()])) });
+            expect({ id, ...u.complaintStats }).toMatchObject({
+              id,
+              ...petitionFiguresBF(petitions, receptions, covered, u.caseStats.periodStart, u.caseStats.periodEnd),
+            });
+          }
+          // The nation is the sum of the provinces valid on the hierarchy date.
+          const date = asOf ?? `${year}-09-30`;
+          const provinces = seeded.units.filter((u) => u.type === 'PROVINCE' && u.validFrom <= date && (u.validTo === null || date < u.validTo));
+          const sums = await gqlData(
+            hub.url,
+            `query($period: PeriodInput!, $asOf: Date) { ministry { caseStats(period: $period, asOf: $asOf) { done toEnforce } } units(type: PROVINCE, asOf: "${date}") { id caseStats(period: $period, asOf: $asOf) { done toEnforce } } }`,
+            { period: { year, months }, asOf },
+          );
+          expect(sums.units.map((u: { id: string }) => Number(u.id)).sort()).toEqual(provinces.map((p) => p.id).sort());
+          expect(sums.units.reduce((s: number, u: { caseStats: { done: number } }) => s + u.caseStats.done, 0)).toBe(sums.ministry.caseStats.done);
+          expect(sums.units.reduce((s: number, u: { caseStats: { toEnforce: number } }) => s + u.caseStats.toEnforce, 0)).toBe(
+            sums.ministry.caseStats.toEnforce,
+          );
+        },
+      ),
       { numRuns: 3 },
     );
   }, 240000);
@@ -126,18 +151,39 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
     }, 60000);
 
     const receive = (unitId: number, receivedOn: string, idempotencyKey: string, judgmentRef = '12/2025/DS-ST') =>
-      gql(hub.url, `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id status } }`, {
-        input: { unitId: String(unitId), receivedOn, judgmentRef, categories: ['STATE_BUDGET'] },
-        key: idempotencyKey,
-      }, REPORTER);
+      gql(
+        hub.url,
+        `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id status } }`,
+        {
+          input: { unitId: String(unitId), receivedOn, judgmentRef, categories: ['STATE_BUDGET'] },
+          key: idempotencyKey,
+        },
+        REPORTER,
+      );
     const event = (caseId: string, kind: string, occurredOn: string, idempotencyKey: string) =>
-      gql(hub.url, `mutation($input: CaseEventInput!, $key: String!) { recordCaseEvent(input: $input, idempotencyKey: $key) { id status enforceable } }`, {
-        input: { caseId, kind, occurredOn },
-        key: idempotencyKey,
-      }, REPORTER);
+      gql(
+        hub.url,
+        `mutation($input: CaseEventInput!, $key: String!) { recordCaseEvent(input: $input, idempotencyKey: $key) { id status enforceable } }`,
+        {
+          input: { caseId, kind, occurredOn },
+          key: idempotencyKey,
+        },
+        REPORTER,
+      );
     const wardStats = async () =>
-      (await gqlData(hub.url, `query($id: ID!) { unit(id: $id) { caseStats(period: { fromMonth: "2025-07", toMonth: "2025-12" }, asOf: "2025-12-31") { newlyReceived done enforceable byCategory { category newlyReceived } } } }`, { id: String(ward) })).unit.caseStats;
-    const counts = async () => (await admin.query(`SELECT (SELECT count(*) FROM cases.case_event)::int AS events, (SELECT count(*) FROM cases.outbox)::int AS outbox, (SELECT count(*) FROM finances.money_event)::int AS money`)).rows[0];
+      (
+        await gqlData(
+          hub.url,
+          `query($id: ID!) { unit(id: $id) { caseStats(period: { fromMonth: "2025-07", toMonth: "2025-12" }, asOf: "2025-12-31") { newlyReceived done enforceable byCategory { category newlyReceived } } } }`,
+          { id: String(ward) },
+        )
+      ).unit.caseStats;
+    const counts = async () =>
+      (
+        await admin.query(
+          `SELECT (SELECT count(*) FROM cases.case_event)::int AS events, (SELECT count(*) FROM cases.outbox)::int AS outbox, (SELECT count(*) FROM finances.money_event)::int AS money`,
+        )
+      ).rows[0];
 
     it('receives, classifies and completes a case, and the rollup follows', async () => {
       const r = await receive(ward, '2025-08-01', key('r'));
@@ -190,10 +236,42 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
         [event(open, 'COMPLETED', '2025-08-10', key('b8')), 'BAD_USER_INPUT', 'IMPOSSIBLE_TRANSITION'],
         [event(open, 'CLASSIFIED_ENFORCEABLE', '2025-08-01', key('b9')), 'BAD_USER_INPUT'],
         [event('424242424', 'COMPLETED', '2025-08-10', key('b10')), 'CASE_NOT_FOUND'],
-        [gql(hub.url, `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "-5", idempotencyKey: "${key('m1')}") { amount } }`, undefined, REPORTER), 'BAD_USER_INPUT'],
-        [gql(hub.url, `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "12.50", idempotencyKey: "${key('m2')}") { amount } }`, undefined, REPORTER), 'BAD_USER_INPUT'],
-        [gql(hub.url, `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "1e9", idempotencyKey: "${key('m3')}") { amount } }`, undefined, REPORTER), 'BAD_USER_INPUT'],
-        [gql(hub.url, `mutation { resolvePetition(petitionId: "77777", resolvedOn: "2025-08-01", idempotencyKey: "${key('p1')}") { id } }`, undefined, REPORTER), 'PETITION_NOT_FOUND'],
+        [
+          gql(
+            hub.url,
+            `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "-5", idempotencyKey: "${key('m1')}") { amount } }`,
+            undefined,
+            REPORTER,
+          ),
+          'BAD_USER_INPUT',
+        ],
+        [
+          gql(
+            hub.url,
+            `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "12.50", idempotencyKey: "${key('m2')}") { amount } }`,
+            undefined,
+            REPORTER,
+          ),
+          'BAD_USER_INPUT',
+        ],
+        [
+          gql(
+            hub.url,
+            `mutation { receiveCaseMoney(caseId: "5", unitId: "${ward}", receivedOn: "2025-08-01", amount: "1e9", idempotencyKey: "${key('m3')}") { amount } }`,
+            undefined,
+            REPORTER,
+          ),
+          'BAD_USER_INPUT',
+        ],
+        [
+          gql(
+            hub.url,
+            `mutation { resolvePetition(petitionId: "77777", resolvedOn: "2025-08-01", idempotencyKey: "${key('p1')}") { id } }`,
+            undefined,
+            REPORTER,
+          ),
+          'PETITION_NOT_FOUND',
+        ],
       ];
       for (const [pending, code, reason] of bad) {
         const res = await pending;
@@ -224,11 +302,14 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
     });
 
     it('ranks provinces with ties sharing a rank, and gives a unit its own position', async () => {
-      const data = await gqlData(hub.url, `{
+      const data = await gqlData(
+        hub.url,
+        `{
         caseRanking(period: { year: 2025 }, metric: DONE) { rank value unit { id name type } }
         moneyRanking(period: { year: 2025 }, metric: DONE) { rank value }
         complaintRanking(period: { year: 2025 }) { rank }
-      }`);
+      }`,
+      );
       const rows = data.caseRanking;
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r: { unit: { type: string; name: string } }) => r.unit.type === 'PROVINCE' && r.unit.name.startsWith('Tỉnh Mới'))).toBe(true);
@@ -237,16 +318,24 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
         expect(Number(a.value)).toBeGreaterThanOrEqual(Number(b.value));
         expect(b.rank).toBe(a.value === b.value ? a.rank : i + 1);
       }
-      const own = await gqlData(hub.url, `query($id: ID!) { unit(id: $id) { caseRank(period: { year: 2025 }, metric: DONE) { rank of value } } }`, { id: rows[0].unit.id });
+      const own = await gqlData(hub.url, `query($id: ID!) { unit(id: $id) { caseRank(period: { year: 2025 }, metric: DONE) { rank of value } } }`, {
+        id: rows[0].unit.id,
+      });
       expect(own.unit.caseRank).toEqual({ rank: 1, of: rows.length, value: rows[0].value });
     });
 
     it('compares with targets and with the same period of the previous year', async () => {
       const province = (await gqlData(hub.url, `{ units(type: PROVINCE, asOf: "2025-09-30") { id } }`)).units[0].id;
       await gqlData(hub.url, `mutation($id: ID!) { setTarget(unitId: $id, year: 2025, caseRate: 80, moneyRate: 45.5) { caseRate } }`, { id: province });
-      const bad = await gql(hub.url, `mutation($id: ID!) { setTarget(unitId: $id, year: 2025, caseRate: 180, moneyRate: 45.5) { caseRate } }`, { id: province });
+      const bad = await gql(hub.url, `mutation($id: ID!) { setTarget(unitId: $id, year: 2025, caseRate: 180, moneyRate: 45.5) { caseRate } }`, {
+        id: province,
+      });
       expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-      const res = await gqlData(hub.url, `query($id: ID!) { unit(id: $id) { caseStats(period: { year: 2025 }) { done completionRate previousYear { done completionRate } change { done completionRate } target { rate unitTarget nationalTarget meetsUnitTarget achievementOfNationalTarget } } } }`, { id: province });
+      const res = await gqlData(
+        hub.url,
+        `query($id: ID!) { unit(id: $id) { caseStats(period: { year: 2025 }) { done completionRate previousYear { done completionRate } change { done completionRate } target { rate unitTarget nationalTarget meetsUnitTarget achievementOfNationalTarget } } } }`,
+        { id: province },
+      );
       const s = res.unit.caseStats;
       expect(s.target).toMatchObject({ rate: s.completionRate, unitTarget: 80, nationalTarget: 83.9 });
       expect(s.change.done).toBe(s.done - s.previousYear.done);
@@ -255,20 +344,48 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
 
     it('monitors administrative judgments: received with and without a decision, decided, completed', async () => {
       const admin = async () =>
-        (await gqlData(hub.url, `query($id: ID!) { unit(id: $id) { adminMonitoring(period: { fromMonth: "2025-08", toMonth: "2025-09" }, asOf: "2025-09-30") { carriedOver newlyReceived total completed unfinished unfinishedWithDecision unfinishedWithoutDecision } } }`, { id: String(ward) })).unit.adminMonitoring;
+        (
+          await gqlData(
+            hub.url,
+            `query($id: ID!) { unit(id: $id) { adminMonitoring(period: { fromMonth: "2025-08", toMonth: "2025-09" }, asOf: "2025-09-30") { carriedOver newlyReceived total completed unfinished unfinishedWithDecision unfinishedWithoutDecision } } }`,
+            { id: String(ward) },
+          )
+        ).unit.adminMonitoring;
       const monitor = (withDecision: boolean, k: string) =>
-        gqlData(hub.url, `mutation($unit: ID!, $d: Boolean!, $k: String!) { monitorAdminJudgment(unitId: $unit, receivedOn: "2025-08-11", judgmentRef: "5/2025/HC-ST", withDecision: $d, idempotencyKey: $k) { id } }`, { unit: String(ward), d: withDecision, k }, REPORTER);
+        gqlData(
+          hub.url,
+          `mutation($unit: ID!, $d: Boolean!, $k: String!) { monitorAdminJudgment(unitId: $unit, receivedOn: "2025-08-11", judgmentRef: "5/2025/HC-ST", withDecision: $d, idempotencyKey: $k) { id } }`,
+          { unit: String(ward), d: withDecision, k },
+          REPORTER,
+        );
       const before = await admin();
       const a = (await monitor(true, key('a1'))).monitorAdminJudgment.id;
       const b = (await monitor(false, key('a2'))).monitorAdminJudgment.id;
       const c = (await monitor(false, key('a3'))).monitorAdminJudgment.id;
-      await gqlData(hub.url, `mutation($j: ID!, $k: String!) { issueMonitoringDecision(judgmentId: $j, on: "2025-08-20", idempotencyKey: $k) { id } }`, { j: b, k: key('a4') }, REPORTER);
-      for (const [j, on] of [[a, '2025-09-02'], [c, '2025-09-03']]) {
-        await gqlData(hub.url, `mutation($j: ID!, $on: Date!, $k: String!) { completeAdminJudgment(judgmentId: $j, on: $on, idempotencyKey: $k) { id } }`, { j, on, k: key('a5') }, REPORTER);
+      await gqlData(
+        hub.url,
+        `mutation($j: ID!, $k: String!) { issueMonitoringDecision(judgmentId: $j, on: "2025-08-20", idempotencyKey: $k) { id } }`,
+        { j: b, k: key('a4') },
+        REPORTER,
+      );
+      for (const [j, on] of [
+        [a, '2025-09-02'],
+        [c, '2025-09-03'],
+      ]) {
+        await gqlData(
+          hub.url,
+          `mutation($j: ID!, $on: Date!, $k: String!) { completeAdminJudgment(judgmentId: $j, on: $on, idempotencyKey: $k) { id } }`,
+          { j, on, k: key('a5') },
+          REPORTER,
+        );
       }
       const after = await admin();
-      expect({ received: after.newlyReceived - before.newlyReceived, completed: after.completed - before.completed, open: after.unfinished - before.unfinished, decided: after.unfinishedWithDecision - before.unfinishedWithDecision })
-        .toEqual({ received: 3, completed: 2, open: 1, decided: 1 });
+      expect({
+        received: after.newlyReceived - before.newlyReceived,
+        completed: after.completed - before.completed,
+        open: after.unfinished - before.unfinished,
+        decided: after.unfinishedWithDecision - before.unfinishedWithDecision,
+      }).toEqual({ received: 3, completed: 2, open: 1, decided: 1 });
       await expectVerified();
     });
 

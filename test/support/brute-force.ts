@@ -59,7 +59,17 @@ export function caseFiguresBF(cases: DemoCase[], units: Set<number>, start: stri
   const done = outcome('COMPLETED', 'TERMINATED');
   const openEnforceableAtEnd = mine.filter((c) => c.receivedOn <= end && !(c.outcome && c.outcome.on <= end) && enforceableOn(c, end)).length;
   const toEnforce = carriedOver + newlyReceived - entrustedOut - withdrawn - separateBook;
-  return { carriedOver, newlyReceived, entrustedOut, withdrawn, separateBook, toEnforce, enforceable: done + openEnforceableAtEnd, done, carriedToNext: toEnforce - done };
+  return {
+    carriedOver,
+    newlyReceived,
+    entrustedOut,
+    withdrawn,
+    separateBook,
+    toEnforce,
+    enforceable: done + openEnforceableAtEnd,
+    done,
+    carriedToNext: toEnforce - done,
+  };
 }
 
 export interface MoneyFiguresBF {

@@ -6,14 +6,24 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 /** Posts one GraphQL operation over real HTTP. */
-export async function gql<T = Record<string, any>>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = defaultHeaders()): Promise<GraphQLResponse<T> & { status: number; headers: Headers }> {
+export async function gql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = defaultHeaders(),
+): Promise<GraphQLResponse<T> & { status: number; headers: Headers }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
   const body = (await res.json()) as GraphQLResponse<T>;
   return { ...body, status: res.status, headers: res.headers };
 }
 
 /** The data of a response that must have no errors. */
-export async function gqlData<T = Record<string, any>>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = defaultHeaders()): Promise<T> {
+export async function gqlData<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = defaultHeaders(),
+): Promise<T> {
   const res = await gql<T>(url, query, variables, headers);
   if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
   return res.data as T;

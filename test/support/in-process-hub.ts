@@ -76,8 +76,15 @@ export async function startInProcessHub(databaseUrl: string, live: LiveOption = 
   const importDir = mkdtempSync(join(tmpdir(), 'thads-import-'));
   const nats = live.transport === 'nats' ? { NATS_URL: live.natsUrl, NATS_STREAM: live.stream } : {};
   const config = {
-    PORT: 0, HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 6, IMPORT_DIR: importDir, IDENTITY_SECRET: TEST_IDENTITY_SECRET,
-    OUTBOX_RELAY: live.transport === 'nats' ? ('nats' as const) : ('none' as const), ...nats,
+    PORT: 0,
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn' as const,
+    DB_POOL_SIZE: 6,
+    IMPORT_DIR: importDir,
+    IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+    OUTBOX_RELAY: live.transport === 'nats' ? ('nats' as const) : ('none' as const),
+    ...nats,
   };
   const subgraphs = [await orgUnits.start(config), await cases.start(config), await finances.start(config), await complaints.start(config)];
   const [ou, cs, fi, co] = subgraphs.map((s) => s.url);

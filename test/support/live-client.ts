@@ -33,12 +33,20 @@ export function subscribe<T = any>(client: Client, query: string, variables?: Re
       next: (v) => {
         if (v.errors) errors.push(...v.errors.map((e) => ({ message: e.message, code: e.extensions?.code })));
         values.push(v.data as T);
-        for (const w of [...waiters]) if (w.predicate(v.data as T)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(v.data as T);
-        }
+        for (const w of [...waiters])
+          if (w.predicate(v.data as T)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(v.data as T);
+          }
       },
-      error: (e) => errors.push(e instanceof Error ? e.message : (e as { code?: number; reason?: string }).code !== undefined ? { code: (e as { code: number }).code, reason: (e as { reason: string }).reason } : e),
+      error: (e) =>
+        errors.push(
+          e instanceof Error
+            ? e.message
+            : (e as { code?: number; reason?: string }).code !== undefined
+              ? { code: (e as { code: number }).code, reason: (e as { reason: string }).reason }
+              : e,
+        ),
       complete: () => {},
     },
   );
@@ -49,7 +57,10 @@ export function subscribe<T = any>(client: Client, query: string, variables?: Re
       const found = values.find(predicate);
       if (found) return Promise.resolve(found);
       return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching value within ${timeoutMs} ms; got ${JSON.stringify(values.slice(-3))} errors ${JSON.stringify(errors)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching value within ${timeoutMs} ms; got ${JSON.stringify(values.slice(-3))} errors ${JSON.stringify(errors)}`)),
+          timeoutMs,
+        );
         waiters.push({ predicate, resolve: (v) => (clearTimeout(timer), resolve(v)) });
       });
     },

@@ -25,7 +25,10 @@ export async function seedTestUnits(url: string) {
 }
 
 /** A current province by code and the first unit under it, where the tests write. */
-export function provinceAndWard(units: { id: number; code: string; parentId: number | null; validTo: string | null }[], code: string): { province: number; ward: number } {
+export function provinceAndWard(
+  units: { id: number; code: string; parentId: number | null; validTo: string | null }[],
+  code: string,
+): { province: number; ward: number } {
   const province = units.find((u) => u.code === code && u.validTo === null)!.id;
   return { province, ward: units.find((u) => u.parentId === province)!.id };
 }
@@ -70,4 +73,12 @@ export async function seedTestComplaints(url: string, leaves: DemoLeaf[], cases:
   return generated;
 }
 
-export const TEST_CONFIG = (url: string, importDir = '/nonexistent') => ({ PORT: 0, HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'warn' as const, DB_POOL_SIZE: 4, IMPORT_DIR: importDir, IDENTITY_SECRET: TEST_IDENTITY_SECRET });
+export const TEST_CONFIG = (url: string, importDir = '/nonexistent') => ({
+  PORT: 0,
+  HOST: '127.0.0.1',
+  DATABASE_URL: url,
+  LOG_LEVEL: 'warn' as const,
+  DB_POOL_SIZE: 4,
+  IMPORT_DIR: importDir,
+  IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+});

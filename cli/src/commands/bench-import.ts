@@ -25,14 +25,28 @@ export async function benchImport(url: string, cases: number, log: (line: string
   const units = orgUnitsDataSource(url, 1);
   await units.initialize();
   const [{ n }] = (await units.query(`SELECT count(*)::int AS n FROM org_units.org_unit`)) as { n: number }[];
-  const unitRows = n === 0 ? (await seedUnits(units)).units : ((await units.query(`SELECT id, type, valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM org_units.org_unit`)) as { id: number; type: string; validFrom: string; validTo: string | null }[]);
+  const unitRows =
+    n === 0
+      ? (await seedUnits(units)).units
+      : ((await units.query(`SELECT id, type, valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM org_units.org_unit`)) as {
+          id: number;
+          type: string;
+          validFrom: string;
+          validTo: string | null;
+        }[]);
   await units.destroy();
-  const leaves: DemoLeaf[] = unitRows.filter((u) => u.type === 'DISTRICT' || u.type === 'WARD').map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
+  const leaves: DemoLeaf[] = unitRows
+    .filter((u) => u.type === 'DISTRICT' || u.type === 'WARD')
+    .map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
   // Fresh ids each run, far above seeded and server-assigned ones' ranges of collision.
   const offset = 3_000_000_000 + (Math.floor(Date.now() / 1000) % 1_000_000) * 10_000_000;
   const demo = [...generateDemoCases({ cases, leaves, seed: `bench-${offset}` })].flat().map((c) => ({ ...c, id: c.id + offset }));
   const { petitions, receptions } = generateDemoComplaints({ cases, leaves, seed: `bench-${offset}` });
-  const lines = demoEventLines(demo, petitions.map((p) => ({ ...p, id: p.id + offset })), receptions);
+  const lines = demoEventLines(
+    demo,
+    petitions.map((p) => ({ ...p, id: p.id + offset })),
+    receptions,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'thads-bench-'));
   const file = join(dir, 'events.ndjson');
   writeFileSync(file, toNdjson(lines));
@@ -45,11 +59,22 @@ export async function benchImport(url: string, cases: number, log: (line: string
     await db.transaction(async (tx) => {
       await tx.query(`CREATE TEMP TABLE bench_copy (case_id bigint, unit_id int, kind text, occurred_on date, a bigint, b bigint, c bigint) ON COMMIT DROP`);
       const cols = ['case_id', 'unit_id', 'kind', 'occurred_on', 'a', 'b', 'c'].map((name) => ({ name, type: 'text' }));
-      await copyRows(tx, 'bench_copy', cols, lines.map((l, i) => [l.caseId ?? l.petitionId ?? i, l.unitId ?? 1, l.event, l.date, 0, 0, 0]));
+      await copyRows(
+        tx,
+        'bench_copy',
+        cols,
+        lines.map((l, i) => [l.caseId ?? l.petitionId ?? i, l.unitId ?? 1, l.event, l.date, 0, 0, 0]),
+      );
     });
     const copySeconds = (Date.now() - started) / 1000;
     await db.destroy();
-    return { events: lines.length, importSeconds: imported.seconds, importRate: imported.perSecond, copySeconds, copyRate: Math.round(lines.length / copySeconds) };
+    return {
+      events: lines.length,
+      importSeconds: imported.seconds,
+      importRate: imported.perSecond,
+      copySeconds,
+      copyRate: Math.round(lines.length / copySeconds),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -31,13 +31,15 @@ export async function compose(): Promise<Composition> {
 
 /** Files whose committed text differs from a fresh composition. */
 export function staleFiles(composition: Composition, dir = SCHEMA_DIR): string[] {
-  return [...composition.files].filter(([name, text]) => {
-    try {
-      return readFileSync(join(dir, name), 'utf8') !== text;
-    } catch {
-      return true;
-    }
-  }).map(([name]) => name);
+  return [...composition.files]
+    .filter(([name, text]) => {
+      try {
+        return readFileSync(join(dir, name), 'utf8') !== text;
+      } catch {
+        return true;
+      }
+    })
+    .map(([name]) => name);
 }
 
 export function writeComposition(composition: Composition, dir = SCHEMA_DIR): void {

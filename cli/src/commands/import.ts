@@ -29,7 +29,9 @@ export async function importFile(url: string, path: string, log: (line: string) 
   const unknown = records.length - cases.length - money.length - complaints.length;
   if (unknown > 0) {
     const line = records.find((r) => typeof r.fields.event !== 'string' || !/^(CASE_|MONEY_|PETITION_|CITIZENS_)/.test(String(r.fields.event)))?.line;
-    throw new Error(`Line ${line}: unknown event "${String(records.find((r) => r.line === line)?.fields.event)}"; events start with CASE_, MONEY_, PETITION_ or CITIZENS_. Nothing was imported.`);
+    throw new Error(
+      `Line ${line}: unknown event "${String(records.find((r) => r.line === line)?.fields.event)}"; events start with CASE_, MONEY_, PETITION_ or CITIZENS_. Nothing was imported.`,
+    );
   }
   log(`read ${records.length.toLocaleString('en')} lines: ${cases.length} case, ${money.length} money, ${complaints.length} complaint events`);
   const db = casesDataSource(url, 1);
@@ -44,5 +46,12 @@ export async function importFile(url: string, path: string, log: (line: string) 
     await db.destroy();
   }
   const seconds = (Date.now() - started) / 1000;
-  return { lines: records.length, cases: cases.length, money: money.length, complaints: complaints.length, seconds, perSecond: Math.round(records.length / seconds) };
+  return {
+    lines: records.length,
+    cases: cases.length,
+    money: money.length,
+    complaints: complaints.length,
+    seconds,
+    perSecond: Math.round(records.length / seconds),
+  };
 }

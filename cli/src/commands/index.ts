@@ -42,11 +42,26 @@ const start: CommandSpec = {
     host: { type: 'string', description: 'Address every process listens on.', default: '127.0.0.1' },
     json: { type: 'boolean', description: 'Print the processes’ JSON log lines as they are.', default: false },
     secure: { type: 'boolean', description: 'Refuse callers without a token or key (by default a local hub lets them read as the ministry).', default: false },
-    live: { type: 'string', description: 'How committed changes reach the gateway: postgres (LISTEN/NOTIFY, nothing to install) or nats (JetStream at NATS_URL, default nats://127.0.0.1:4222).', default: 'postgres' },
+    live: {
+      type: 'string',
+      description:
+        'How committed changes reach the gateway: postgres (LISTEN/NOTIFY, nothing to install) or nats (JetStream at NATS_URL, default nats://127.0.0.1:4222).',
+      default: 'postgres',
+    },
   },
   async run(v) {
     if (v.live !== 'postgres' && v.live !== 'nats') throw new UsageError(`--live is postgres or nats, not "${String(v.live)}".`);
-    const hub = await startHub({ live: v.live, cases: positiveInt(v.cases, 'cases'), json: Boolean(v.json), gatewayPort: positiveInt(v.port, 'port'), host: String(v.host), secure: Boolean(v.secure) }, say);
+    const hub = await startHub(
+      {
+        live: v.live,
+        cases: positiveInt(v.cases, 'cases'),
+        json: Boolean(v.json),
+        gatewayPort: positiveInt(v.port, 'port'),
+        host: String(v.host),
+        secure: Boolean(v.secure),
+      },
+      say,
+    );
     say(`\nThe hub is up: GraphQL at ${hub.url}\nDatabase: ${hub.databaseUrl}\nStop with Ctrl+C.\n`);
     process.stdout.write(`${hub.url}\n`);
     let stopping = false;
@@ -70,18 +85,25 @@ const seed: CommandSpec = {
   summary: 'Replace all data with the deterministic demo set (units, lineage, cases, money, complaints) and rebuild the aggregates.',
   usage: 'hub seed [--cases N] [--seed TEXT] [--until YYYY-MM-DD]',
   options: {
-    cases: { type: 'string', description: 'Cases received in the three years up to --until (a backlog of 20% from the year before comes on top). 1000000 for benchmarks.', default: '20000' },
+    cases: {
+      type: 'string',
+      description: 'Cases received in the three years up to --until (a backlog of 20% from the year before comes on top). 1000000 for benchmarks.',
+      default: '20000',
+    },
     seed: { type: 'string', description: 'Seed of the generator: the same seed and --until give the same data.', default: 'demo' },
     until: { type: 'string', description: 'Last day of the demo data, YYYY-MM-DD (default: today in Vietnam, so that the current year has figures).' },
   },
   async run(v) {
     const today = todayInVietnam();
     const until = v.until === undefined ? today : parseDay(String(v.until));
-    if (until > today) throw new UsageError(`--until ${until} is after today (${today}): the hub refuses events dated in the future, so the demo has none either.`);
+    if (until > today)
+      throw new UsageError(`--until ${until} is after today (${today}): the hub refuses events dated in the future, so the demo has none either.`);
     const db = await openDatabase(process.env, say);
     try {
       const s = await seedAll(db.url, { cases: positiveInt(v.cases, 'cases'), seed: String(v.seed), until }, say);
-      say(`seeded ${s.units} units, ${s.cases} cases (${s.caseEvents} case events, ${s.moneyEvents} money events), ${s.petitions} petitions in ${s.seconds.toFixed(1)}s`);
+      say(
+        `seeded ${s.units} units, ${s.cases} cases (${s.caseEvents} case events, ${s.moneyEvents} money events), ${s.petitions} petitions in ${s.seconds.toFixed(1)}s`,
+      );
     } finally {
       await db.stop();
     }
@@ -138,7 +160,9 @@ const importCommand: CommandSpec = {
     const db = await openDatabase(process.env, say);
     try {
       const s = await importFile(db.url, String(v.file), say);
-      say(`imported ${s.lines.toLocaleString('en')} events (${s.cases} case, ${s.money} money, ${s.complaints} complaint) in ${s.seconds.toFixed(2)}s: ${s.perSecond.toLocaleString('en')} events/s`);
+      say(
+        `imported ${s.lines.toLocaleString('en')} events (${s.cases} case, ${s.money} money, ${s.complaints} complaint) in ${s.seconds.toFixed(2)}s: ${s.perSecond.toLocaleString('en')} events/s`,
+      );
     } finally {
       await db.stop();
     }
@@ -148,14 +172,16 @@ const importCommand: CommandSpec = {
 
 const bench: CommandSpec = {
   name: 'bench',
-  summary: 'Measure the hub on this machine, side by side with a baseline in the same run. Benchmarks: import (events/s through the import path vs a bare COPY).',
+  summary:
+    'Measure the hub on this machine, side by side with a baseline in the same run. Benchmarks: import (events/s through the import path vs a bare COPY).',
   usage: 'hub bench --what import [--cases 20000]',
   options: {
     what: { type: 'string', description: 'Which benchmark: import.', default: 'import' },
     cases: { type: 'string', description: 'Demo cases to generate events from.', default: '20000' },
   },
   async run(v) {
-    if (v.what !== 'import') throw new UsageError(`Unknown benchmark "${String(v.what)}"; available: import. The gateway engines are measured by bench/gateway-engines.js.`);
+    if (v.what !== 'import')
+      throw new UsageError(`Unknown benchmark "${String(v.what)}"; available: import. The gateway engines are measured by bench/gateway-engines.js.`);
     const db = await openDatabase(process.env, say);
     try {
       const r = await benchImport(db.url, positiveInt(v.cases, 'cases'), say);
@@ -176,7 +202,8 @@ const bench: CommandSpec = {
 const keys: CommandSpec = {
   name: 'keys',
   summary: 'Manage access: create, revoke or list API keys (stored hashed in PostgreSQL), or print a bearer token signed with the hub’s secret.',
-  usage: 'hub keys --action create --name NAME --role integrator --units 2001 --families cases,money | --action revoke --id N | --action list | --action token --role ministry',
+  usage:
+    'hub keys --action create --name NAME --role integrator --units 2001 --families cases,money | --action revoke --id N | --action list | --action token --role ministry',
   options: {
     action: { type: 'string', description: 'create, revoke, list or token.', default: 'list' },
     name: { type: 'string', description: 'A name for the key (who uses it).' },

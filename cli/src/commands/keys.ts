@@ -11,14 +11,19 @@ export function parseRole(value: unknown): Role {
 
 export function parseUnits(value: unknown): number[] {
   if (value === undefined || value === '') return [];
-  const units = String(value).split(',').map((s) => Number(s.trim()));
-  if (units.some((u) => !Number.isSafeInteger(u) || u < 1)) throw new UsageError(`--units must be unit ids separated by commas, e.g. 2001,2002; got "${String(value)}".`);
+  const units = String(value)
+    .split(',')
+    .map((s) => Number(s.trim()));
+  if (units.some((u) => !Number.isSafeInteger(u) || u < 1))
+    throw new UsageError(`--units must be unit ids separated by commas, e.g. 2001,2002; got "${String(value)}".`);
   return units;
 }
 
 export function parseFamilies(value: unknown, role: Role): Family[] {
   if (value === undefined || value === '') return role === 'integrator' ? [] : [...FAMILIES];
-  const families = String(value).split(',').map((s) => s.trim());
+  const families = String(value)
+    .split(',')
+    .map((s) => s.trim());
   const bad = families.find((f) => !FAMILIES.includes(f as Family));
   if (bad) throw new UsageError(`--families takes ${FAMILIES.join(', ')}; "${bad}" is not one.`);
   return families as Family[];
@@ -38,7 +43,8 @@ export async function keysCommand(url: string, action: string, v: Record<string,
       if (!v.name) throw new UsageError('Give the key a name: --name "Cổng dữ liệu tỉnh X".');
       const role = parseRole(v.role ?? 'integrator');
       const units = parseUnits(v.units);
-      if (role !== 'ministry' && units.length === 0) throw new UsageError(`A ${role} key needs --units (the unit ids it may see or write; 1 for the whole country).`);
+      if (role !== 'ministry' && units.length === 0)
+        throw new UsageError(`A ${role} key needs --units (the unit ids it may see or write; 1 for the whole country).`);
       const { id, key } = await createApiKey(pool, String(v.name), role, units, parseFamilies(v.families, role));
       return `created key ${id}. Keep it now, it cannot be shown again:\n${key}\n`;
     }
@@ -48,7 +54,14 @@ export async function keysCommand(url: string, action: string, v: Record<string,
     }
     if (action === 'list') {
       const keys = await listApiKeys(pool);
-      return keys.map((k) => `${k.id}\t${k.name}\t${k.role}\tunits ${k.units.join(',') || '-'}\tfamilies ${k.families.join(',') || '-'}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`).join('\n') + '\n';
+      return (
+        keys
+          .map(
+            (k) =>
+              `${k.id}\t${k.name}\t${k.role}\tunits ${k.units.join(',') || '-'}\tfamilies ${k.families.join(',') || '-'}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`,
+          )
+          .join('\n') + '\n'
+      );
     }
     throw new UsageError(`--action must be create, revoke, list or token; got "${action}".`);
   } finally {

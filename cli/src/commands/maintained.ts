@@ -21,7 +21,10 @@ async function withServices<T>(url: string, only: readonly string[] | undefined,
 /** `--only cases,finances` as a list of known service names. */
 export function serviceList(value: string | boolean | undefined): string[] | undefined {
   if (value === undefined || value === false) return undefined;
-  const names = String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  const names = String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = SERVICES.filter((s) => s.rollups.length).map((s) => s.name as string);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length) throw new Error(`unknown service ${unknown.join(', ')}: choose from ${known.join(', ')}`);
@@ -60,7 +63,11 @@ export async function rebuildAll(url: string, only: readonly string[] | undefine
 }
 
 /** Compares everything maintained with a recomputation from the raw facts; returns the reports. */
-export async function verifyAll(url: string, only: readonly string[] | undefined, limit: number): Promise<{ service: string; spec: RollupSpec; reports: VerifyReport[] }[]> {
+export async function verifyAll(
+  url: string,
+  only: readonly string[] | undefined,
+  limit: number,
+): Promise<{ service: string; spec: RollupSpec; reports: VerifyReport[] }[]> {
   const out: { service: string; spec: RollupSpec; reports: VerifyReport[] }[] = [];
   await withServices(url, only, async (service, db) => {
     for (const spec of service.rollups) out.push({ service: service.name, spec, reports: await verifyRollup(db, spec, limit) });
@@ -75,9 +82,13 @@ export function formatVerify(results: Awaited<ReturnType<typeof verifyAll>>): { 
   for (const { service, reports } of results) {
     for (const r of reports) {
       differing += r.differing;
-      lines.push(`${r.differing ? '✗' : '✓'} ${service.padEnd(10)} ${r.table.padEnd(40)} ${r.compared.toLocaleString('en').padStart(12)} rows compared, ${r.differing.toLocaleString('en')} differ`);
+      lines.push(
+        `${r.differing ? '✗' : '✓'} ${service.padEnd(10)} ${r.table.padEnd(40)} ${r.compared.toLocaleString('en').padStart(12)} rows compared, ${r.differing.toLocaleString('en')} differ`,
+      );
       for (const d of r.differences) {
-        const key = Object.entries(d.key).map(([k, v]) => `${k}=${v}`).join(' ');
+        const key = Object.entries(d.key)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ');
         lines.push(`    ${key || '(table)'}: ${d.column} stored ${d.stored}, recomputed ${d.expected}`);
       }
       if (r.differing > r.differences.length) lines.push(`    … and more (rows differing: ${r.differing.toLocaleString('en')}; --limit shows more)`);

@@ -39,7 +39,9 @@ export async function seedAll(url: string, options: SeedOptions, log: (line: str
     await Promise.all([clearCases(cases), clearMoney(money), clearComplaints(complaints)]);
     const seeded = await seedUnits(units);
     log(`org-units: ${seeded.units.length} units, ${seeded.lineage.length} lineage edges, ${seeded.rollupEdges} rollup edges`);
-    const leaves: DemoLeaf[] = seeded.units.filter((u) => u.type === 'DISTRICT' || u.type === 'WARD').map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
+    const leaves: DemoLeaf[] = seeded.units
+      .filter((u) => u.type === 'DISTRICT' || u.type === 'WARD')
+      .map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
 
     const total = demoCaseTotal(options.cases);
     const progress = new Progress('cases + money', total, 'cases');

@@ -19,7 +19,9 @@ function identityFromClaims(claims: Record<string, unknown>): Identity {
   if (!ROLES.includes(role)) throw new TokenError(`the token's role "${String(claims.role)}" is not one of ${ROLES.join(', ')}`);
   const units = Array.isArray(claims.units) ? claims.units.map(Number).filter(Number.isSafeInteger) : [];
   if (role !== 'ministry' && units.length === 0) throw new TokenError(`a ${role} token must name its units (claim "units")`);
-  const families = (Array.isArray(claims.families) ? claims.families : role === 'integrator' ? [] : FAMILIES).filter((f): f is Family => FAMILIES.includes(f as Family));
+  const families = (Array.isArray(claims.families) ? claims.families : role === 'integrator' ? [] : FAMILIES).filter((f): f is Family =>
+    FAMILIES.includes(f as Family),
+  );
   return { subject: String(claims.sub ?? 'unknown'), role, units, families };
 }
 
@@ -29,7 +31,8 @@ function identityFromClaims(claims: Record<string, unknown>): Identity {
  */
 export async function authenticate(options: AuthOptions, credential: string | undefined): Promise<Identity> {
   if (!credential) {
-    if (options.anonymousRole) return { subject: 'anonymous', role: options.anonymousRole, units: options.anonymousRole === 'ministry' ? [] : [1], families: [...FAMILIES] };
+    if (options.anonymousRole)
+      return { subject: 'anonymous', role: options.anonymousRole, units: options.anonymousRole === 'ministry' ? [] : [1], families: [...FAMILIES] };
     throw unauthenticated('Authentication is required: send "Authorization: Bearer <token>" (or an API key) with the request.');
   }
   if (credential.startsWith('thads_')) {
@@ -46,7 +49,9 @@ export async function authenticate(options: AuthOptions, credential: string | un
 }
 
 /** The credential in HTTP headers or graphql-ws connectionParams. */
-export function credentialOf(source: { authorization?: unknown; Authorization?: unknown; 'x-api-key'?: unknown; apiKey?: unknown; token?: unknown } | undefined): string | undefined {
+export function credentialOf(
+  source: { authorization?: unknown; Authorization?: unknown; 'x-api-key'?: unknown; apiKey?: unknown; token?: unknown } | undefined,
+): string | undefined {
   if (!source) return undefined;
   const auth = source.authorization ?? source.Authorization;
   if (typeof auth === 'string' && /^Bearer\s+/i.test(auth)) return auth.replace(/^Bearer\s+/i, '').trim();

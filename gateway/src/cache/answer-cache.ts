@@ -140,7 +140,8 @@ export class AnswerCache {
     this.flights.set(key, flight);
     try {
       const computed = await flight.done;
-      if (computed.cacheable && this.enabled && !this.log.changedBetween(flight.since, this.log.generation, (c) => computed.dependencies.touchedBy(c))) this.store(key, computed);
+      if (computed.cacheable && this.enabled && !this.log.changedBetween(flight.since, this.log.generation, (c) => computed.dependencies.touchedBy(c)))
+        this.store(key, computed);
       return computed.response;
     } finally {
       this.flights.delete(key);

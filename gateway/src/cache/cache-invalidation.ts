@@ -68,7 +68,8 @@ export class CacheInvalidation {
     if (!FIGURE_SCHEMAS.has(notice.schema)) return;
     let { unitIds: units, from } = notice;
     if (!units) {
-      const row = (await this.notices.query(`SELECT unit_ids, from_date::text AS from FROM ${notice.schema}.outbox WHERE id = $1`, [notice.outboxId])).rows[0] as { unit_ids: number[]; from: string } | undefined;
+      const row = (await this.notices.query(`SELECT unit_ids, from_date::text AS from FROM ${notice.schema}.outbox WHERE id = $1`, [notice.outboxId]))
+        .rows[0] as { unit_ids: number[]; from: string } | undefined;
       units = row?.unit_ids;
       from = row?.from;
     }

@@ -53,7 +53,9 @@ async function plain(response: HTTPGraphQLResponse): Promise<PlainResponse> {
 /** Equal keys are equal requests from callers who see equal data. */
 function keyOf(context: GatewayContext, request: HTTPGraphQLRequest): string {
   const what = request.method === 'GET' ? request.search : JSON.stringify(request.body);
-  return createHash('sha1').update(`${scopeKey(context.identity)}\n${request.headers.get('accept') ?? ''}\n${request.method}\n${what}`).digest('base64');
+  return createHash('sha1')
+    .update(`${scopeKey(context.identity)}\n${request.headers.get('accept') ?? ''}\n${request.method}\n${what}`)
+    .digest('base64');
 }
 
 /**
@@ -76,7 +78,9 @@ export function cachedGraphQL(options: CachedGraphQLOptions) {
     const compute = async (): Promise<Computed> => {
       const dependencies = new Dependencies();
       const answer: NonNullable<GatewayContext['answer']> = {};
-      const response = await plain(await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: async () => ({ ...context, dependencies, answer }) }));
+      const response = await plain(
+        await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: async () => ({ ...context, dependencies, answer }) }),
+      );
       if (answer.operation === 'mutation') await options.afterMutation?.();
       return { response, cacheable: answer.cacheable === true, dependencies };
     };

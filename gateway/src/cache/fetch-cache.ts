@@ -49,11 +49,18 @@ export class FetchCache {
   ) {}
 
   /** A subgraph fetch, from what is kept where it can be, the rest sent with `send`. */
-  async fetch(subgraph: string, request: GatewayGraphQLRequest, scope: string, send: (request: GatewayGraphQLRequest) => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
+  async fetch(
+    subgraph: string,
+    request: GatewayGraphQLRequest,
+    scope: string,
+    send: (request: GatewayGraphQLRequest) => Promise<GatewayGraphQLResponse>,
+  ): Promise<GatewayGraphQLResponse> {
     const query = request.query ?? '';
     if (!this.enabled || !/^\s*(query\b|\{)/.test(query)) return send(request);
     const { representations: _r, ...rest } = request.variables ?? {};
-    const base = createHash('sha1').update(`${subgraph}\n${scope}\n${query}\n${JSON.stringify(rest)}`).digest('base64');
+    const base = createHash('sha1')
+      .update(`${subgraph}\n${scope}\n${query}\n${JSON.stringify(rest)}`)
+      .digest('base64');
     const units = entityUnits(request.variables);
     if (request.variables?.representations !== undefined) return units ? this.entities(subgraph, base, units, request, send) : send(request);
     return this.root(subgraph, base, request, send);
@@ -79,7 +86,12 @@ export class FetchCache {
     }
   }
 
-  private async root(subgraph: string, key: string, request: GatewayGraphQLRequest, send: (request: GatewayGraphQLRequest) => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
+  private async root(
+    subgraph: string,
+    key: string,
+    request: GatewayGraphQLRequest,
+    send: (request: GatewayGraphQLRequest) => Promise<GatewayGraphQLResponse>,
+  ): Promise<GatewayGraphQLResponse> {
     const kept = this.roots.get(key);
     if (kept) {
       this.stats.rootHits++;
@@ -97,7 +109,13 @@ export class FetchCache {
     return response;
   }
 
-  private async entities(subgraph: string, key: string, units: number[], request: GatewayGraphQLRequest, send: (request: GatewayGraphQLRequest) => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
+  private async entities(
+    subgraph: string,
+    key: string,
+    units: number[],
+    request: GatewayGraphQLRequest,
+    send: (request: GatewayGraphQLRequest) => Promise<GatewayGraphQLResponse>,
+  ): Promise<GatewayGraphQLResponse> {
     let group = this.groups.get(key);
     // What is kept now: a change while the rest is fetched may drop it from the group, not from this answer.
     const kept = units.map((id) => group?.entities.get(id));
@@ -109,10 +127,15 @@ export class FetchCache {
     let fetched: unknown[] = [];
     if (missing.length) {
       const since = this.log.generation;
-      const response = await send(missing.length === units.length ? request : { ...request, variables: { ...request.variables, representations: missing.map((i) => representations[i]) } });
+      const response = await send(
+        missing.length === units.length
+          ? request
+          : { ...request, variables: { ...request.variables, representations: missing.map((i) => representations[i]) } },
+      );
       const answered = (response.data as { _entities?: unknown[] } | undefined)?._entities;
       // Errors carry paths into the request as sent: answered as they are, nothing kept.
-      if (response.errors?.length || !Array.isArray(answered) || answered.length !== missing.length) return missing.length === units.length ? response : send(request);
+      if (response.errors?.length || !Array.isArray(answered) || answered.length !== missing.length)
+        return missing.length === units.length ? response : send(request);
       fetched = answered;
       const changes = this.log.between(since, this.log.generation);
       const lastDay = lastDayRead(request.query ?? '', request.variables);

@@ -57,7 +57,8 @@ function listSize(field: GraphQLField<unknown, unknown>, args: Record<string, un
 /** Depth, aliases and cost of an operation, walked with the schema (fragments inlined). */
 export function measureOperation(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): Measure {
   const measure: Measure = { depth: 0, aliases: 0, cost: 0 };
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   const walk = (set: SelectionSetNode, type: GraphQLCompositeType, depth: number, multiplier: number, seen: Set<string>): void => {
     measure.depth = Math.max(measure.depth, depth);
     for (const selection of set.selections) {
@@ -89,12 +90,35 @@ export function measureOperation(schema: GraphQLSchema, operation: OperationDefi
 }
 
 /** Refuses an operation over a limit, before any subgraph is called. */
-export function checkOperation(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, limits: OperationLimits): void {
+export function checkOperation(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  limits: OperationLimits,
+): void {
   const m = measureOperation(schema, operation, fragments);
   const refuse = (message: string, limit: string, value: number, max: number) => {
     throw new GraphQLError(message, { extensions: { code: ErrorCode.OPERATION_LIMIT, limit, value, max, http: { status: 400 } } });
   };
-  if (m.depth > limits.maxDepth) refuse(`The operation nests ${m.depth} levels deep; at most ${limits.maxDepth} are served. Split it into several queries.`, 'depth', m.depth, limits.maxDepth);
-  if (m.aliases > limits.maxAliases) refuse(`The operation uses ${m.aliases} aliases; at most ${limits.maxAliases} are served. Use a list field (units, caseRanking) instead of many aliases.`, 'aliases', m.aliases, limits.maxAliases);
-  if (m.cost > limits.maxCost) refuse(`The operation could return about ${m.cost.toLocaleString('en')} fields; at most ${limits.maxCost.toLocaleString('en')} are served. Ask for fewer fields under large lists, or page through units.`, 'cost', m.cost, limits.maxCost);
+  if (m.depth > limits.maxDepth)
+    refuse(
+      `The operation nests ${m.depth} levels deep; at most ${limits.maxDepth} are served. Split it into several queries.`,
+      'depth',
+      m.depth,
+      limits.maxDepth,
+    );
+  if (m.aliases > limits.maxAliases)
+    refuse(
+      `The operation uses ${m.aliases} aliases; at most ${limits.maxAliases} are served. Use a list field (units, caseRanking) instead of many aliases.`,
+      'aliases',
+      m.aliases,
+      limits.maxAliases,
+    );
+  if (m.cost > limits.maxCost)
+    refuse(
+      `The operation could return about ${m.cost.toLocaleString('en')} fields; at most ${limits.maxCost.toLocaleString('en')} are served. Ask for fewer fields under large lists, or page through units.`,
+      'cost',
+      m.cost,
+      limits.maxCost,
+    );
 }

@@ -24,9 +24,12 @@ export class PersistedOperations {
     const id = (typeof body.documentId === 'string' ? body.documentId : ext?.persistedQuery?.sha256Hash)?.replace(/^sha256:/, '');
     const query = typeof body.query === 'string' ? body.query : id ? this.byHash.get(id) : undefined;
     if (!query || !this.byHash.has(id ?? sha256(query))) {
-      throw new GraphQLError('This gateway runs registered operations only; the operation is not registered. Register it, then send its documentId (sha256 of the document).', {
-        extensions: { code: ErrorCode.OPERATION_LIMIT, limit: 'persisted', http: { status: 400 } },
-      });
+      throw new GraphQLError(
+        'This gateway runs registered operations only; the operation is not registered. Register it, then send its documentId (sha256 of the document).',
+        {
+          extensions: { code: ErrorCode.OPERATION_LIMIT, limit: 'persisted', http: { status: 400 } },
+        },
+      );
     }
     // Hand Apollo a plain request: the document in full, no persisted-query extension to re-check.
     const { documentId: _d, extensions, ...rest } = body;

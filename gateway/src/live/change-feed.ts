@@ -38,7 +38,12 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
     super();
     this.notices = new PgNotices(databaseUrl, logger);
     const ancestry = new UnitAncestry((text, values) => this.notices.query(text, values));
-    this.burst = new ChangeBurst(() => this.changedUnits(), ancestry, (change) => this.emit('change', change), logger);
+    this.burst = new ChangeBurst(
+      () => this.changedUnits(),
+      ancestry,
+      (change) => this.emit('change', change),
+      logger,
+    );
     this.notices.on('notice', (notice: ChangeNotice) => this.onNotice(notice));
     this.notices.on('connected', (isReconnect: boolean) => {
       if (!isReconnect) return;
@@ -76,7 +81,9 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
     this.pendingUnits = new Set();
     if (!this.notices.connected) return changed;
     for (const [schema, ids] of batches) {
-      const rows = (await this.notices.query(`SELECT unit_ids FROM ${schema}.outbox WHERE id = ANY($1::bigint[])`, [[...ids]])).rows as { unit_ids: number[] }[];
+      const rows = (await this.notices.query(`SELECT unit_ids FROM ${schema}.outbox WHERE id = ANY($1::bigint[])`, [[...ids]])).rows as {
+        unit_ids: number[];
+      }[];
       for (const r of rows) for (const u of r.unit_ids) changed.add(u);
     }
     return changed;

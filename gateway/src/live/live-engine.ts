@@ -26,7 +26,12 @@ function changeFeedOf(config: GatewayConfig, logger: Logger): { feed?: ChangeFee
   // NATS messages name the changed units; the hierarchy above them is read from the database.
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2, application_name: 'gateway-live' });
   pool.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
-  const feed = new NatsChangeFeed(config.NATS_URL ?? DEFAULT_NATS_URL, new UnitAncestry((text, values) => pool.query(text, values)), logger, new ChangeStream(config.NATS_STREAM));
+  const feed = new NatsChangeFeed(
+    config.NATS_URL ?? DEFAULT_NATS_URL,
+    new UnitAncestry((text, values) => pool.query(text, values)),
+    logger,
+    new ChangeStream(config.NATS_STREAM),
+  );
   return { feed, pool };
 }
 

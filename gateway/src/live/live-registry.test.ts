@@ -61,9 +61,13 @@ describe('live registry windows', () => {
     const operations: number[] = []; // members per operation
     let done = 0;
     const execute = async (query: string, variables: Record<string, unknown>) => {
-      const ids = Object.entries(variables).filter(([name]) => name.startsWith('id')).map(([, id]) => String(id));
+      const ids = Object.entries(variables)
+        .filter(([name]) => name.startsWith('id'))
+        .map(([, id]) => String(id));
       operations.push(ids.length);
-      const data = /_0_/.test(query) ? Object.fromEntries(ids.map((id, i) => [`_${i}_liveUnit`, { id, caseStats: { done } }])) : { liveUnit: { id: ids[0], caseStats: { done } } };
+      const data = /_0_/.test(query)
+        ? Object.fromEntries(ids.map((id, i) => [`_${i}_liveUnit`, { id, caseStats: { done } }]))
+        : { liveUnit: { id: ids[0], caseStats: { done } } };
       return { data };
     };
     const published = new Map<string, number[]>();

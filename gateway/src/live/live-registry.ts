@@ -48,7 +48,6 @@ interface LiveQuery extends WatchSpec {
 /** Largest number of live queries merged into one gateway operation. */
 const MAX_BATCH = 200;
 
-
 function collectIds(value: unknown, into: Set<number>): void {
   if (Array.isArray(value)) value.forEach((v) => collectIds(v, into));
   else if (value && typeof value === 'object') {
@@ -199,7 +198,9 @@ export class LiveRegistry {
       group.push(live);
       groups.set(live.group, group);
     }
-    const chunks = [...groups.values()].flatMap((g) => Array.from({ length: Math.ceil(g.length / MAX_BATCH) }, (_, i) => g.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH)));
+    const chunks = [...groups.values()].flatMap((g) =>
+      Array.from({ length: Math.ceil(g.length / MAX_BATCH) }, (_, i) => g.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH)),
+    );
     await Promise.all(chunks.map((chunk) => this.refreshGroup(chunk)));
   }
 
@@ -207,7 +208,13 @@ export class LiveRegistry {
   private async refreshGroup(members: LiveQuery[]): Promise<void> {
     this.metrics.executions += members.length;
     let results: (FormattedExecutionResult | Error)[];
-    const merged = members.length > 1 ? mergeRefreshes(members[0]!.document, members.map((m) => m.variables)) : null;
+    const merged =
+      members.length > 1
+        ? mergeRefreshes(
+            members[0]!.document,
+            members.map((m) => m.variables),
+          )
+        : null;
     if (merged) {
       this.metrics.operations++;
       const whole = await this.timed(print(merged.document), merged.variables, members[0]!.identity);

@@ -2,7 +2,9 @@ import { parse, print } from 'graphql';
 import { mergeRefreshes, splitMerged } from './merged-refresh';
 
 describe('merged refreshes', () => {
-  const doc = parse('query Live($id: ID!, $p: PeriodInput) { liveUnit: unit(id: $id) { id caseStats(period: $p) { done } ...Name } } fragment Name on OrgUnit { name }');
+  const doc = parse(
+    'query Live($id: ID!, $p: PeriodInput) { liveUnit: unit(id: $id) { id caseStats(period: $p) { done } ...Name } } fragment Name on OrgUnit { name }',
+  );
 
   it('repeats the root fields under one alias a member, with renamed variables', () => {
     const merged = mergeRefreshes(doc, [{ id: '2001' }, { id: '2012', p: { year: 2025 } }])!;
@@ -23,15 +25,15 @@ describe('merged refreshes', () => {
     const parts = splitMerged(
       {
         data: { _0_liveUnit: { id: '2001' }, _1_liveUnit: null },
-        errors: [
-          { message: 'no such unit', path: ['_1_liveUnit'], extensions: { code: 'UNIT_NOT_FOUND' } },
-          { message: 'subgraph down' },
-        ],
+        errors: [{ message: 'no such unit', path: ['_1_liveUnit'], extensions: { code: 'UNIT_NOT_FOUND' } }, { message: 'subgraph down' }],
       },
       2,
     );
     expect(parts[0]).toEqual({ data: { liveUnit: { id: '2001' } }, errors: [{ message: 'subgraph down', path: undefined }] });
     expect(parts[1]!.data).toEqual({ liveUnit: null });
-    expect(parts[1]!.errors?.map((e) => [e.message, e.path])).toEqual([['no such unit', ['liveUnit']], ['subgraph down', undefined]]);
+    expect(parts[1]!.errors?.map((e) => [e.message, e.path])).toEqual([
+      ['no such unit', ['liveUnit']],
+      ['subgraph down', undefined],
+    ]);
   });
 });

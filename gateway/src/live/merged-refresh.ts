@@ -1,4 +1,13 @@
-import { Kind, visit, type DocumentNode, type FormattedExecutionResult, type NameNode, type OperationDefinitionNode, type SelectionNode, type VariableDefinitionNode } from 'graphql';
+import {
+  Kind,
+  visit,
+  type DocumentNode,
+  type FormattedExecutionResult,
+  type NameNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type VariableDefinitionNode,
+} from 'graphql';
 
 /**
  * Several live queries with one document (and one access scope) but different variables,
@@ -42,7 +51,12 @@ export function mergeRefreshes(document: DocumentNode, variablesList: readonly R
     }),
   );
   if (selections.some((s) => s.kind !== Kind.FIELD)) return null; // root fragments: keep it simple, run them one by one
-  const merged: OperationDefinitionNode = { ...operation, name: undefined, variableDefinitions: definitions, selectionSet: { ...operation.selectionSet, selections } };
+  const merged: OperationDefinitionNode = {
+    ...operation,
+    name: undefined,
+    variableDefinitions: definitions,
+    selectionSet: { ...operation.selectionSet, selections },
+  };
   return { document: { ...document, definitions: [merged, ...fragments] }, variables };
 }
 

@@ -49,7 +49,14 @@ export class Histogram {
   render(): string {
     let cumulative = 0;
     const buckets = BUCKETS.map((b, i) => `${this.name}_bucket{le="${b}"} ${(cumulative += this.counts[i]!)}`);
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`, ...buckets, `${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum.toFixed(6)}`, `${this.name}_count ${this.count}`].join('\n');
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} histogram`,
+      ...buckets,
+      `${this.name}_bucket{le="+Inf"} ${this.count}`,
+      `${this.name}_sum ${this.sum.toFixed(6)}`,
+      `${this.name}_count ${this.count}`,
+    ].join('\n');
   }
 }
 
@@ -80,9 +87,15 @@ export class LiveMetrics {
   subscribers = 0;
   connections = 0;
   /** From a change notification's arrival to its change event (units and their ancestors known). */
-  readonly feed = new Histogram('thads_live_feed_seconds', 'From a change notification reaching the gateway to the live queries it touches being marked dirty (outbox and hierarchy reads).');
+  readonly feed = new Histogram(
+    'thads_live_feed_seconds',
+    'From a change notification reaching the gateway to the live queries it touches being marked dirty (outbox and hierarchy reads).',
+  );
   /** From a live query going dirty to its refresh starting (the coalescing window included). */
-  readonly wait = new Histogram('thads_live_wait_seconds', 'From a live query going dirty to its refresh starting: the coalescing window and any refresh still running.');
+  readonly wait = new Histogram(
+    'thads_live_wait_seconds',
+    'From a live query going dirty to its refresh starting: the coalescing window and any refresh still running.',
+  );
   /** One refresh operation through the gateway (merged or not). */
   readonly refresh = new Histogram('thads_live_refresh_seconds', 'Duration of one refresh operation through the gateway and its subgraphs.');
   /** From a new value to its last subscriber's frame written. */
@@ -119,15 +132,23 @@ export class LiveMetrics {
     const total = (c: (typeof COUNTERS)[number]) => this[c] + (worker?.counters[c] ?? 0);
     const lines: [string, string, number][] = [
       ['thads_event_loop_delay_p99_seconds', "99th percentile of the gateway's event-loop delay since the last scrape.", loop.p99],
-      ['thads_event_loop_delay_max_seconds', "Largest event-loop delay since the last scrape.", loop.max],
+      ['thads_event_loop_delay_max_seconds', 'Largest event-loop delay since the last scrape.', loop.max],
       ...(worker
         ? ([
-            ['thads_live_worker_event_loop_delay_p99_seconds', "99th percentile of the live worker thread's event-loop delay (change feed and refreshes) since the last scrape.", worker.loopP99],
-            ['thads_live_worker_event_loop_delay_max_seconds', "Largest event-loop delay of the live worker thread since the last scrape.", worker.loopMax],
+            [
+              'thads_live_worker_event_loop_delay_p99_seconds',
+              "99th percentile of the live worker thread's event-loop delay (change feed and refreshes) since the last scrape.",
+              worker.loopP99,
+            ],
+            ['thads_live_worker_event_loop_delay_max_seconds', 'Largest event-loop delay of the live worker thread since the last scrape.', worker.loopMax],
           ] as [string, string, number][])
         : []),
       ['thads_live_executions_total', 'Refreshes executed (one per live query per refresh, whatever its number of subscribers).', total('executions')],
-      ['thads_live_operations_total', 'Gateway operations run by refreshes: live queries of one document and scope that refresh together are merged into one.', total('operations')],
+      [
+        'thads_live_operations_total',
+        'Gateway operations run by refreshes: live queries of one document and scope that refresh together are merged into one.',
+        total('operations'),
+      ],
       ['thads_live_messages_total', 'Values handed to subscribers.', total('messages')],
       ['thads_live_unchanged_total', 'Refreshes whose value had not changed, so nothing was sent.', total('skippedUnchanged')],
       ['thads_live_change_events_total', 'Change events received from the outbox.', total('changeEvents')],
@@ -153,7 +174,10 @@ export class LiveMetrics {
           ] as [string, string, number][])
         : []),
     ];
-    const counters = lines.map(([name, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}\n${name} ${Number.isFinite(value) ? value : 0}`);
+    const counters = lines.map(
+      ([name, help, value]) =>
+        `# HELP ${name} ${help}\n# TYPE ${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}\n${name} ${Number.isFinite(value) ? value : 0}`,
+    );
     const histograms = HISTOGRAMS.map((h) => this[h].plus(worker?.histograms[h]).render());
     return [...counters, ...histograms].join('\n') + '\n';
   }

@@ -45,7 +45,10 @@ export class NatsChangeFeed extends EventEmitter implements ChangeFeed {
     try {
       this.nc = await connect({ servers: this.natsUrl.split(','), name: 'gateway-live', maxReconnectAttempts: -1 });
     } catch (err) {
-      throw new Error(`LIVE_TRANSPORT=nats but NATS is not reachable at ${this.natsUrl} (${(err as Error).message}); start it, set NATS_URL, or use LIVE_TRANSPORT=postgres.`, { cause: err });
+      throw new Error(
+        `LIVE_TRANSPORT=nats but NATS is not reachable at ${this.natsUrl} (${(err as Error).message}); start it, set NATS_URL, or use LIVE_TRANSPORT=postgres.`,
+        { cause: err },
+      );
     }
     await this.stream.ensure(this.nc);
     const consumer = await this.nc.jetstream().consumers.get(this.stream.name, { filterSubjects: this.stream.all, deliver_policy: DeliverPolicy.New });

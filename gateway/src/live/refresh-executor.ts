@@ -18,7 +18,10 @@ export function executorOf(apollo: ApolloServer<GatewayContext>, settle?: () => 
   return async (query, variables, identity) => {
     await settle?.();
     // The live layer's own operation: the subscription it refreshes passed the limits when it subscribed.
-    const response = await apollo.executeOperation({ query, variables }, { contextValue: { requestId: `live-${++counter}`, identity, live: true, cachesSettled: settle !== undefined } });
+    const response = await apollo.executeOperation(
+      { query, variables },
+      { contextValue: { requestId: `live-${++counter}`, identity, live: true, cachesSettled: settle !== undefined } },
+    );
     return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'Incremental delivery is not supported in a live query.' }] };
   };
 }

@@ -5,7 +5,11 @@ import { GraphQLObjectType, GraphQLSchema, Kind, OperationTypeNode, visit, type 
  * for any selection on what the query returns; the live layer runs it as that query.
  */
 export const LIVE_FIELDS: Record<string, { query: string; description: string }> = {
-  liveUnit: { query: 'unit', description: 'A unit, live: the current value at once, then a new value after every committed change to it or anything under it (coalesced, sent only when it changed). Select any fields of OrgUnit, from every subgraph.' },
+  liveUnit: {
+    query: 'unit',
+    description:
+      'A unit, live: the current value at once, then a new value after every committed change to it or anything under it (coalesced, sent only when it changed). Select any fields of OrgUnit, from every subgraph.',
+  },
   liveUnitByCode: { query: 'unitByCode', description: 'As liveUnit, the unit found by code.' },
   liveMinistry: { query: 'ministry', description: 'The ministry, live: national totals as they change.' },
   liveCaseRanking: { query: 'caseRanking', description: 'A case ranking, live: re-ranked after every committed change.' },
@@ -64,7 +68,12 @@ export function rootUnitIds(document: DocumentNode, variables: Record<string, un
           continue;
         }
         const arg = s.arguments?.find((a) => a.name.value === 'id');
-        const value = arg?.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : arg?.value.kind === Kind.STRING || arg?.value.kind === Kind.INT ? arg.value.value : undefined;
+        const value =
+          arg?.value.kind === Kind.VARIABLE
+            ? variables[arg.value.name.value]
+            : arg?.value.kind === Kind.STRING || arg?.value.kind === Kind.INT
+              ? arg.value.value
+              : undefined;
         if (value === undefined || !Number.isSafeInteger(Number(value))) any = true;
         else ids.push(Number(value));
       }

@@ -115,7 +115,10 @@ export class WorkerEngine implements LiveEngine {
         for (const answer of this.metricRequests.values()) answer(undefined);
         if (!started) return failed(new Error(`The live worker exited (code ${code}) before it was ready; see the log above.`));
         if (this.stopping) return;
-        this.logger.error({ code, restartInMs: this.restartDelayMs }, 'the live worker exited; starting it again (subscribers keep their last value meanwhile)');
+        this.logger.error(
+          { code, restartInMs: this.restartDelayMs },
+          'the live worker exited; starting it again (subscribers keep their last value meanwhile)',
+        );
         setTimeout(() => this.respawn(), this.restartDelayMs).unref();
         this.restartDelayMs = Math.min(10_000, this.restartDelayMs * 2);
       });

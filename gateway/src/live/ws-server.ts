@@ -70,11 +70,11 @@ class DocumentCache {
       return { errors: refuse((err as Error).message, 'GRAPHQL_PARSE_FAILED') };
     }
     const invalid = validate(schema, document);
-    if (invalid.length) return { errors: invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+    if (invalid.length)
+      return { errors: invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
     return { document };
   }
 }
-
 
 /**
  * graphql-ws on the gateway's `/graphql` path: identity checked in onConnect from
@@ -109,16 +109,30 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
           return refuse('Only subscriptions are served over WebSocket; send queries and mutations over HTTP to /graphql.', 'BAD_REQUEST');
         }
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-        if (coerced.errors) return coerced.errors.map((e) => new GraphQLError(e.message, { extensions: { code: (e.originalError as GraphQLError | undefined)?.extensions?.code ?? 'BAD_USER_INPUT' } }));
+        if (coerced.errors)
+          return coerced.errors.map(
+            (e) => new GraphQLError(e.message, { extensions: { code: (e.originalError as GraphQLError | undefined)?.extensions?.code ?? 'BAD_USER_INPUT' } }),
+          );
         const identity = (ctx.extra as Extra).identity!;
         const denied = await options.authorize(identity, document, payload.variables ?? {});
         if (denied?.length) return denied;
-        return { schema, document, variableValues: payload.variables ?? {}, operationName: payload.operationName ?? undefined, contextValue: { identity, socket: ctx.extra.socket, raw: ctx.extra.request.socket, id } satisfies LiveContext };
+        return {
+          schema,
+          document,
+          variableValues: payload.variables ?? {},
+          operationName: payload.operationName ?? undefined,
+          contextValue: { identity, socket: ctx.extra.socket, raw: ctx.extra.request.socket, id } satisfies LiveContext,
+        };
       },
       subscribe: (args) => {
         const { identity, socket, raw, id } = args.contextValue as LiveContext;
         // The live layer writes the values to the socket itself (see SocketSubscriber).
-        return options.fanout.subscribe(onlyOperation(args.document, args.operationName), (args.variableValues ?? {}) as Record<string, unknown>, identity, new SocketSubscriber(socket, raw, id)) as unknown as AsyncGenerator<ExecutionResult>;
+        return options.fanout.subscribe(
+          onlyOperation(args.document, args.operationName),
+          (args.variableValues ?? {}) as Record<string, unknown>,
+          identity,
+          new SocketSubscriber(socket, raw, id),
+        ) as unknown as AsyncGenerator<ExecutionResult>;
       },
     },
     wss,

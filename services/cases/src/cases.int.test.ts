@@ -70,9 +70,24 @@ describe('cases subgraph on a real PostgreSQL', () => {
     // Only the hand-made cases: the district also holds generated ones, so subtract them.
     const mine = cases.filter((c) => c.id >= 1_000_000);
     const bf = caseFiguresBF(mine, new Set([district]), '2021-10-01', '2022-09-30');
-    expect(bf).toEqual({ carriedOver: 55, newlyReceived: 296, entrustedOut: 8, withdrawn: 0, separateBook: 0, toEnforce: 343, enforceable: 327, done: 289, carriedToNext: 54 });
+    expect(bf).toEqual({
+      carriedOver: 55,
+      newlyReceived: 296,
+      entrustedOut: 8,
+      withdrawn: 0,
+      separateBook: 0,
+      toEnforce: 343,
+      enforceable: 327,
+      done: 289,
+      carriedToNext: 54,
+    });
     const all = await statsOf(district, { year: 2022 });
-    const others = caseFiguresBF(cases.filter((c) => c.id < 1_000_000), new Set([district]), '2021-10-01', '2022-09-30');
+    const others = caseFiguresBF(
+      cases.filter((c) => c.id < 1_000_000),
+      new Set([district]),
+      '2021-10-01',
+      '2022-09-30',
+    );
     expect(all.done - others.done).toBe(289);
     expect(all.enforceable - others.enforceable).toBe(327);
     expect(all.carriedToNext - others.carriedToNext).toBe(54);
@@ -80,22 +95,24 @@ describe('cases subgraph on a real PostgreSQL', () => {
   });
 
   it('equals a brute-force recomputation from the raw cases for random units, periods and dates', async () => {
-    const candidates = [1, ...seeded.units.filter((u) => u.type === 'PROVINCE').map((u) => u.id), ...seeded.units.filter((u) => u.type !== 'PROVINCE').slice(0, 50).map((u) => u.id)];
+    const candidates = [
+      1,
+      ...seeded.units.filter((u) => u.type === 'PROVINCE').map((u) => u.id),
+      ...seeded.units
+        .filter((u) => u.type !== 'PROVINCE')
+        .slice(0, 50)
+        .map((u) => u.id),
+    ];
     await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...candidates),
-        fc.integer({ min: 2023, max: 2025 }),
-        fc.integer({ min: 1, max: 12 }),
-        async (unitId, year, months) => {
-          const stats = await statsOf(unitId, { year, months });
-          const covered = coveredUnits(seeded.units, seeded.lineage, unitId, stats.asOf);
-          const bf = caseFiguresBF(cases, covered, stats.periodStart, stats.periodEnd);
-          expect(stats).toMatchObject(bf);
-          expect(stats.notEnforceable).toBe(bf.toEnforce - bf.enforceable);
-          const flag = 1;
-          expect(stats.byCategory[0]).toMatchObject({ category: 'STATE_BUDGET', ...caseFiguresBF(cases, covered, stats.periodStart, stats.periodEnd, flag) });
-        },
-      ),
+      fc.asyncProperty(fc.constantFrom(...candidates), fc.integer({ min: 2023, max: 2025 }), fc.integer({ min: 1, max: 12 }), async (unitId, year, months) => {
+        const stats = await statsOf(unitId, { year, months });
+        const covered = coveredUnits(seeded.units, seeded.lineage, unitId, stats.asOf);
+        const bf = caseFiguresBF(cases, covered, stats.periodStart, stats.periodEnd);
+        expect(stats).toMatchObject(bf);
+        expect(stats.notEnforceable).toBe(bf.toEnforce - bf.enforceable);
+        const flag = 1;
+        expect(stats.byCategory[0]).toMatchObject({ category: 'STATE_BUDGET', ...caseFiguresBF(cases, covered, stats.periodStart, stats.periodEnd, flag) });
+      }),
       { numRuns: 40 },
     );
   });
@@ -120,7 +137,11 @@ describe('cases subgraph on a real PostgreSQL', () => {
     const merged = seeded.units.find((u) => u.code === 'tuyen-quang' && u.validTo === null)!;
     const predecessors = seeded.lineage.filter((l) => l.toUnitId === merged.id).map((l) => l.fromUnitId);
     expect(predecessors.length).toBe(2);
-    const data = await gqlData(service.url, ENTITY_QUERY, { reps: [merged.id, ...predecessors].map((id) => ({ __typename: 'OrgUnit', id: String(id) })), period: { year: 2024 }, asOf: '2025-09-30' });
+    const data = await gqlData(service.url, ENTITY_QUERY, {
+      reps: [merged.id, ...predecessors].map((id) => ({ __typename: 'OrgUnit', id: String(id) })),
+      period: { year: 2024 },
+      asOf: '2025-09-30',
+    });
     const [whole, ...parts] = data._entities.map((e: { caseStats: Record<string, number> }) => e.caseStats);
     expect(whole.done).toBe(parts.reduce((s: number, p: Record<string, number>) => s + p.done!, 0));
     expect(whole.done).toBeGreaterThan(0);

@@ -9,5 +9,18 @@ import { CasesWriteSide1764400000101 } from './migrations/1764400000101-cases-wr
 export const SCHEMA = 'cases';
 
 export function casesDataSource(url: string, poolSize?: number) {
-  return createDataSource({ url, schema: SCHEMA, entities: [EnforcementCase], migrations: [CreateCases1764400000100, CasesWriteSide1764400000101, DropCaseEventFk1764400000102, CaseStockOpenings1764400000103, CaseMaintainedRollups1764400000104], poolSize, applicationName: 'cases' });
+  return createDataSource({
+    url,
+    schema: SCHEMA,
+    entities: [EnforcementCase],
+    migrations: [
+      CreateCases1764400000100,
+      CasesWriteSide1764400000101,
+      DropCaseEventFk1764400000102,
+      CaseStockOpenings1764400000103,
+      CaseMaintainedRollups1764400000104,
+    ],
+    poolSize,
+    applicationName: 'cases',
+  });
 }

@@ -9,5 +9,9 @@ import { OrgUnit, orgUnitReference } from './stats/org-unit.type';
 const caseReport = reportModule(CASE_REPORT, OrgUnit);
 
 export function buildCasesSchema() {
-  return buildFederatedSchema({ resolvers: [CaseQueries, CaseMutations, ...caseReport.resolvers, AdminMonitoringResolver], orphanedTypes: [OrgUnit] }, orgUnitReference, caseReport.lean);
+  return buildFederatedSchema(
+    { resolvers: [CaseQueries, CaseMutations, ...caseReport.resolvers, AdminMonitoringResolver], orphanedTypes: [OrgUnit] },
+    orgUnitReference,
+    caseReport.lean,
+  );
 }

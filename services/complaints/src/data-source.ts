@@ -8,5 +8,12 @@ import { Petition } from './petitions/petition.entity';
 export const SCHEMA = 'complaints';
 
 export function complaintsDataSource(url: string, poolSize?: number) {
-  return createDataSource({ url, schema: SCHEMA, entities: [Petition], migrations: [CreateComplaints1764400000300, ComplaintsWriteSide1764400000301, ComplaintStockOpenings1764400000302, ComplaintMaintainedRollups1764400000303], poolSize, applicationName: 'complaints' });
+  return createDataSource({
+    url,
+    schema: SCHEMA,
+    entities: [Petition],
+    migrations: [CreateComplaints1764400000300, ComplaintsWriteSide1764400000301, ComplaintStockOpenings1764400000302, ComplaintMaintainedRollups1764400000303],
+    poolSize,
+    applicationName: 'complaints',
+  });
 }

@@ -8,5 +8,9 @@ import { OrgUnit, orgUnitReference } from './stats/org-unit.type';
 const complaintReport = reportModule(COMPLAINT_REPORT, OrgUnit);
 
 export function buildComplaintsSchema() {
-  return buildFederatedSchema({ resolvers: [PetitionQueries, PetitionMutations, ...complaintReport.resolvers], orphanedTypes: [OrgUnit] }, orgUnitReference, complaintReport.lean);
+  return buildFederatedSchema(
+    { resolvers: [PetitionQueries, PetitionMutations, ...complaintReport.resolvers], orphanedTypes: [OrgUnit] },
+    orgUnitReference,
+    complaintReport.lean,
+  );
 }

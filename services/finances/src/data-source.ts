@@ -9,5 +9,18 @@ import { CaseMoney } from './money/case-money.entity';
 export const SCHEMA = 'finances';
 
 export function financesDataSource(url: string, poolSize?: number) {
-  return createDataSource({ url, schema: SCHEMA, entities: [CaseMoney], migrations: [CreateFinances1764400000200, FinancesWriteSide1764400000201, DropMoneyEventFk1764400000202, MoneyStockOpenings1764400000203, MoneyMaintainedRollups1764400000204], poolSize, applicationName: 'finances' });
+  return createDataSource({
+    url,
+    schema: SCHEMA,
+    entities: [CaseMoney],
+    migrations: [
+      CreateFinances1764400000200,
+      FinancesWriteSide1764400000201,
+      DropMoneyEventFk1764400000202,
+      MoneyStockOpenings1764400000203,
+      MoneyMaintainedRollups1764400000204,
+    ],
+    poolSize,
+    applicationName: 'finances',
+  });
 }

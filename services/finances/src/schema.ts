@@ -9,5 +9,9 @@ import { OrgUnit, orgUnitReference } from './stats/org-unit.type';
 const moneyReport = reportModule(MONEY_REPORT, OrgUnit);
 
 export function buildFinancesSchema() {
-  return buildFederatedSchema({ resolvers: [CaseMoneyQueries, MoneyMutations, ...moneyReport.resolvers, TargetResolver], orphanedTypes: [OrgUnit] }, orgUnitReference, moneyReport.lean);
+  return buildFederatedSchema(
+    { resolvers: [CaseMoneyQueries, MoneyMutations, ...moneyReport.resolvers, TargetResolver], orphanedTypes: [OrgUnit] },
+    orgUnitReference,
+    moneyReport.lean,
+  );
 }

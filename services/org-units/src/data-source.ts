@@ -8,5 +8,12 @@ import { OrgUnit } from './units/org-unit.entity';
 export const SCHEMA = 'org_units';
 
 export function orgUnitsDataSource(url: string, poolSize?: number) {
-  return createDataSource({ url, schema: SCHEMA, entities: [OrgUnit, Lineage], migrations: [CreateOrgUnits1764400000000, CreateReportingClose1764400000001, RollupEpochs1764400000002], poolSize, applicationName: 'org-units' });
+  return createDataSource({
+    url,
+    schema: SCHEMA,
+    entities: [OrgUnit, Lineage],
+    migrations: [CreateOrgUnits1764400000000, CreateReportingClose1764400000001, RollupEpochs1764400000002],
+    poolSize,
+    applicationName: 'org-units',
+  });
 }

@@ -22,7 +22,9 @@ describe('org-units subgraph on a real PostgreSQL', () => {
   const q = (query: string, variables?: Record<string, unknown>) => gqlData(service.url, query, variables);
 
   it('lists the units of a level as of a date: 63 provinces before the merger, 34 after', async () => {
-    const data = await q(`{ before: units(type: PROVINCE, asOf: "2025-06-30") { id } after: units(type: PROVINCE, asOf: "2025-07-01") { id } wards: units(type: WARD, asOf: "2025-07-01") { id } districts: units(type: DISTRICT, asOf: "2025-07-01") { id } }`);
+    const data = await q(
+      `{ before: units(type: PROVINCE, asOf: "2025-06-30") { id } after: units(type: PROVINCE, asOf: "2025-07-01") { id } wards: units(type: WARD, asOf: "2025-07-01") { id } districts: units(type: DISTRICT, asOf: "2025-07-01") { id } }`,
+    );
     expect(data.before).toHaveLength(63);
     expect(data.after).toHaveLength(34);
     expect(data.wards).toHaveLength(3321);
@@ -34,7 +36,12 @@ describe('org-units subgraph on a real PostgreSQL', () => {
       old: unitByCode(code: "ha-giang", asOf: "2024-01-01") { name validFrom validUntil lineage { kind to { code name } } }
       now: unitByCode(code: "tuyen-quang", asOf: "2025-08-01") { name validFrom validUntil lineage { kind from { code } } }
     }`);
-    expect(data.old).toEqual({ name: 'Hà Giang', validFrom: '1900-01-01', validUntil: '2025-06-30', lineage: [{ kind: 'MERGED_INTO', to: { code: 'tuyen-quang', name: 'Tuyên Quang' } }] });
+    expect(data.old).toEqual({
+      name: 'Hà Giang',
+      validFrom: '1900-01-01',
+      validUntil: '2025-06-30',
+      lineage: [{ kind: 'MERGED_INTO', to: { code: 'tuyen-quang', name: 'Tuyên Quang' } }],
+    });
     expect(data.now.validFrom).toBe('2025-07-01');
     expect(data.now.lineage.map((l: { from: { code: string } }) => l.from.code).sort()).toEqual(['ha-giang', 'tuyen-quang']);
   });

@@ -20,7 +20,8 @@ export class AdminMonitoringResolver {
   async adminMonitoring(
     @Root() unit: OrgUnit,
     @Arg('period', () => PeriodInput, { description: 'The reporting period.' }) period: PeriodInput,
-    @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to roll up on. Default: the period's last day." }) asOf: string | undefined,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to roll up on. Default: the period's last day." })
+    asOf: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<AdminMonitoring> {
     const scope = statsScope(period, asOf);
@@ -31,7 +32,11 @@ export class AdminMonitoringResolver {
   }
 
   private write(ctx: Context, key: string, command: AdminCommand): Promise<AdminJudgmentRef> {
-    return ctx.db.transaction((tx) => once(tx, 'cases', key, `admin.${command.type}`, command, async () => ({ id: (await applyAdminCommands(tx, [command], (unitId, tx) => ctx.access.assertWrite(unitId, tx)))[0]! })));
+    return ctx.db.transaction((tx) =>
+      once(tx, 'cases', key, `admin.${command.type}`, command, async () => ({
+        id: (await applyAdminCommands(tx, [command], (unitId, tx) => ctx.access.assertWrite(unitId, tx)))[0]!,
+      })),
+    );
   }
 
   @Mutation(() => AdminJudgmentRef, { description: 'An administrative judgment comes under monitoring, with or without a decision to monitor.' })

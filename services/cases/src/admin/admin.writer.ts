@@ -22,29 +22,54 @@ export async function applyAdminCommands(tx: EntityManager, commands: readonly A
       )) as { id: string }[];
       ids.push(id);
       checks.push({ unitId: c.unitId, date: c.date, line: c.line, opens: true });
-      deltas.push({ unitId: c.unitId, month: monthOf(c.date), bucket: 0, values: { received: 1, open_delta: 1, open_with_decision_delta: c.withDecision ? 1 : 0 } });
+      deltas.push({
+        unitId: c.unitId,
+        month: monthOf(c.date),
+        bucket: 0,
+        values: { received: 1, open_delta: 1, open_with_decision_delta: c.withDecision ? 1 : 0 },
+      });
       continue;
     }
     const [j] = (await tx.query(
       `SELECT id::text, unit_id, received_on::text, decision_on::text, completed_on::text FROM cases.admin_judgment WHERE id = $1::bigint FOR UPDATE`,
       [/^\d{1,18}$/.test(c.judgmentId) ? c.judgmentId : '0'],
     )) as { id: string; unit_id: number; received_on: string; decision_on: string | null; completed_on: string | null }[];
-    if (!j) throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no administrative judgment under monitoring has id "${c.judgmentId}".`, { judgmentId: c.judgmentId });
-    if (j.completed_on) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}judgment ${j.id} was completed on ${j.completed_on}; nothing can happen to it any more.`, { reason: 'IMPOSSIBLE_TRANSITION' });
-    if (c.date < j.received_on || (j.decision_on && c.date < j.decision_on)) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}${c.date} is before the judgment's last change.`, { reason: 'OUT_OF_ORDER' });
+    if (!j)
+      throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no administrative judgment under monitoring has id "${c.judgmentId}".`, {
+        judgmentId: c.judgmentId,
+      });
+    if (j.completed_on)
+      throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}judgment ${j.id} was completed on ${j.completed_on}; nothing can happen to it any more.`, {
+        reason: 'IMPOSSIBLE_TRANSITION',
+      });
+    if (c.date < j.received_on || (j.decision_on && c.date < j.decision_on))
+      throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}${c.date} is before the judgment's last change.`, { reason: 'OUT_OF_ORDER' });
     checks.push({ unitId: j.unit_id, date: c.date, line: c.line, opens: false });
     ids.push(j.id);
     if (c.type === 'DECISION') {
-      if (j.decision_on) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}judgment ${j.id} has a monitoring decision already (${j.decision_on}).`, { reason: 'IMPOSSIBLE_TRANSITION' });
+      if (j.decision_on)
+        throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}judgment ${j.id} has a monitoring decision already (${j.decision_on}).`, {
+          reason: 'IMPOSSIBLE_TRANSITION',
+        });
       await tx.query(`UPDATE cases.admin_judgment SET decision_on = $2 WHERE id = $1::bigint`, [j.id, c.date]);
       deltas.push({ unitId: j.unit_id, month: monthOf(c.date), bucket: 0, values: { open_with_decision_delta: 1 } });
     } else {
       await tx.query(`UPDATE cases.admin_judgment SET completed_on = $2 WHERE id = $1::bigint`, [j.id, c.date]);
-      deltas.push({ unitId: j.unit_id, month: monthOf(c.date), bucket: 0, values: { completed: 1, open_delta: -1, open_with_decision_delta: j.decision_on ? -1 : 0 } });
+      deltas.push({
+        unitId: j.unit_id,
+        month: monthOf(c.date),
+        bucket: 0,
+        values: { completed: 1, open_delta: -1, open_with_decision_delta: j.decision_on ? -1 : 0 },
+      });
     }
   }
   await checkWrites(tx, checks, authorize);
   await addMonthDeltas(tx, ADMIN_ROLLUP, ['received', 'completed', 'open_delta', 'open_with_decision_delta'], deltas);
-  await appendOutbox(tx, 'cases', { unitIds: [...new Set(checks.map((c) => c.unitId))], kind: 'admin.changed', from: checks.map((c) => c.date).sort()[0]!, payload: {} });
+  await appendOutbox(tx, 'cases', {
+    unitIds: [...new Set(checks.map((c) => c.unitId))],
+    kind: 'admin.changed',
+    from: checks.map((c) => c.date).sort()[0]!,
+    payload: {},
+  });
   return ids;
 }

@@ -25,7 +25,9 @@ export function caseFlowCountsSql(alias: string): string {
   const columns = ['received', 'entrusted_out', 'withdrawn', 'done', 'separate_book'];
   return columns
     .map((col) => {
-      const kinds = Object.entries(CASE_FLOW_COLUMN).filter(([, c]) => c === col).map(([k]) => `'${k}'`);
+      const kinds = Object.entries(CASE_FLOW_COLUMN)
+        .filter(([, c]) => c === col)
+        .map(([k]) => `'${k}'`);
       return `count(*) FILTER (WHERE ${alias}.kind IN (${kinds.join(', ')})) AS ${col}`;
     })
     .join(',\n        ');

@@ -41,11 +41,15 @@ function isOpen(state: CaseState | null): state is CaseState {
 }
 
 function impossible(kind: CaseEventKind, state: CaseState | null, why: string): never {
-  throw userError(ErrorCode.BAD_USER_INPUT, `A case ${state ? `that is ${state.status.toLowerCase().replace('_', ' ')}` : 'not yet received'} cannot be ${kind.toLowerCase().replace(/_/g, ' ')}: ${why}`, {
-    reason: 'IMPOSSIBLE_TRANSITION',
-    event: kind,
-    status: state?.status ?? null,
-  });
+  throw userError(
+    ErrorCode.BAD_USER_INPUT,
+    `A case ${state ? `that is ${state.status.toLowerCase().replace('_', ' ')}` : 'not yet received'} cannot be ${kind.toLowerCase().replace(/_/g, ' ')}: ${why}`,
+    {
+      reason: 'IMPOSSIBLE_TRANSITION',
+      event: kind,
+      status: state?.status ?? null,
+    },
+  );
 }
 
 /**

@@ -6,7 +6,8 @@ import { CaseEventInput, ReceiveCaseInput } from './case.inputs';
 import { caseCommandsOf } from './case-import';
 import { applyCaseCommands, applyOnce } from './case.writer';
 
-const KEY_DESCRIPTION = 'A key the client makes once per intended change (a UUID): a retry with the same key and input changes nothing and returns the same case.';
+const KEY_DESCRIPTION =
+  'A key the client makes once per intended change (a UUID): a retry with the same key and input changes nothing and returns the same case.';
 
 @Resolver(() => EnforcementCase)
 export class CaseMutations {
@@ -19,24 +20,38 @@ export class CaseMutations {
     const categories = categoryMask(input.categories, (name) => {
       throw userError(ErrorCode.BAD_USER_INPUT, `Unknown category ${name}.`);
     });
-    const result = await applyOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', unitId: parseUnitId(input.unitId), date: input.receivedOn, judgmentRef: input.judgmentRef, categories }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
+    const result = await applyOnce(
+      ctx.db,
+      idempotencyKey,
+      { type: 'RECEIVE', unitId: parseUnitId(input.unitId), date: input.receivedOn, judgmentRef: input.judgmentRef, categories },
+      (unitId, tx) => ctx.access.assertWrite(unitId, tx),
+    );
     return result.case ?? (await ctx.loaders.caseById.load(result.caseIds[0]!))!;
   }
 
-  @Mutation(() => EnforcementCase, { description: 'Records what happened to a case: classified, postponed, suspended, resumed, completed, terminated, entrusted out, withdrawn or moved to the separate book. Impossible transitions are refused with BAD_USER_INPUT (reason IMPOSSIBLE_TRANSITION).' })
+  @Mutation(() => EnforcementCase, {
+    description:
+      'Records what happened to a case: classified, postponed, suspended, resumed, completed, terminated, entrusted out, withdrawn or moved to the separate book. Impossible transitions are refused with BAD_USER_INPUT (reason IMPOSSIBLE_TRANSITION).',
+  })
   async recordCaseEvent(
     @Arg('input', () => CaseEventInput, { description: 'The event.' }) input: CaseEventInput,
     @Arg('idempotencyKey', { description: KEY_DESCRIPTION }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<EnforcementCase> {
-    const result = await applyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId: input.caseId, kind: input.kind, date: input.occurredOn }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
+    const result = await applyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId: input.caseId, kind: input.kind, date: input.occurredOn }, (unitId, tx) =>
+      ctx.access.assertWrite(unitId, tx),
+    );
     return result.case ?? (await ctx.loaders.caseById.load(result.caseIds[0]!))!;
   }
 
   @Mutation(() => ImportResult, {
-    description: 'Imports the case lines (CASE_RECEIVED, CASE_COMPLETED, …) of an NDJSON or CSV file in the server’s import folder, with the same checks as the single mutations, all or nothing.',
+    description:
+      'Imports the case lines (CASE_RECEIVED, CASE_COMPLETED, …) of an NDJSON or CSV file in the server’s import folder, with the same checks as the single mutations, all or nothing.',
   })
-  async importCaseEvents(@Arg('path', { description: 'File name inside the import folder (IMPORT_DIR), ending in .ndjson or .csv.' }) path: string, @Ctx() ctx: Context): Promise<ImportResult> {
+  async importCaseEvents(
+    @Arg('path', { description: 'File name inside the import folder (IMPORT_DIR), ending in .ndjson or .csv.' }) path: string,
+    @Ctx() ctx: Context,
+  ): Promise<ImportResult> {
     const started = Date.now();
     const { commands, skipped } = caseCommandsOf(await readEventFile(ctx.importDir, path));
     await ctx.db.transaction((tx) => applyCaseCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));

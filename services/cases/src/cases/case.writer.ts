@@ -1,5 +1,21 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, deferred, prepared, appendOutbox, writeTransaction, bucketsOf, checkWrites, copyRows, monthOf, once, userError, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
+import {
+  ErrorCode,
+  addMonthDeltas,
+  deferred,
+  prepared,
+  appendOutbox,
+  writeTransaction,
+  bucketsOf,
+  checkWrites,
+  copyRows,
+  monthOf,
+  once,
+  userError,
+  type AuthorizeWrite,
+  type DatedWrite,
+  type MonthDelta,
+} from '@thads/kit';
 import type { CaseCommand } from './case-commands';
 import { CASE_COLUMNS, EVENT_COLUMNS } from './case-columns';
 import { CASE_MONTH_COLUMNS, caseMonthValues } from './case-flows';
@@ -36,22 +52,47 @@ const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
  * monthly aggregates and one change event are written in the caller's transaction.
  * Any error throws before anything is written, so the transaction holds all or nothing.
  */
-export async function applyCaseCommands(tx: EntityManager, commands: readonly CaseCommand[], authorize?: AuthorizeWrite, written?: (cases: WrittenCase[]) => void): Promise<ApplyResult> {
+export async function applyCaseCommands(
+  tx: EntityManager,
+  commands: readonly CaseCommand[],
+  authorize?: AuthorizeWrite,
+  written?: (cases: WrittenCase[]) => void,
+): Promise<ApplyResult> {
   if (commands.length === 0) return { caseIds: [], events: 0, cases: 0 };
   const referenced = [...new Set(commands.filter((c) => c.type === 'EVENT').map((c) => c.caseId))];
   for (const c of commands) {
-    if (c.type === 'EVENT' && !/^\d{1,18}$/.test(c.caseId)) throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no enforcement case has id "${c.caseId}".`, { caseId: c.caseId, line: c.line });
+    if (c.type === 'EVENT' && !/^\d{1,18}$/.test(c.caseId))
+      throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no enforcement case has id "${c.caseId}".`, { caseId: c.caseId, line: c.line });
   }
   const existing = new Map<string, CaseRow>();
   if (referenced.length) {
     const rows = (await prepared(
-    tx,
+      tx,
       `SELECT id::text, unit_id, judgment_ref, received_on::text, categories, status, enforceable, status_on::text
        FROM cases.enforcement_case WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
       [referenced],
-    )) as { id: string; unit_id: number; judgment_ref: string; received_on: string; categories: number; status: CaseStatus; enforceable: boolean | null; status_on: string }[];
+    )) as {
+      id: string;
+      unit_id: number;
+      judgment_ref: string;
+      received_on: string;
+      categories: number;
+      status: CaseStatus;
+      enforceable: boolean | null;
+      status_on: string;
+    }[];
     for (const r of rows) {
-      existing.set(r.id, { id: r.id, unitId: r.unit_id, judgmentRef: r.judgment_ref, receivedOn: r.received_on, categories: r.categories, status: r.status, enforceable: r.enforceable, statusOn: r.status_on, isNew: false });
+      existing.set(r.id, {
+        id: r.id,
+        unitId: r.unit_id,
+        judgmentRef: r.judgment_ref,
+        receivedOn: r.received_on,
+        categories: r.categories,
+        status: r.status,
+        enforceable: r.enforceable,
+        statusOn: r.status_on,
+        isNew: false,
+      });
     }
   }
   const newIds = commands.flatMap((c) => (c.type === 'RECEIVE' && c.caseId ? [c.caseId] : []));
@@ -59,7 +100,11 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
     const taken = (await prepared(tx, `SELECT id::text FROM cases.enforcement_case WHERE id = ANY($1::bigint[])`, [newIds])) as { id: string }[];
     if (taken.length) {
       const line = commands.find((c) => c.type === 'RECEIVE' && c.caseId === taken[0]!.id)?.line;
-      throw userError(ErrorCode.BAD_USER_INPUT, `${at(line)}case ${taken[0]!.id} was received already; give a new case id, or record an event on it instead.`, { caseId: taken[0]!.id, reason: 'DUPLICATE_CASE', line });
+      throw userError(ErrorCode.BAD_USER_INPUT, `${at(line)}case ${taken[0]!.id} was received already; give a new case id, or record an event on it instead.`, {
+        caseId: taken[0]!.id,
+        reason: 'DUPLICATE_CASE',
+        line,
+      });
     }
   }
   // The unit and date checks need only each command's unit: they are read now, together with
@@ -88,15 +133,34 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
     let kind: CaseEventKind;
     if (c.type === 'RECEIVE') {
       const id = c.caseId ?? assigned.shift()!;
-      if (cases.has(id)) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}case ${id} is received twice.`, { caseId: id, reason: 'DUPLICATE_CASE', line: c.line });
-      if (!c.judgmentRef.trim()) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}a case needs the reference of the judgment it enforces (judgmentRef).`, { field: 'judgmentRef', line: c.line });
-      row = { id, unitId: c.unitId, judgmentRef: c.judgmentRef.trim(), receivedOn: c.date, categories: c.categories, status: 'OPEN', enforceable: null, statusOn: c.date, isNew: true };
+      if (cases.has(id))
+        throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}case ${id} is received twice.`, { caseId: id, reason: 'DUPLICATE_CASE', line: c.line });
+      if (!c.judgmentRef.trim())
+        throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}a case needs the reference of the judgment it enforces (judgmentRef).`, {
+          field: 'judgmentRef',
+          line: c.line,
+        });
+      row = {
+        id,
+        unitId: c.unitId,
+        judgmentRef: c.judgmentRef.trim(),
+        receivedOn: c.date,
+        categories: c.categories,
+        status: 'OPEN',
+        enforceable: null,
+        statusOn: c.date,
+        isNew: true,
+      };
       kind = 'RECEIVED';
     } else {
       const found = cases.get(c.caseId);
       if (!found) throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no enforcement case has id "${c.caseId}".`, { caseId: c.caseId, line: c.line });
       if (c.date < found.statusOn) {
-        throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}case ${c.caseId} last changed on ${found.statusOn}; an event cannot be dated earlier (${c.date}).`, { reason: 'OUT_OF_ORDER', caseId: c.caseId, line: c.line });
+        throw userError(
+          ErrorCode.BAD_USER_INPUT,
+          `${at(c.line)}case ${c.caseId} last changed on ${found.statusOn}; an event cannot be dated earlier (${c.date}).`,
+          { reason: 'OUT_OF_ORDER', caseId: c.caseId, line: c.line },
+        );
       }
       row = found;
       kind = c.kind;
@@ -123,7 +187,12 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   const rows = [...new Set(touched)].map((id) => cases.get(id)!);
   const created = rows.filter((r) => r.isNew);
   const changed = rows.filter((r) => !r.isNew);
-  await copyRows(tx, 'cases.enforcement_case', CASE_COLUMNS, created.map((r) => [r.id, r.unitId, r.judgmentRef, r.receivedOn, r.categories, r.status, r.enforceable, r.statusOn]));
+  await copyRows(
+    tx,
+    'cases.enforcement_case',
+    CASE_COLUMNS,
+    created.map((r) => [r.id, r.unitId, r.judgmentRef, r.receivedOn, r.categories, r.status, r.enforceable, r.statusOn]),
+  );
   if (changed.length) {
     await deferred(
       tx,
@@ -134,7 +203,12 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
   }
   await copyRows(tx, 'cases.case_event', EVENT_COLUMNS, events);
   await addMonthDeltas(tx, CASE_ROLLUP, CASE_MONTH_COLUMNS, deltas);
-  await appendOutbox(tx, 'cases', { unitIds: [...new Set(rows.map((r) => r.unitId))], kind: commands.length === 1 ? 'case.changed' : 'case.imported', from: earliest, payload: { events: events.length } });
+  await appendOutbox(tx, 'cases', {
+    unitIds: [...new Set(rows.map((r) => r.unitId))],
+    kind: commands.length === 1 ? 'case.changed' : 'case.imported',
+    from: earliest,
+    payload: { events: events.length },
+  });
   written?.(rows.map(({ isNew: _isNew, ...row }) => row));
   return { caseIds: rows.map((r) => r.id), events: events.length, cases: created.length };
 }
@@ -145,6 +219,8 @@ export async function applyCaseCommands(tx: EntityManager, commands: readonly Ca
  */
 export async function applyOnce(db: DataSource, key: string, command: CaseCommand, authorize?: AuthorizeWrite): Promise<ApplyResult & { case?: WrittenCase }> {
   let written: WrittenCase | undefined;
-  const result = await writeTransaction(db, (tx) => once(tx, 'cases', key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command], authorize, (cases) => (written = cases[0]))));
+  const result = await writeTransaction(db, (tx) =>
+    once(tx, 'cases', key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command], authorize, (cases) => (written = cases[0]))),
+  );
   return { ...result, case: written };
 }

@@ -4,8 +4,6 @@ import { CASE_COLUMNS, EVENT_COLUMNS } from '../cases/case-columns';
 import { applyCaseEvent, type CaseEventKind, type CaseState } from '../cases/case-lifecycle';
 import { CASE_ROLLUPS } from '../stats/case-report';
 
-
-
 /** The events of a demo case in date order (ties keep the lifecycle's order). */
 export function demoCaseEvents(c: DemoCase): { kind: CaseEventKind; on: string }[] {
   const events: { kind: CaseEventKind; on: string; order: number }[] = [{ kind: 'RECEIVED', on: c.receivedOn, order: 0 }];
@@ -42,6 +40,8 @@ export async function rebuildCaseAggregates(db: DataSource): Promise<void> {
 }
 
 export async function clearCases(db: DataSource): Promise<void> {
-  await db.query(`TRUNCATE ${CASE_ROLLUPS.flatMap(maintainedTables).join(', ')}, cases.case_event, cases.enforcement_case, cases.admin_judgment, cases.outbox, cases.idempotency`);
+  await db.query(
+    `TRUNCATE ${CASE_ROLLUPS.flatMap(maintainedTables).join(', ')}, cases.case_event, cases.enforcement_case, cases.admin_judgment, cases.outbox, cases.idempotency`,
+  );
   await announceRewrite(db);
 }

@@ -35,9 +35,15 @@ export class CaseFigures {
   @Field(() => Int, { description: 'Carried to the next period (chuyển kỳ sau) = to be enforced − done.' })
   carriedToNext!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Completion rate = done ÷ enforceable, in percent, rounded half-up to 2 decimals; null when nothing is enforceable.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Completion rate = done ÷ enforceable, in percent, rounded half-up to 2 decimals; null when nothing is enforceable.',
+  })
   completionRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Enforceable share = enforceable ÷ to be enforced, in percent, 2 decimals; null when nothing is to be enforced.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Enforceable share = enforceable ÷ to be enforced, in percent, 2 decimals; null when nothing is to be enforced.',
+  })
   enforceableShare!: number | null;
 }

@@ -69,7 +69,8 @@ export const CASE_REPORT = defineReport<CaseFigures, CaseRankingMetric>({
     type: 'CaseStats',
     description: 'Case indicators of a unit for a period, with the breakdown by category.',
     field: 'Case indicators of this unit and everything under it for a period, on the hierarchy valid at `asOf`; old units count through their lineage.',
-    previousYear: 'The same period of the previous year, rolled up on the same hierarchy (`asOf`), so that merged units compare with the sums of their predecessors.',
+    previousYear:
+      'The same period of the previous year, rolled up on the same hierarchy (`asOf`), so that merged units compare with the sums of their predecessors.',
     change: 'This period minus the same period of the previous year, figure by figure; rates in percentage points.',
   },
   breakdown: {

@@ -6,7 +6,5 @@ import { OpeningsMigration } from '@thads/kit';
  */
 export class ComplaintStockOpenings1764400000302 extends OpeningsMigration {
   name = 'ComplaintStockOpenings1764400000302';
-  protected tables = [
-    { table: 'complaints.complaint_month', flows: [], stocks: ['pending_delta'] },
-  ];
+  protected tables = [{ table: 'complaints.complaint_month', flows: [], stocks: ['pending_delta'] }];
 }

@@ -15,11 +15,24 @@ export function complaintCommandsOf(records: EventRecord[]): { commands: Complai
       continue;
     }
     if (event === 'PETITION_RECEIVED') {
-      commands.push({ type: 'RECEIVE', petitionId: field.id(r, 'petitionId'), unitId: Number(field.id(r, 'unitId')), kind: field.oneOf(r, 'kind', Object.values(PetitionKind)), date: field.date(r), line: r.line });
+      commands.push({
+        type: 'RECEIVE',
+        petitionId: field.id(r, 'petitionId'),
+        unitId: Number(field.id(r, 'unitId')),
+        kind: field.oneOf(r, 'kind', Object.values(PetitionKind)),
+        date: field.date(r),
+        line: r.line,
+      });
     } else if (event === 'PETITION_RESOLVED') {
       commands.push({ type: 'RESOLVE', petitionId: field.id(r, 'petitionId'), date: field.date(r), line: r.line });
     } else {
-      commands.push({ type: 'RECEPTION', unitId: Number(field.id(r, 'unitId')), date: field.date(r), citizens: field.int(r, 'citizens', 1, 10000), line: r.line });
+      commands.push({
+        type: 'RECEPTION',
+        unitId: Number(field.id(r, 'unitId')),
+        date: field.date(r),
+        citizens: field.int(r, 'citizens', 1, 10000),
+        line: r.line,
+      });
     }
   }
   return { commands, skipped };

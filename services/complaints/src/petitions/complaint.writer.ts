@@ -1,5 +1,18 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, checkWrites, deferred, monthOf, once, userError, writeTransaction, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
+import {
+  ErrorCode,
+  addMonthDeltas,
+  appendOutbox,
+  checkWrites,
+  deferred,
+  monthOf,
+  once,
+  userError,
+  writeTransaction,
+  type AuthorizeWrite,
+  type DatedWrite,
+  type MonthDelta,
+} from '@thads/kit';
 import { PETITION_BUCKETS, type PetitionKind } from './petition.entity';
 import { COMPLAINT_ROLLUP } from '../stats/complaint-report';
 
@@ -27,7 +40,9 @@ interface PetitionRow {
  */
 export async function applyComplaintCommands(tx: EntityManager, commands: readonly ComplaintCommand[], authorize?: AuthorizeWrite): Promise<string[]> {
   if (commands.length === 0) return [];
-  const referenced = [...new Set(commands.flatMap((c) => (c.type === 'RESOLVE' ? [c.petitionId] : c.type === 'RECEIVE' && c.petitionId ? [c.petitionId] : [])))];
+  const referenced = [
+    ...new Set(commands.flatMap((c) => (c.type === 'RESOLVE' ? [c.petitionId] : c.type === 'RECEIVE' && c.petitionId ? [c.petitionId] : []))),
+  ];
   const petitions = new Map<string, PetitionRow>();
   if (referenced.length) {
     for (const r of (await tx.query(
@@ -38,14 +53,17 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
     }
   }
   const needIds = commands.filter((c) => c.type === 'RECEIVE' && !c.petitionId).length;
-  const ids = needIds ? ((await tx.query(`SELECT nextval('complaints.petition_id_seq')::text AS id FROM generate_series(1, $1)`, [needIds])) as { id: string }[]).map((r) => r.id) : [];
+  const ids = needIds
+    ? ((await tx.query(`SELECT nextval('complaints.petition_id_seq')::text AS id FROM generate_series(1, $1)`, [needIds])) as { id: string }[]).map((r) => r.id)
+    : [];
   const deltas: MonthDelta[] = [];
   const checks: DatedWrite[] = [];
   const receptions: unknown[][] = [];
   const touched = new Set<string>();
   for (const c of commands) {
     if (c.type === 'RECEPTION') {
-      if (!Number.isInteger(c.citizens) || c.citizens < 1 || c.citizens > 10000) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}citizens must be a whole number from 1 to 10000.`, { field: 'citizens' });
+      if (!Number.isInteger(c.citizens) || c.citizens < 1 || c.citizens > 10000)
+        throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}citizens must be a whole number from 1 to 10000.`, { field: 'citizens' });
       receptions.push([c.unitId, c.date, c.citizens]);
       checks.push({ unitId: c.unitId, date: c.date, line: c.line, opens: true });
       deltas.push({ unitId: c.unitId, month: monthOf(c.date), bucket: 0, values: { receptions: 1, citizens: c.citizens } });
@@ -53,7 +71,8 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
     }
     if (c.type === 'RECEIVE') {
       const id = c.petitionId ?? ids.shift()!;
-      if (petitions.has(id)) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${id} was received already.`, { reason: 'DUPLICATE_PETITION', line: c.line });
+      if (petitions.has(id))
+        throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${id} was received already.`, { reason: 'DUPLICATE_PETITION', line: c.line });
       petitions.set(id, { id, unitId: c.unitId, kind: c.kind, receivedOn: c.date, resolvedOn: null, isNew: true });
       touched.add(id);
       checks.push({ unitId: c.unitId, date: c.date, line: c.line, opens: true });
@@ -61,9 +80,21 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
       continue;
     }
     const p = petitions.get(c.petitionId);
-    if (!p) throw userError(ErrorCode.PETITION_NOT_FOUND, `${at(c.line)}no petition has id "${c.petitionId}"; a petition must be received before it is resolved.`, { petitionId: c.petitionId, line: c.line });
-    if (p.resolvedOn) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${p.id} was resolved on ${p.resolvedOn} already.`, { reason: 'IMPOSSIBLE_TRANSITION', line: c.line });
-    if (c.date < p.receivedOn) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${p.id} was received on ${p.receivedOn}; it cannot be resolved earlier (${c.date}).`, { reason: 'OUT_OF_ORDER', line: c.line });
+    if (!p)
+      throw userError(ErrorCode.PETITION_NOT_FOUND, `${at(c.line)}no petition has id "${c.petitionId}"; a petition must be received before it is resolved.`, {
+        petitionId: c.petitionId,
+        line: c.line,
+      });
+    if (p.resolvedOn)
+      throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${p.id} was resolved on ${p.resolvedOn} already.`, {
+        reason: 'IMPOSSIBLE_TRANSITION',
+        line: c.line,
+      });
+    if (c.date < p.receivedOn)
+      throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${p.id} was received on ${p.receivedOn}; it cannot be resolved earlier (${c.date}).`, {
+        reason: 'OUT_OF_ORDER',
+        line: c.line,
+      });
     p.resolvedOn = c.date;
     touched.add(p.id);
     checks.push({ unitId: p.unitId, date: c.date, line: c.line, opens: false });
@@ -81,7 +112,10 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
     );
   }
   if (changed.length) {
-    await deferred(tx, `UPDATE complaints.petition p SET resolved_on = u.d FROM unnest($1::bigint[], $2::date[]) AS u(id, d) WHERE p.id = u.id`, [changed.map((r) => r.id), changed.map((r) => r.resolvedOn)]);
+    await deferred(tx, `UPDATE complaints.petition p SET resolved_on = u.d FROM unnest($1::bigint[], $2::date[]) AS u(id, d) WHERE p.id = u.id`, [
+      changed.map((r) => r.id),
+      changed.map((r) => r.resolvedOn),
+    ]);
   }
   if (receptions.length) {
     await deferred(
@@ -92,10 +126,17 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
     );
   }
   await addMonthDeltas(tx, COMPLAINT_ROLLUP, COLUMNS, deltas);
-  await appendOutbox(tx, 'complaints', { unitIds: [...new Set(checks.map((c) => c.unitId))], kind: 'complaints.changed', from: checks.map((c) => c.date).sort()[0]!, payload: {} });
+  await appendOutbox(tx, 'complaints', {
+    unitIds: [...new Set(checks.map((c) => c.unitId))],
+    kind: 'complaints.changed',
+    from: checks.map((c) => c.date).sort()[0]!,
+    payload: {},
+  });
   return rows.map((r) => r.id);
 }
 
 export function applyComplaintOnce(db: DataSource, key: string, command: ComplaintCommand, authorize?: AuthorizeWrite): Promise<string[]> {
-  return writeTransaction(db, (tx) => once(tx, 'complaints', key, `complaints.${command.type}`, command, () => applyComplaintCommands(tx, [command], authorize)));
+  return writeTransaction(db, (tx) =>
+    once(tx, 'complaints', key, `complaints.${command.type}`, command, () => applyComplaintCommands(tx, [command], authorize)),
+  );
 }

@@ -22,7 +22,9 @@ export class PetitionMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<Petition> {
-    const [id] = await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', unitId: parseUnitId(unitId), kind, date: receivedOn }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
+    const [id] = await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', unitId: parseUnitId(unitId), kind, date: receivedOn }, (unitId, tx) =>
+      ctx.access.assertWrite(unitId, tx),
+    );
     return this.saved(ctx, id!);
   }
 
@@ -45,12 +47,20 @@ export class PetitionMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<number> {
-    await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RECEPTION', unitId: parseUnitId(unitId), date: receivedOn, citizens }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
+    await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RECEPTION', unitId: parseUnitId(unitId), date: receivedOn, citizens }, (unitId, tx) =>
+      ctx.access.assertWrite(unitId, tx),
+    );
     return citizens;
   }
 
-  @Mutation(() => ImportResult, { description: 'Imports the complaints lines (PETITION_RECEIVED, PETITION_RESOLVED, CITIZENS_RECEIVED) of an NDJSON or CSV file in the server’s import folder, all or nothing.' })
-  async importComplaintEvents(@Arg('path', { description: 'File name inside the import folder (IMPORT_DIR).' }) path: string, @Ctx() ctx: Context): Promise<ImportResult> {
+  @Mutation(() => ImportResult, {
+    description:
+      'Imports the complaints lines (PETITION_RECEIVED, PETITION_RESOLVED, CITIZENS_RECEIVED) of an NDJSON or CSV file in the server’s import folder, all or nothing.',
+  })
+  async importComplaintEvents(
+    @Arg('path', { description: 'File name inside the import folder (IMPORT_DIR).' }) path: string,
+    @Ctx() ctx: Context,
+  ): Promise<ImportResult> {
     const started = Date.now();
     const { commands, skipped } = complaintCommandsOf(await readEventFile(ctx.importDir, path));
     if (commands.length) await ctx.db.transaction((tx) => applyComplaintCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));

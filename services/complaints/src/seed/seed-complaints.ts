@@ -34,6 +34,8 @@ export async function rebuildComplaintAggregates(db: DataSource): Promise<void> 
 }
 
 export async function clearComplaints(db: DataSource): Promise<void> {
-  await db.query(`TRUNCATE ${maintainedTables(COMPLAINT_ROLLUP).join(', ')}, complaints.citizen_reception, complaints.petition, complaints.outbox, complaints.idempotency`);
+  await db.query(
+    `TRUNCATE ${maintainedTables(COMPLAINT_ROLLUP).join(', ')}, complaints.citizen_reception, complaints.petition, complaints.outbox, complaints.idempotency`,
+  );
   await announceRewrite(db);
 }

@@ -17,6 +17,9 @@ export class PetitionFigures {
   @Field(() => Int, { description: 'Still pending at the end = to resolve − resolved.' })
   pending!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Resolution rate = resolved ÷ to resolve, percent, rounded half-up to 2 decimals; null when there is nothing to resolve.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Resolution rate = resolved ÷ to resolve, percent, rounded half-up to 2 decimals; null when there is nothing to resolve.',
+  })
   resolutionRate!: number | null;
 }

@@ -62,12 +62,18 @@ export const COMPLAINT_REPORT = defineReport<PetitionFigures, ComplaintRankingMe
   stats: {
     type: 'ComplaintStats',
     description: 'Citizen reception and petition indicators of a unit for a period.',
-    field: 'Citizen reception and petition indicators of this unit and everything under it for a period, on the hierarchy valid at `asOf`; old units count through their lineage.',
+    field:
+      'Citizen reception and petition indicators of this unit and everything under it for a period, on the hierarchy valid at `asOf`; old units count through their lineage.',
     previousYear: 'The same period of the previous year, on the same hierarchy (`asOf`).',
     change: 'This period minus the same period of the previous year; the rate in percentage points.',
   },
   extras: [
-    { name: 'receptions', type: () => Int, description: 'Citizen reception sessions (tiếp công dân) in the period.', value: (rows) => Number(rows.get(0)!.receptions) },
+    {
+      name: 'receptions',
+      type: () => Int,
+      description: 'Citizen reception sessions (tiếp công dân) in the period.',
+      value: (rows) => Number(rows.get(0)!.receptions),
+    },
     { name: 'citizensReceived', type: () => Int, description: 'Citizens received in the period.', value: (rows) => Number(rows.get(0)!.citizens) },
   ],
   breakdown: {

@@ -6,7 +6,5 @@ import { OpeningsMigration } from '@thads/kit';
  */
 export class MoneyStockOpenings1764400000203 extends OpeningsMigration {
   name = 'MoneyStockOpenings1764400000203';
-  protected tables = [
-    { table: 'finances.money_month', flows: [], stocks: ['open_delta', 'open_enforceable_delta'] },
-  ];
+  protected tables = [{ table: 'finances.money_month', flows: [], stocks: ['open_delta', 'open_enforceable_delta'] }];
 }

@@ -8,7 +8,11 @@ import { RollupMigration } from '@thads/kit';
 export class MoneyMaintainedRollups1764400000204 extends RollupMigration {
   name = 'MoneyMaintainedRollups1764400000204';
   protected tables = [
-    { table: 'finances.money_month', flows: ['received', 'entrusted_out', 'withdrawn', 'done', 'collected', 'separate_book'], stocks: ['open_delta', 'open_enforceable_delta'] },
+    {
+      table: 'finances.money_month',
+      flows: ['received', 'entrusted_out', 'withdrawn', 'done', 'collected', 'separate_book'],
+      stocks: ['open_delta', 'open_enforceable_delta'],
+    },
   ];
   protected override replacesOpeningsOf = ['finances.money_month'];
 }

@@ -13,7 +13,16 @@ export const MONEY_FLOW_COLUMNS: Record<MoneyEventKind, string[]> = {
   SEPARATE_BOOK: ['separate_book'],
 };
 
-export const MONEY_MONTH_COLUMNS = ['received', 'entrusted_out', 'withdrawn', 'done', 'collected', 'separate_book', 'open_delta', 'open_enforceable_delta'] as const;
+export const MONEY_MONTH_COLUMNS = [
+  'received',
+  'entrusted_out',
+  'withdrawn',
+  'done',
+  'collected',
+  'separate_book',
+  'open_delta',
+  'open_enforceable_delta',
+] as const;
 
 export function moneyMonthValues(kind: MoneyEventKind, flow: bigint, open: bigint, openEnforceable: bigint): Record<string, bigint> {
   const values: Record<string, bigint> = { open_delta: open, open_enforceable_delta: openEnforceable };
@@ -25,7 +34,9 @@ export function moneyMonthValues(kind: MoneyEventKind, flow: bigint, open: bigin
 export function moneyFlowSumsSql(alias: string): string {
   return ['received', 'entrusted_out', 'withdrawn', 'done', 'collected', 'separate_book']
     .map((col) => {
-      const kinds = Object.entries(MONEY_FLOW_COLUMNS).filter(([, cols]) => cols.includes(col)).map(([k]) => `'${k}'`);
+      const kinds = Object.entries(MONEY_FLOW_COLUMNS)
+        .filter(([, cols]) => cols.includes(col))
+        .map(([k]) => `'${k}'`);
       return `coalesce(sum(${alias}.flow) FILTER (WHERE ${alias}.kind IN (${kinds.join(', ')})), 0) AS ${col}`;
     })
     .join(', ');

@@ -3,7 +3,16 @@ import type { MoneyCommand } from './money-commands';
 import type { MoneyEventKind } from './money-lifecycle';
 
 export const MONEY_EVENT_PREFIX = 'MONEY_';
-const KINDS: Exclude<MoneyEventKind, 'RECEIVED'>[] = ['CLASSIFIED_ENFORCEABLE', 'CLASSIFIED_NOT_ENFORCEABLE', 'COLLECTED', 'COMPLETED', 'TERMINATED', 'ENTRUSTED_OUT', 'WITHDRAWN', 'SEPARATE_BOOK'];
+const KINDS: Exclude<MoneyEventKind, 'RECEIVED'>[] = [
+  'CLASSIFIED_ENFORCEABLE',
+  'CLASSIFIED_NOT_ENFORCEABLE',
+  'COLLECTED',
+  'COMPLETED',
+  'TERMINATED',
+  'ENTRUSTED_OUT',
+  'WITHDRAWN',
+  'SEPARATE_BOOK',
+];
 
 /**
  * The finances lines of an import file: `MONEY_RECEIVED` (caseId, unitId, date, amount,
@@ -26,11 +35,20 @@ export function moneyCommandsOf(records: EventRecord[]): { commands: MoneyComman
         unitId: Number(field.id(r, 'unitId')),
         date: field.date(r),
         amount: field.vnd(r),
-        categories: categoryMask(field.list(r, 'categories'), (name) => rejectLine(r.line, `unknown category "${name}"; use ${Object.values(CaseCategoryName).join(', ')}.`)),
+        categories: categoryMask(field.list(r, 'categories'), (name) =>
+          rejectLine(r.line, `unknown category "${name}"; use ${Object.values(CaseCategoryName).join(', ')}.`),
+        ),
         line: r.line,
       });
     } else if ((KINDS as string[]).includes(kind)) {
-      commands.push({ type: 'EVENT', caseId: field.id(r, 'caseId'), kind: kind as Exclude<MoneyEventKind, 'RECEIVED'>, date: field.date(r), amount: kind === 'COLLECTED' ? field.vnd(r) : 0n, line: r.line });
+      commands.push({
+        type: 'EVENT',
+        caseId: field.id(r, 'caseId'),
+        kind: kind as Exclude<MoneyEventKind, 'RECEIVED'>,
+        date: field.date(r),
+        amount: kind === 'COLLECTED' ? field.vnd(r) : 0n,
+        line: r.line,
+      });
     } else {
       rejectLine(r.line, `unknown money event "${event}"; use MONEY_RECEIVED or MONEY_ followed by ${KINDS.join(', ')}.`, { field: 'event' });
     }

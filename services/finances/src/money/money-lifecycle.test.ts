@@ -35,8 +35,22 @@ describe('applyMoneyEvent', () => {
 
   it.each<[string, [MoneyEventKind, bigint?][], string]>([
     ['a negative amount', [['RECEIVED', -5n]], 'NEGATIVE_AMOUNT'],
-    ['a zero collection', [['RECEIVED', 10n], ['COLLECTED', 0n]], 'NON_POSITIVE_AMOUNT'],
-    ['collecting more than remains', [['RECEIVED', 10n], ['COLLECTED', 11n]], 'OVER_COLLECTION'],
+    [
+      'a zero collection',
+      [
+        ['RECEIVED', 10n],
+        ['COLLECTED', 0n],
+      ],
+      'NON_POSITIVE_AMOUNT',
+    ],
+    [
+      'collecting more than remains',
+      [
+        ['RECEIVED', 10n],
+        ['COLLECTED', 11n],
+      ],
+      'OVER_COLLECTION',
+    ],
     ['collecting on a withdrawn case', [['RECEIVED', 10n], ['WITHDRAWN'], ['COLLECTED', 1n]], 'IMPOSSIBLE_TRANSITION'],
   ])('refuses %s', (_label, events, reason) => {
     expect(() => run(events)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', reason }) }));

@@ -40,7 +40,8 @@ export function applyMoneyEvent(state: MoneyState | null, kind: MoneyEventKind, 
     if (amount < 0n) refuse('An amount to enforce cannot be negative.', 'NEGATIVE_AMOUNT');
     return { state: { open: true, remaining: amount, enforceable: false }, deltas: { flow: amount, open: amount, openEnforceable: 0n } };
   }
-  if (!state || !state.open) refuse(`A ${state ? 'closed' : 'not yet received'} case cannot be ${kind.toLowerCase().replace(/_/g, ' ')}.`, 'IMPOSSIBLE_TRANSITION');
+  if (!state || !state.open)
+    refuse(`A ${state ? 'closed' : 'not yet received'} case cannot be ${kind.toLowerCase().replace(/_/g, ' ')}.`, 'IMPOSSIBLE_TRANSITION');
   const inEnforceable = (v: bigint) => (state.enforceable ? v : 0n);
   switch (kind) {
     case 'CLASSIFIED_ENFORCEABLE':

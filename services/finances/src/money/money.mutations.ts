@@ -30,11 +30,18 @@ export class MoneyMutations {
     const mask = categoryMask(categories, (name) => {
       throw userError(ErrorCode.BAD_USER_INPUT, `Unknown category ${name}.`);
     });
-    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', caseId, unitId: parseUnitId(unitId), date: receivedOn, amount, categories: mask }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
+    await applyMoneyOnce(
+      ctx.db,
+      idempotencyKey,
+      { type: 'RECEIVE', caseId, unitId: parseUnitId(unitId), date: receivedOn, amount, categories: mask },
+      (unitId, tx) => ctx.access.assertWrite(unitId, tx),
+    );
     return this.saved(ctx, caseId);
   }
 
-  @Mutation(() => CaseMoney, { description: 'Records money collected on a case (thu được): lowers what remains and adds to money done. More than remains is refused.' })
+  @Mutation(() => CaseMoney, {
+    description: 'Records money collected on a case (thu được): lowers what remains and adds to money done. More than remains is refused.',
+  })
   async recordCollection(
     @Arg('caseId', () => ID, { description: 'The enforcement case.' }) caseId: string,
     @Arg('collectedOn', () => DateScalar, { description: 'Date collected.' }) collectedOn: string,
@@ -42,11 +49,15 @@ export class MoneyMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<CaseMoney> {
-    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId, kind: 'COLLECTED', date: collectedOn, amount }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
+    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId, kind: 'COLLECTED', date: collectedOn, amount }, (unitId, tx) =>
+      ctx.access.assertWrite(unitId, tx),
+    );
     return this.saved(ctx, caseId);
   }
 
-  @Mutation(() => CaseMoney, { description: 'Records a change of the money of a case: classified, completed, terminated, entrusted out, withdrawn or moved to the separate book.' })
+  @Mutation(() => CaseMoney, {
+    description: 'Records a change of the money of a case: classified, completed, terminated, entrusted out, withdrawn or moved to the separate book.',
+  })
   async recordMoneyEvent(
     @Arg('caseId', () => ID, { description: 'The enforcement case.' }) caseId: string,
     @Arg('kind', () => MoneyEventKindInput, { description: 'What happened.' }) kind: MoneyEventKindInput,
@@ -54,12 +65,19 @@ export class MoneyMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<CaseMoney> {
-    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId, kind, date: occurredOn, amount: 0n }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
+    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId, kind, date: occurredOn, amount: 0n }, (unitId, tx) =>
+      ctx.access.assertWrite(unitId, tx),
+    );
     return this.saved(ctx, caseId);
   }
 
-  @Mutation(() => ImportResult, { description: 'Imports the money lines (MONEY_RECEIVED, MONEY_COLLECTED, …) of an NDJSON or CSV file in the server’s import folder, all or nothing.' })
-  async importMoneyEvents(@Arg('path', { description: 'File name inside the import folder (IMPORT_DIR).' }) path: string, @Ctx() ctx: Context): Promise<ImportResult> {
+  @Mutation(() => ImportResult, {
+    description: 'Imports the money lines (MONEY_RECEIVED, MONEY_COLLECTED, …) of an NDJSON or CSV file in the server’s import folder, all or nothing.',
+  })
+  async importMoneyEvents(
+    @Arg('path', { description: 'File name inside the import folder (IMPORT_DIR).' }) path: string,
+    @Ctx() ctx: Context,
+  ): Promise<ImportResult> {
     const started = Date.now();
     const { commands, skipped } = moneyCommandsOf(await readEventFile(ctx.importDir, path));
     if (commands.length) await ctx.db.transaction((tx) => applyMoneyCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));

@@ -1,5 +1,20 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, bucketsOf, checkWrites, copyRows, deferred, monthOf, once, userError, writeTransaction, type AuthorizeWrite, type DatedWrite, type MonthDelta } from '@thads/kit';
+import {
+  ErrorCode,
+  addMonthDeltas,
+  appendOutbox,
+  bucketsOf,
+  checkWrites,
+  copyRows,
+  deferred,
+  monthOf,
+  once,
+  userError,
+  writeTransaction,
+  type AuthorizeWrite,
+  type DatedWrite,
+  type MonthDelta,
+} from '@thads/kit';
 import type { MoneyCommand } from './money-commands';
 import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from './money-columns';
 import { MONEY_MONTH_COLUMNS, moneyMonthValues } from './money-flows';
@@ -33,7 +48,17 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
             (SELECT max(occurred_on)::text FROM finances.money_event e WHERE e.case_id = m.case_id) AS last_on
      FROM finances.case_money m WHERE m.case_id = ANY($1::bigint[]) ORDER BY m.case_id FOR UPDATE`,
     [ids],
-  )) as { case_id: string; unit_id: number; categories: number; amount: string; remaining: string; open: boolean; enforceable: boolean; received_on: string; last_on: string | null }[];
+  )) as {
+    case_id: string;
+    unit_id: number;
+    categories: number;
+    amount: string;
+    remaining: string;
+    open: boolean;
+    enforceable: boolean;
+    received_on: string;
+    last_on: string | null;
+  }[];
   for (const r of found) {
     rows.set(r.case_id, {
       caseId: r.case_id,
@@ -54,11 +79,26 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
     let row = rows.get(c.caseId);
     let kind: MoneyEventKind;
     if (c.type === 'RECEIVE') {
-      if (row) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}the money of case ${c.caseId} was recorded already.`, { reason: 'DUPLICATE_CASE', caseId: c.caseId, line: c.line });
+      if (row)
+        throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}the money of case ${c.caseId} was recorded already.`, {
+          reason: 'DUPLICATE_CASE',
+          caseId: c.caseId,
+          line: c.line,
+        });
       kind = 'RECEIVED';
     } else {
-      if (!row) throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no money is recorded for case "${c.caseId}"; record its amount first (MONEY_RECEIVED / receiveCaseMoney).`, { caseId: c.caseId, line: c.line });
-      if (c.date < row.lastOn) throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}case ${c.caseId} last changed on ${row.lastOn}; an event cannot be dated earlier (${c.date}).`, { reason: 'OUT_OF_ORDER', line: c.line });
+      if (!row)
+        throw userError(
+          ErrorCode.CASE_NOT_FOUND,
+          `${at(c.line)}no money is recorded for case "${c.caseId}"; record its amount first (MONEY_RECEIVED / receiveCaseMoney).`,
+          { caseId: c.caseId, line: c.line },
+        );
+      if (c.date < row.lastOn)
+        throw userError(
+          ErrorCode.BAD_USER_INPUT,
+          `${at(c.line)}case ${c.caseId} last changed on ${row.lastOn}; an event cannot be dated earlier (${c.date}).`,
+          { reason: 'OUT_OF_ORDER', line: c.line },
+        );
       kind = c.kind;
     }
     let applied;
@@ -70,7 +110,16 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
     }
     row =
       c.type === 'RECEIVE'
-        ? { caseId: c.caseId, unitId: c.unitId, categories: c.categories, amount: c.amount, state: applied.state, receivedOn: c.date, lastOn: c.date, isNew: true }
+        ? {
+            caseId: c.caseId,
+            unitId: c.unitId,
+            categories: c.categories,
+            amount: c.amount,
+            state: applied.state,
+            receivedOn: c.date,
+            lastOn: c.date,
+            isNew: true,
+          }
         : { ...row!, state: applied.state, lastOn: c.date };
     rows.set(c.caseId, row);
     touched.add(c.caseId);
@@ -95,12 +144,22 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
       tx,
       `UPDATE finances.case_money m SET remaining = u.remaining, open = u.open, enforceable = u.enforceable
        FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::boolean[]) AS u(case_id, remaining, open, enforceable) WHERE m.case_id = u.case_id`,
-      [changed.map((r) => r.caseId), changed.map((r) => r.state.remaining.toString()), changed.map((r) => r.state.open), changed.map((r) => r.state.enforceable)],
+      [
+        changed.map((r) => r.caseId),
+        changed.map((r) => r.state.remaining.toString()),
+        changed.map((r) => r.state.open),
+        changed.map((r) => r.state.enforceable),
+      ],
     );
   }
   await copyRows(tx, 'finances.money_event', MONEY_EVENT_COLUMNS, events);
   await addMonthDeltas(tx, MONEY_ROLLUP, MONEY_MONTH_COLUMNS, deltas);
-  await appendOutbox(tx, 'finances', { unitIds: [...new Set(all.map((r) => r.unitId))], kind: commands.length === 1 ? 'money.changed' : 'money.imported', from: checks.map((c) => c.date).sort()[0]!, payload: { events: events.length } });
+  await appendOutbox(tx, 'finances', {
+    unitIds: [...new Set(all.map((r) => r.unitId))],
+    kind: commands.length === 1 ? 'money.changed' : 'money.imported',
+    from: checks.map((c) => c.date).sort()[0]!,
+    payload: { events: events.length },
+  });
   return all.map((r) => r.caseId);
 }
 

@@ -4,12 +4,11 @@ import { MONEY_COLUMNS, MONEY_EVENT_COLUMNS } from '../money/money-columns';
 import { applyMoneyEvent, type MoneyEventKind, type MoneyState } from '../money/money-lifecycle';
 import { MONEY_ROLLUP } from '../stats/money-report';
 
-
-
 /** The money events of a demo case in date order. */
 export function demoMoneyEvents(c: DemoCase): { kind: MoneyEventKind; on: string; amount: bigint }[] {
   const events: { kind: MoneyEventKind; on: string; amount: bigint; order: number }[] = [{ kind: 'RECEIVED', on: c.receivedOn, amount: c.amount, order: 0 }];
-  for (const cl of c.classifications) events.push({ kind: cl.enforceable ? 'CLASSIFIED_ENFORCEABLE' : 'CLASSIFIED_NOT_ENFORCEABLE', on: cl.on, amount: 0n, order: 1 });
+  for (const cl of c.classifications)
+    events.push({ kind: cl.enforceable ? 'CLASSIFIED_ENFORCEABLE' : 'CLASSIFIED_NOT_ENFORCEABLE', on: cl.on, amount: 0n, order: 1 });
   for (const col of c.collections) events.push({ kind: 'COLLECTED', on: col.on, amount: col.amount, order: 2 });
   if (c.outcome) events.push({ kind: c.outcome.kind, on: c.outcome.on, amount: 0n, order: 3 });
   return events.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.order - b.order));

@@ -39,7 +39,10 @@ export class MoneyFigures {
   @Field(() => VndScalar, { description: 'Carried to the next period = to be enforced − done.' })
   carriedToNext!: bigint;
 
-  @Field(() => Float, { nullable: true, description: 'Completion rate = done ÷ enforceable, percent, rounded half-up to 2 decimals from exact integers; null when nothing is enforceable.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Completion rate = done ÷ enforceable, percent, rounded half-up to 2 decimals from exact integers; null when nothing is enforceable.',
+  })
   completionRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Enforceable share = enforceable ÷ to be enforced, percent, 2 decimals.' })

@@ -1,5 +1,14 @@
 import { registerEnumType } from 'type-graphql';
-import { CATEGORY_BUCKETS, CaseCategoryName, VndScalar, categoryBucketsSql, defineReport, enforcementFigures, type RollupRow, type RollupSpec } from '@thads/kit';
+import {
+  CATEGORY_BUCKETS,
+  CaseCategoryName,
+  VndScalar,
+  categoryBucketsSql,
+  defineReport,
+  enforcementFigures,
+  type RollupRow,
+  type RollupSpec,
+} from '@thads/kit';
 import { moneyFlowSumsSql } from '../money/money-flows';
 import { MoneyFigures } from './money-figures.type';
 

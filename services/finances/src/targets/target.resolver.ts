@@ -25,7 +25,9 @@ function checkRate(value: number, name: string): void {
 
 @Resolver(() => UnitTarget)
 export class TargetResolver {
-  @Mutation(() => UnitTarget, { description: 'Sets (or replaces) a unit’s targets for a statistical year; unit 1 sets the national targets. Setting the same values again changes nothing.' })
+  @Mutation(() => UnitTarget, {
+    description: 'Sets (or replaces) a unit’s targets for a statistical year; unit 1 sets the national targets. Setting the same values again changes nothing.',
+  })
   async setTarget(
     @Arg('unitId', () => ID, { description: 'The unit (the ministry, "1", for the national targets).' }) unitId: string,
     @Arg('year', () => Int, { description: 'Statistical year.' }) year: number,
@@ -35,7 +37,8 @@ export class TargetResolver {
   ): Promise<UnitTarget> {
     ctx.access.assertMinistry('set targets');
     const id = parseUnitId(unitId);
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw userError(ErrorCode.BAD_USER_INPUT, `year must be a statistical year such as 2025, got ${year}.`, { field: 'year' });
+    if (!Number.isInteger(year) || year < 2000 || year > 2100)
+      throw userError(ErrorCode.BAD_USER_INPUT, `year must be a statistical year such as 2025, got ${year}.`, { field: 'year' });
     checkRate(caseRate, 'caseRate');
     checkRate(moneyRate, 'moneyRate');
     const [unit] = (await ctx.db.query(`SELECT 1 FROM org_units.org_unit WHERE id = $1`, [id])) as unknown[];

@@ -55,7 +55,9 @@ export class Access {
     if (this.identity.role === 'ministry') return;
     this.requireFamily(family);
     if (!(await this.covers(unitId))) {
-      throw forbidden(`Unit ${unitId} is outside what you may read (${this.identity.role} of ${this.identity.units.join(', ') || 'no unit'}).`, { unitId: String(unitId) });
+      throw forbidden(`Unit ${unitId} is outside what you may read (${this.identity.role} of ${this.identity.units.join(', ') || 'no unit'}).`, {
+        unitId: String(unitId),
+      });
     }
   }
 
@@ -71,7 +73,10 @@ export class Access {
   /** A unit's own fields (name, level, links): FORBIDDEN when not visible to the caller. */
   async assertSee(unit: { id: number; type: string }): Promise<void> {
     if (this.identity.role === 'integrator') this.requireFamily('units');
-    if (!(await this.canSeeUnit(unit))) throw forbidden(`Unit ${unit.id} is outside what you may read (${this.identity.role} of ${this.identity.units.join(', ') || 'no unit'}).`, { unitId: String(unit.id) });
+    if (!(await this.canSeeUnit(unit)))
+      throw forbidden(`Unit ${unit.id} is outside what you may read (${this.identity.role} of ${this.identity.units.join(', ') || 'no unit'}).`, {
+        unitId: String(unit.id),
+      });
   }
 
   /** The units of a list that the caller may see (lists are navigational: others are left out). */
@@ -101,7 +106,10 @@ export class Access {
   /** A write of events at a unit: reporters only, for the units they report for (read through the write's transaction). */
   async assertWrite(unitId: number, tx: EntityManager): Promise<void> {
     if (this.identity.role !== 'reporter') throw forbidden('Only a reporter key or token may record events; yours is read-only.', { role: this.identity.role });
-    const [row] = (await prepared(tx, `SELECT 1 FROM org_units.rollup_edge WHERE descendant_id = $1 AND ancestor_id = ANY($2::int[]) LIMIT 1`, [unitId, this.identity.units])) as unknown[];
+    const [row] = (await prepared(tx, `SELECT 1 FROM org_units.rollup_edge WHERE descendant_id = $1 AND ancestor_id = ANY($2::int[]) LIMIT 1`, [
+      unitId,
+      this.identity.units,
+    ])) as unknown[];
     if (!row && !this.identity.units.includes(unitId)) throw forbidden(`You do not report for unit ${unitId}.`, { unitId: String(unitId) });
   }
 

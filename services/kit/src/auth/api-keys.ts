@@ -35,7 +35,13 @@ export interface ApiKeyInfo {
 /** Creates a key; the clear key is returned once and cannot be shown again. */
 export async function createApiKey(db: Queryable, name: string, role: Role, units: number[], families: Family[]): Promise<{ id: string; key: string }> {
   const secret = randomBytes(32).toString('hex');
-  const { rows } = await db.query(`INSERT INTO access.api_key (name, role, units, families, secret_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id::text`, [name, role, units, families, hash(secret)]);
+  const { rows } = await db.query(`INSERT INTO access.api_key (name, role, units, families, secret_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id::text`, [
+    name,
+    role,
+    units,
+    families,
+    hash(secret),
+  ]);
   const id = (rows[0] as { id: string }).id;
   return { id, key: `thads_${id}_${secret}` };
 }
@@ -46,7 +52,9 @@ export async function revokeApiKey(db: Queryable, id: string): Promise<boolean> 
 }
 
 export async function listApiKeys(db: Queryable): Promise<ApiKeyInfo[]> {
-  const { rows } = await db.query(`SELECT id::text, name, role, units, families, created_at::text AS "createdAt", revoked_at::text AS "revokedAt" FROM access.api_key ORDER BY id`);
+  const { rows } = await db.query(
+    `SELECT id::text, name, role, units, families, created_at::text AS "createdAt", revoked_at::text AS "revokedAt" FROM access.api_key ORDER BY id`,
+  );
   return rows as ApiKeyInfo[];
 }
 

@@ -17,7 +17,9 @@ export function signIdentity(identity: Identity, secret: string, now = Date.now(
 }
 
 const unauthenticated = (why: string) =>
-  userError(ErrorCode.UNAUTHENTICATED, `This service answers only requests forwarded by the gateway (${why}). Send your request to the gateway's /graphql.`, { http: { status: 401 } });
+  userError(ErrorCode.UNAUTHENTICATED, `This service answers only requests forwarded by the gateway (${why}). Send your request to the gateway's /graphql.`, {
+    http: { status: 401 },
+  });
 
 /** Verifies a forwarded identity; anything missing, forged, stale or malformed is refused. */
 export function verifyIdentity(header: string | undefined, secret: string, now = Date.now()): Identity {

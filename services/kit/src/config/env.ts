@@ -23,12 +23,11 @@ export const env = {
     },
   optionalString: (): Reader<string | undefined> => (raw) => (raw === '' ? undefined : raw),
   /** A secret of at least 32 characters. */
-  secret:
-    (): Reader<string> =>
-    (raw, name) => {
-      if (!raw || raw.length < 32) throw new Error(`${name} must be a secret of at least 32 characters (e.g. from "openssl rand -hex 32"), shared by the gateway and the subgraphs`);
-      return raw;
-    },
+  secret: (): Reader<string> => (raw, name) => {
+    if (!raw || raw.length < 32)
+      throw new Error(`${name} must be a secret of at least 32 characters (e.g. from "openssl rand -hex 32"), shared by the gateway and the subgraphs`);
+    return raw;
+  },
   port:
     (fallback?: number): Reader<number> =>
     (raw, name) => {
@@ -55,10 +54,7 @@ export const env = {
 };
 
 /** Reads every key of `spec` from `source`; throws one ConfigError listing all problems. */
-export function readConfig<T extends Record<string, unknown>>(
-  spec: { [K in keyof T]: Reader<T[K]> },
-  source: NodeJS.ProcessEnv = process.env,
-): T {
+export function readConfig<T extends Record<string, unknown>>(spec: { [K in keyof T]: Reader<T[K]> }, source: NodeJS.ProcessEnv = process.env): T {
   const problems: string[] = [];
   const out = {} as T;
   for (const key of Object.keys(spec) as (keyof T & string)[]) {

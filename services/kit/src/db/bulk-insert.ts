@@ -12,13 +12,7 @@ export interface Column {
  * `unnest` turns them back into rows. Tens of times faster than row-by-row inserts. In a
  * `writeTransaction` the statement goes with the transaction's next round trip.
  */
-export async function bulkInsert(
-  db: DataSource | EntityManager,
-  table: string,
-  columns: Column[],
-  rows: unknown[][],
-  chunkSize = 20000,
-): Promise<void> {
+export async function bulkInsert(db: DataSource | EntityManager, table: string, columns: Column[], rows: unknown[][], chunkSize = 20000): Promise<void> {
   const names = columns.map((c) => `"${c.name}"`).join(', ');
   const arrays = columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
   const sql = `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`;

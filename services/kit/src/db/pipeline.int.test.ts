@@ -27,17 +27,29 @@ describe('runPipeline (real PostgreSQL)', () => {
   it('runs several statements in one round trip and returns one result a statement, in order', async () => {
     const results = await runPipeline(client, [
       { text: 'BEGIN' },
-      { name: 'pl_ins', text: 'INSERT INTO t (id, label) SELECT * FROM unnest($1::int[], $2::text[])', values: [[1, 2], ['một', 'hai']] },
+      {
+        name: 'pl_ins',
+        text: 'INSERT INTO t (id, label) SELECT * FROM unnest($1::int[], $2::text[])',
+        values: [
+          [1, 2],
+          ['một', 'hai'],
+        ],
+      },
       { name: 'pl_sel', text: 'SELECT id, label FROM t WHERE id = ANY($1::int[]) ORDER BY id', values: [[1, 2]] },
       { text: 'UPDATE t SET label = $1 WHERE id = $2', values: ['ba', 2] },
       { text: 'COMMIT' },
     ]);
     expect(results.map((r) => r.command)).toEqual(['BEGIN', 'INSERT', 'SELECT', 'UPDATE', 'COMMIT']);
     expect(results[1]!.rowCount).toBe(2);
-    expect(results[2]!.rows).toEqual([{ id: 1, label: 'một' }, { id: 2, label: 'hai' }]);
+    expect(results[2]!.rows).toEqual([
+      { id: 1, label: 'một' },
+      { id: 2, label: 'hai' },
+    ]);
     expect((await client.query('SELECT label FROM t WHERE id = 2')).rows).toEqual([{ label: 'ba' }]);
     // The named statements were parsed once: pg's own prepared queries reuse them.
-    expect((await client.query({ name: 'pl_sel', text: 'SELECT id, label FROM t WHERE id = ANY($1::int[]) ORDER BY id', values: [[1]] })).rows).toEqual([{ id: 1, label: 'một' }]);
+    expect((await client.query({ name: 'pl_sel', text: 'SELECT id, label FROM t WHERE id = ANY($1::int[]) ORDER BY id', values: [[1]] })).rows).toEqual([
+      { id: 1, label: 'một' },
+    ]);
   });
 
   it('fails as a whole inside a transaction: nothing after the error runs, the rollback leaves nothing written, the connection serves on', async () => {

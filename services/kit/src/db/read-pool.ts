@@ -16,7 +16,13 @@ export function readPool(db: DataSource): Pool {
   let pool = pools.get(db);
   if (!pool) {
     const options = db.options as { url?: string; applicationName?: string };
-    pool = new Pool({ connectionString: options.url, max: READ_POOL_SIZE, application_name: `${options.applicationName ?? 'thads'}-reads`, idleTimeoutMillis: 5000, allowExitOnIdle: true });
+    pool = new Pool({
+      connectionString: options.url,
+      max: READ_POOL_SIZE,
+      application_name: `${options.applicationName ?? 'thads'}-reads`,
+      idleTimeoutMillis: 5000,
+      allowExitOnIdle: true,
+    });
     pool.on('error', () => {}); // an idle connection that dies is replaced on the next read
     pools.set(db, pool);
   }

@@ -74,7 +74,7 @@ function split(rng: Prng, amount: bigint, parts: number): bigint[] {
   const out: bigint[] = [];
   let left = amount;
   for (let i = parts - 1; i > 0; i--) {
-    const share = (left * BigInt(Math.floor(rng.next() * 600) + 200)) / 1000n / 1000n * 1000n;
+    const share = ((left * BigInt(Math.floor(rng.next() * 600) + 200)) / 1000n / 1000n) * 1000n;
     out.push(share);
     left -= share;
   }
@@ -142,8 +142,12 @@ function oneCase(rng: Prng, id: number, day: number, last: number, picker: LeafP
   if (r < 0.03) outcome = { day: day + rng.int(5, 60), kind: 'ENTRUSTED_OUT' };
   else if (r < 0.04) outcome = { day: day + rng.int(5, 90), kind: 'WITHDRAWN' };
   else if (!enforceable && r < 0.3) outcome = { day: day + rng.int(60, 400), kind: 'SEPARATE_BOOK' };
-  else if (enforceable && r < 0.95) outcome = { day: classifyOn + Math.round(-Math.log(1 - rng.next()) * 50) + 3, kind: rng.chance(0.08) ? 'TERMINATED' : 'COMPLETED' };
-  if (classifiedDay !== null && (!outcome || outcome.day > classifiedDay || outcome.kind === 'COMPLETED' || outcome.kind === 'TERMINATED' || outcome.kind === 'SEPARATE_BOOK')) {
+  else if (enforceable && r < 0.95)
+    outcome = { day: classifyOn + Math.round(-Math.log(1 - rng.next()) * 50) + 3, kind: rng.chance(0.08) ? 'TERMINATED' : 'COMPLETED' };
+  if (
+    classifiedDay !== null &&
+    (!outcome || outcome.day > classifiedDay || outcome.kind === 'COMPLETED' || outcome.kind === 'TERMINATED' || outcome.kind === 'SEPARATE_BOOK')
+  ) {
     c.classifications.push({ on: dateOf(classifiedDay), enforceable });
     // A few cases change classification once, later.
     const flipDay = within(classifiedDay + rng.int(30, 300));
@@ -170,12 +174,17 @@ function oneCase(rng: Prng, id: number, day: number, last: number, picker: LeafP
     if (c.outcome?.kind === 'COMPLETED') {
       const end = dayNumber(c.outcome.on);
       const parts = split(rng, amount, rng.int(1, 3));
-      parts.forEach((p, k) => c.collections.push({ on: k === parts.length - 1 ? c.outcome!.on : dateOf(classDay + Math.floor(((end - classDay) * (k + 1)) / (parts.length + 1))), amount: p }));
+      parts.forEach((p, k) =>
+        c.collections.push({
+          on: k === parts.length - 1 ? c.outcome!.on : dateOf(classDay + Math.floor(((end - classDay) * (k + 1)) / (parts.length + 1))),
+          amount: p,
+        }),
+      );
     } else if (!c.outcome || c.outcome.kind === 'TERMINATED') {
       if (rng.chance(0.4)) {
         const d = within(classDay + rng.int(10, 200));
         const end = c.outcome ? dayNumber(c.outcome.on) : last + 1;
-        if (d !== null && d < end) c.collections.push({ on: dateOf(d), amount: (amount * BigInt(rng.int(10, 70))) / 100n / 1000n * 1000n });
+        if (d !== null && d < end) c.collections.push({ on: dateOf(d), amount: ((amount * BigInt(rng.int(10, 70))) / 100n / 1000n) * 1000n });
       }
     }
   }
@@ -218,4 +227,3 @@ export function generateDemoComplaints(options: DemoOptions): { petitions: DemoP
   }
   return { petitions, receptions };
 }
-

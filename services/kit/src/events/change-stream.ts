@@ -38,7 +38,11 @@ export class ChangeStream {
    */
   async ensure(nc: NatsConnection): Promise<void> {
     const jsm = await nc.jetstreamManager();
-    const exists = () => jsm.streams.info(this.name).then(() => true, () => false);
+    const exists = () =>
+      jsm.streams.info(this.name).then(
+        () => true,
+        () => false,
+      );
     if (await exists()) return;
     await jsm.streams
       .add({

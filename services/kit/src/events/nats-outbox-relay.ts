@@ -45,7 +45,10 @@ export class NatsOutboxRelay {
     try {
       this.nc = await connect({ servers: this.natsUrl.split(','), name: `${this.schema}-outbox-relay`, maxReconnectAttempts: -1 });
     } catch (err) {
-      throw new Error(`OUTBOX_RELAY=nats but NATS is not reachable at ${this.natsUrl} (${(err as Error).message}); start it, set NATS_URL, or use OUTBOX_RELAY=none.`, { cause: err });
+      throw new Error(
+        `OUTBOX_RELAY=nats but NATS is not reachable at ${this.natsUrl} (${(err as Error).message}); start it, set NATS_URL, or use OUTBOX_RELAY=none.`,
+        { cause: err },
+      );
     }
     await this.stream.ensure(this.nc);
     this.js = this.nc.jetstream();
@@ -127,12 +130,17 @@ export class NatsOutboxRelay {
       const named = [...this.notified].filter((id) => id <= floor);
       this.notified.clear();
       const rows = (
-        await this.pg!.query(`SELECT id::text AS id, unit_ids FROM ${this.schema}.outbox WHERE id > $1 OR id = ANY($2::bigint[]) ORDER BY id LIMIT ${BATCH}`, [floor, named])
+        await this.pg!.query(`SELECT id::text AS id, unit_ids FROM ${this.schema}.outbox WHERE id > $1 OR id = ANY($2::bigint[]) ORDER BY id LIMIT ${BATCH}`, [
+          floor,
+          named,
+        ])
       ).rows as { id: string; unit_ids: number[] }[];
       const fresh = rows.map((r) => ({ id: Number(r.id), unitIds: r.unit_ids })).filter((r) => !this.published.has(r.id));
       await Promise.all(
         fresh.map((r) =>
-          this.js!.publish(this.stream.subject(this.schema), JSON.stringify({ schema: this.schema, id: r.id, unitIds: r.unitIds } satisfies ChangeMessage), { msgID: `${this.schema}:${r.id}` }),
+          this.js!.publish(this.stream.subject(this.schema), JSON.stringify({ schema: this.schema, id: r.id, unitIds: r.unitIds } satisfies ChangeMessage), {
+            msgID: `${this.schema}:${r.id}`,
+          }),
         ),
       );
       for (const r of fresh) {

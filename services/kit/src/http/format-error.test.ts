@@ -32,7 +32,12 @@ describe('errors a client sees', () => {
     const result = res.body.kind === 'single' ? res.body.singleResult : undefined;
     expect(result?.data).toEqual({ broken: null, fine: 1 });
     expect(result?.errors).toEqual([
-      { message: 'Internal error. Quote request id req-42 when you report it.', locations: [{ line: 1, column: 3 }], path: ['broken'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' } },
+      {
+        message: 'Internal error. Quote request id req-42 when you report it.',
+        locations: [{ line: 1, column: 3 }],
+        path: ['broken'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' },
+      },
     ]);
     const logged = lines.find((l) => l.msg === 'unexpected error in a resolver');
     expect(logged).toMatchObject({ requestId: 'req-42', path: ['broken'] });

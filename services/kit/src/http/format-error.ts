@@ -59,7 +59,9 @@ export function errorReportingPlugin(logger: Logger): ApolloServerPlugin<BaseCon
           const requestId = (contextValue as { requestId?: string }).requestId ?? 'unknown';
           if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
           response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
-            e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR && e.extensions.requestId === undefined ? { ...e, message: internalMessage(requestId), extensions: { ...e.extensions, requestId } } : e,
+            e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR && e.extensions.requestId === undefined
+              ? { ...e, message: internalMessage(requestId), extensions: { ...e.extensions, requestId } }
+              : e,
           );
         },
       };

@@ -49,7 +49,10 @@ const refusal = (status: number, message: string, extensions: Record<string, unk
  * parsed body (persisted operations resolved by `rewriteBody`). A request that cannot be read
  * comes back as the answer to send instead.
  */
-export async function readGraphQLRequest(req: IncomingMessage, rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>): Promise<HTTPGraphQLRequest | PlainResponse> {
+export async function readGraphQLRequest(
+  req: IncomingMessage,
+  rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>,
+): Promise<HTTPGraphQLRequest | PlainResponse> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

@@ -2,7 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -85,7 +89,9 @@ export async function startService<TContext extends BaseContext>(options: Servic
     ],
   });
   await apollo.start();
-  const serveGraphQL = options.graphqlHandler?.(apollo) ?? ((req, res, requestId) => handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId), options.rewriteBody));
+  const serveGraphQL =
+    options.graphqlHandler?.(apollo) ??
+    ((req, res, requestId) => handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId), options.rewriteBody));
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdFrom(req.headers);
@@ -109,7 +115,8 @@ export async function startService<TContext extends BaseContext>(options: Servic
       })
       .catch((err: unknown) => {
         logger.error({ err, requestId }, 'request failed');
-        if (!res.headersSent) json(res, 500, { errors: [{ message: `Internal error, request id ${requestId}.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        if (!res.headersSent)
+          json(res, 500, { errors: [{ message: `Internal error, request id ${requestId}.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         else res.end();
       });
   });

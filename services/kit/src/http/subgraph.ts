@@ -39,7 +39,10 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   await db.initialize();
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  const relay = config.OUTBOX_RELAY === 'nats' && options.outbox ? new NatsOutboxRelay(options.outbox, config.DATABASE_URL, config.NATS_URL ?? DEFAULT_NATS_URL, logger, new ChangeStream(config.NATS_STREAM)) : undefined;
+  const relay =
+    config.OUTBOX_RELAY === 'nats' && options.outbox
+      ? new NatsOutboxRelay(options.outbox, config.DATABASE_URL, config.NATS_URL ?? DEFAULT_NATS_URL, logger, new ChangeStream(config.NATS_STREAM))
+      : undefined;
   await relay?.start();
   const stopOpenings = options.rollups?.length ? keepOpenings(db, options.rollups, logger) : undefined;
   const running = await startService({

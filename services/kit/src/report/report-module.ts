@@ -23,7 +23,8 @@ export interface ReportModule extends ReportTypes {
 /** Builds a report's types and resolvers for one subgraph: call it once a subgraph schema. */
 export function reportModule(spec: ReportSpec, OrgUnit: ClassType): ReportModule {
   const types = reportTypes(spec, OrgUnit);
-  const stats = (unit: { id: string }, args: { period: PeriodSpec; asOf?: string | null }, ctx: ReportContext, info: GraphQLResolveInfo) => resolveStats(spec, unit, args.period, args.asOf, ctx, info);
+  const stats = (unit: { id: string }, args: { period: PeriodSpec; asOf?: string | null }, ctx: ReportContext, info: GraphQLResolveInfo) =>
+    resolveStats(spec, unit, args.period, args.asOf, ctx, info);
   return {
     spec,
     ...types,

@@ -28,7 +28,13 @@ function planOf(spec: ReportSpec, info: GraphQLResolveInfo): Plan {
   if (!plan) {
     const extras = (spec.extras ?? []).filter((e) => selects(info, e.name));
     const breakdown = selects(info, spec.breakdown.field);
-    plan = { breakdown, full: breakdown || extras.some((e) => e.needsBreakdown), previous: selects(info, 'previousYear', 'change'), target: !!spec.target && selects(info, 'target'), extras };
+    plan = {
+      breakdown,
+      full: breakdown || extras.some((e) => e.needsBreakdown),
+      previous: selects(info, 'previousYear', 'change'),
+      target: !!spec.target && selects(info, 'target'),
+      extras,
+    };
     plans.set(info.fieldNodes, plan);
   }
   return plan;
@@ -47,7 +53,14 @@ function scopeOf(info: GraphQLResolveInfo, period: PeriodSpec, asOf: string | nu
  * only what the selection asks for besides (breakdown, previous year and change, target),
  * each read through the request's loaders so that a list of units is one statement a kind.
  */
-export function resolveStats(spec: ReportSpec, unit: { id: string }, period: PeriodSpec, asOf: string | null | undefined, ctx: ReportContext, info: GraphQLResolveInfo): Promise<Record<string, unknown>> {
+export function resolveStats(
+  spec: ReportSpec,
+  unit: { id: string },
+  period: PeriodSpec,
+  asOf: string | null | undefined,
+  ctx: ReportContext,
+  info: GraphQLResolveInfo,
+): Promise<Record<string, unknown>> {
   const plan = planOf(spec, info);
   const scope = scopeOf(info, period, asOf);
   const unitId = parseUnitId(unit.id);
@@ -67,13 +80,23 @@ export function resolveStats(spec: ReportSpec, unit: { id: string }, period: Per
   return ctx.access.readsEverything() ? read() : ctx.access.assertRead(unitId, spec.family).then(read);
 }
 
-function statsOf(spec: ReportSpec, plan: Plan, scope: StatsScope, rows: Rows, previous: Rows | undefined, own: unknown, national: unknown): Record<string, unknown> {
+function statsOf(
+  spec: ReportSpec,
+  plan: Plan,
+  scope: StatsScope,
+  rows: Rows,
+  previous: Rows | undefined,
+  own: unknown,
+  national: unknown,
+): Record<string, unknown> {
   const current = spec.figures(rows.get(0)!);
   const out: Record<string, unknown> = { ...current, periodStart: scope.period.start, periodEnd: scope.period.end, asOf: scope.asOf };
   for (const extra of plan.extras) out[extra.name] = extra.value(rows);
   if (plan.breakdown) {
     const { key, buckets } = spec.breakdown;
-    out[spec.breakdown.field] = buckets.filter(([, bucket]) => rows.has(bucket)).map(([value, bucket]) => ({ [key]: value, ...spec.figures(rows.get(bucket)!) }));
+    out[spec.breakdown.field] = buckets
+      .filter(([, bucket]) => rows.has(bucket))
+      .map(([value, bucket]) => ({ [key]: value, ...spec.figures(rows.get(bucket)!) }));
   }
   if (previous) {
     const before = spec.figures(previous.get(0)!);

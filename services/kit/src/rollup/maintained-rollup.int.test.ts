@@ -30,7 +30,11 @@ describe('maintained rollups (real PostgreSQL)', () => {
 
   const monthsBetween = (from: string, to: string): string[] => {
     const out: string[] = [];
-    for (let y = Number(from.slice(0, 4)), m = Number(from.slice(5, 7)); `${y}-${String(m).padStart(2, '0')}` <= to.slice(0, 7); m === 12 ? (y++, (m = 1)) : m++) {
+    for (
+      let y = Number(from.slice(0, 4)), m = Number(from.slice(5, 7));
+      `${y}-${String(m).padStart(2, '0')}` <= to.slice(0, 7);
+      m === 12 ? (y++, (m = 1)) : m++
+    ) {
       out.push(`${y}-${String(m).padStart(2, '0')}-01`);
     }
     return out;
@@ -109,7 +113,9 @@ describe('maintained rollups (real PostgreSQL)', () => {
     db = new DataSource({ type: 'postgres', url });
     await db.initialize();
     await db.query('CREATE SCHEMA org_units');
-    await db.query('CREATE TABLE org_units.rollup_edge (ancestor_id int, descendant_id int, valid_from date, valid_to date, PRIMARY KEY (ancestor_id, valid_from, descendant_id))');
+    await db.query(
+      'CREATE TABLE org_units.rollup_edge (ancestor_id int, descendant_id int, valid_from date, valid_to date, PRIMARY KEY (ancestor_id, valid_from, descendant_id))',
+    );
     await db.query('CREATE TABLE org_units.rollup_epoch (valid_from date PRIMARY KEY, valid_to date NOT NULL)');
     await db.query('CREATE TABLE org_units.rollup_registry (rollup_table text PRIMARY KEY, spec jsonb NOT NULL, built_at timestamptz)');
     await setHierarchy('2025-07-01');
@@ -143,7 +149,9 @@ describe('maintained rollups (real PostgreSQL)', () => {
     expect(await ensureOpenings(db, spec, TODAY)).toEqual([]);
     expect(await buildOpening(db, spec, '2026-10-01')).toBe(false);
     // An opening is the sum of every month before its quarter, per epoch.
-    const [o] = await db.query(`SELECT sum(open_delta)::int AS s FROM ${openingTable(spec)} WHERE month = '2025-07-01' AND bucket = 0 AND unit_id = 1 AND epoch = '2025-07-01'`);
+    const [o] = await db.query(
+      `SELECT sum(open_delta)::int AS s FROM ${openingTable(spec)} WHERE month = '2025-07-01' AND bucket = 0 AND unit_id = 1 AND epoch = '2025-07-01'`,
+    );
     const [m] = await db.query(`SELECT sum(open_delta)::int AS s FROM t.m_month WHERE month < '2025-07-01' AND bucket = 0`);
     expect(o.s).toBe(m.s);
     expect(await latestOpening(db, spec, '2025-08-01')).toBe('2025-07-01');
@@ -176,8 +184,12 @@ describe('maintained rollups (real PostgreSQL)', () => {
 
   it('verifies clean, and reports a tampered rollup row and a tampered opening with their keys', async () => {
     for (const report of await verifyRollup(db, spec)) expect([report.table, report.differing]).toEqual([report.table, 0]);
-    await db.query(`UPDATE ${rollupTable(spec)} SET done = done + 1 WHERE (epoch, unit_id, bucket, month) = (SELECT epoch, unit_id, bucket, month FROM ${rollupTable(spec)} WHERE unit_id = 10 ORDER BY month LIMIT 1)`);
-    await db.query(`UPDATE ${openingTable(spec)} SET open_delta = open_delta - 2 WHERE unit_id = 20 AND month = '2024-01-01' AND bucket = 0 AND epoch = '2000-01-01'`);
+    await db.query(
+      `UPDATE ${rollupTable(spec)} SET done = done + 1 WHERE (epoch, unit_id, bucket, month) = (SELECT epoch, unit_id, bucket, month FROM ${rollupTable(spec)} WHERE unit_id = 10 ORDER BY month LIMIT 1)`,
+    );
+    await db.query(
+      `UPDATE ${openingTable(spec)} SET open_delta = open_delta - 2 WHERE unit_id = 20 AND month = '2024-01-01' AND bucket = 0 AND epoch = '2000-01-01'`,
+    );
     const [rollup, openings] = await verifyRollup(db, spec);
     expect(rollup!.differing).toBe(1);
     expect(rollup!.differences[0]).toMatchObject({ table: rollupTable(spec), column: 'done', key: { unit_id: '10' } });
@@ -201,6 +213,13 @@ describe('maintained rollups (real PostgreSQL)', () => {
     const byUnit = await queryRollup(db, spec, [10, 999], period('2025-07-01', '2026-06-01'), TODAY, [0]);
     const [oracle] = await db.query(ORACLE, [[10], '2025-07-01', '2026-06-01', TODAY, [0]]);
     expect(byUnit.get(10)!.get(0)!.open_deltaAtEnd).toBe(BigInt(oracle.open_deltaAtEnd));
-    expect(byUnit.get(999)!.get(0)).toEqual({ received: 0n, done: 0n, open_deltaAtStart: 0n, open_deltaAtEnd: 0n, open_enforceable_deltaAtStart: 0n, open_enforceable_deltaAtEnd: 0n });
+    expect(byUnit.get(999)!.get(0)).toEqual({
+      received: 0n,
+      done: 0n,
+      open_deltaAtStart: 0n,
+      open_deltaAtEnd: 0n,
+      open_enforceable_deltaAtStart: 0n,
+      open_enforceable_deltaAtEnd: 0n,
+    });
   });
 });

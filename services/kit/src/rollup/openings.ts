@@ -175,7 +175,8 @@ export function keepOpenings(db: DataSource, specs: readonly RollupSpec[], logge
       for (const spec of specs) {
         try {
           const built = await ensureOpenings(db, spec);
-          if (built.length > 0) logger.info({ table: rollupTable(spec), quarters: built.length, from: built[0], to: built[built.length - 1] }, 'stock openings built');
+          if (built.length > 0)
+            logger.info({ table: rollupTable(spec), quarters: built.length, from: built[0], to: built[built.length - 1] }, 'stock openings built');
         } catch (err) {
           logger.warn({ err, table: rollupTable(spec) }, 'stock openings not built (reads sum the months meanwhile); will try again');
         }

@@ -41,7 +41,9 @@ export async function rebuildFromFacts(db: DataSource, spec: RollupSpec, today: 
   await db.transaction(async (tx) => {
     await tx.query(`LOCK TABLE ${spec.table} IN SHARE ROW EXCLUSIVE MODE`);
     await tx.query(`DELETE FROM ${spec.table}`);
-    await tx.query(`INSERT INTO ${spec.table} (unit_id, month, bucket, ${columns.join(', ')}) SELECT unit_id, month, bucket, ${columns.join(', ')} FROM (${spec.facts}) f`);
+    await tx.query(
+      `INSERT INTO ${spec.table} (unit_id, month, bucket, ${columns.join(', ')}) SELECT unit_id, month, bucket, ${columns.join(', ')} FROM (${spec.facts}) f`,
+    );
     await tx.query(`ANALYZE ${spec.table}`);
     await rebuildRollup(tx, spec, today);
   });

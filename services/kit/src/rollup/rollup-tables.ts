@@ -16,7 +16,9 @@ export function createRollupSql(spec: RollupSpec): string[] {
       unit_id int NOT NULL,
       bucket smallint NOT NULL,
       month date NOT NULL,
-      ${valueColumns(spec).map((c) => `${c} bigint NOT NULL DEFAULT 0`).join(',\n      ')},
+      ${valueColumns(spec)
+        .map((c) => `${c} bigint NOT NULL DEFAULT 0`)
+        .join(',\n      ')},
       PRIMARY KEY (epoch, unit_id, bucket, month)
     )`,
     ...(spec.stocks.length ? createOpeningsSql(spec) : []),
@@ -24,7 +26,11 @@ export function createRollupSql(spec: RollupSpec): string[] {
 }
 
 export function dropRollupSql(spec: RollupSpec): string[] {
-  return [...(spec.stocks.length ? dropOpeningsSql(spec) : []), `DROP TABLE ${rollupTable(spec)}`, `DELETE FROM ${ROLLUP_REGISTRY_TABLE} WHERE rollup_table = '${rollupTable(spec)}'`];
+  return [
+    ...(spec.stocks.length ? dropOpeningsSql(spec) : []),
+    `DROP TABLE ${rollupTable(spec)}`,
+    `DELETE FROM ${ROLLUP_REGISTRY_TABLE} WHERE rollup_table = '${rollupTable(spec)}'`,
+  ];
 }
 
 /**

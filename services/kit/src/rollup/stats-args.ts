@@ -17,7 +17,9 @@ export function statsScope(spec: PeriodSpec, asOf?: LocalDate | null): StatsScop
 export function parseUnitId(id: string | number): number {
   const n = typeof id === 'number' ? id : Number(id);
   if (!Number.isSafeInteger(n) || n <= 0) {
-    throw userError(ErrorCode.UNIT_NOT_FOUND, `No organizational unit has id "${id}": unit ids are positive whole numbers, e.g. "1" for the ministry.`, { id: String(id) });
+    throw userError(ErrorCode.UNIT_NOT_FOUND, `No organizational unit has id "${id}": unit ids are positive whole numbers, e.g. "1" for the ministry.`, {
+      id: String(id),
+    });
   }
   return n;
 }

@@ -26,7 +26,15 @@ export interface VerifyReport {
  * Compares a stored table with a recomputation: a full join on the key, where a missing row
  * counts as zeros. Returns the rows compared and those that differ, one line a column.
  */
-async function compare(tx: EntityManager, table: string, stored: string, expected: string, keys: readonly string[], columns: readonly string[], limit: number): Promise<VerifyReport> {
+async function compare(
+  tx: EntityManager,
+  table: string,
+  stored: string,
+  expected: string,
+  keys: readonly string[],
+  columns: readonly string[],
+  limit: number,
+): Promise<VerifyReport> {
   const differs = columns.map((c) => `coalesce(x.${c}, 0) <> coalesce(s.${c}, 0)`).join(' OR ');
   const rows: Record<string, string>[] = await tx.query(
     `WITH x AS (${expected}), s AS (${stored}),
@@ -68,7 +76,17 @@ export async function verifyRollup(db: DataSource, spec: RollupSpec, limit = 20)
     // The rollup recomputed once, for the rollup rows and the openings alike.
     await tx.query(`CREATE TEMP TABLE recomputed ON COMMIT DROP AS ${fannedOut(`(${facts}) d`, columns)}`);
     await tx.query(`ANALYZE recomputed`);
-    reports.push(await compare(tx, rollupTable(spec), `SELECT epoch, unit_id, bucket, month, ${cols} FROM ${rollupTable(spec)}`, 'SELECT * FROM recomputed', rollupKeys, columns, limit));
+    reports.push(
+      await compare(
+        tx,
+        rollupTable(spec),
+        `SELECT epoch, unit_id, bucket, month, ${cols} FROM ${rollupTable(spec)}`,
+        'SELECT * FROM recomputed',
+        rollupKeys,
+        columns,
+        limit,
+      ),
+    );
     if (spec.stocks.length) {
       const stocks = spec.stocks.join(', ');
       // Summed by the quarter after each month first (a month is before quarter b exactly when
@@ -77,7 +95,17 @@ export async function verifyRollup(db: DataSource, spec: RollupSpec, limit = 20)
         FROM recomputed GROUP BY 1, 2, 3, 4`;
       const expected = `SELECT q.epoch, q.unit_id, q.bucket, b.month, ${spec.stocks.map((c) => `sum(q.${c}) AS ${c}`).join(', ')}
         FROM (${byQuarter}) q JOIN ${openingBuiltTable(spec)} b ON q.after <= b.month GROUP BY 1, 2, 3, 4`;
-      reports.push(await compare(tx, openingTable(spec), `SELECT epoch, unit_id, bucket, month, ${stocks} FROM ${openingTable(spec)}`, expected, rollupKeys, spec.stocks, limit));
+      reports.push(
+        await compare(
+          tx,
+          openingTable(spec),
+          `SELECT epoch, unit_id, bucket, month, ${stocks} FROM ${openingTable(spec)}`,
+          expected,
+          rollupKeys,
+          spec.stocks,
+          limit,
+        ),
+      );
     }
     return reports;
   });

@@ -29,10 +29,12 @@ export function createRankingLoader<M extends string, F>(
         keys.map(async ({ level, metric, scope }) => {
           const ids = await unitsOfLevel(db, level, scope.asOf);
           const byUnit = await queryRollup(db, spec, ids, scope.period, scope.asOf, buckets);
-          return rank(ids.map((unitId) => {
-            const item = figures(byUnit.get(unitId)!);
-            return { unitId, item, value: value(item, metric) };
-          }));
+          return rank(
+            ids.map((unitId) => {
+              const item = figures(byUnit.get(unitId)!);
+              return { unitId, item, value: value(item, metric) };
+            }),
+          );
         }),
       ),
     { cacheKeyFn: (k) => `${k.level}|${k.metric}|${k.scope.period.firstMonth}|${k.scope.period.lastMonth}|${k.scope.asOf}` },

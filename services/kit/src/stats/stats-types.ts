@@ -37,4 +37,3 @@ export class RankPosition {
   @Field(() => String, { nullable: true, description: 'The unit’s value of the metric.' })
   value!: string | null;
 }
-

@@ -19,7 +19,8 @@ export function createTargetLoader(db: DataSource) {
     const pairs = keys.map((k) => k.split('|').map(Number) as [number, number]);
     let rows: { unit_id: number; year: number; case_rate: string; money_rate: string }[];
     try {
-      rows = await readQuery(db,
+      rows = await readQuery(
+        db,
         `SELECT unit_id, year, case_rate::text, money_rate::text FROM ${TARGET_TABLE} t
          JOIN unnest($1::int[], $2::int[]) AS k(u, y) ON t.unit_id = k.u AND t.year = k.y`,
         [pairs.map((p) => p[0]), pairs.map((p) => p[1])],

@@ -29,7 +29,8 @@ export async function unitsOfLevel(db: DataSource, level: string, asOf: LocalDat
   if (!isRankable(level)) {
     throw userError(ErrorCode.BAD_USER_INPUT, `Units of level ${level} cannot be ranked; use ${Object.values(RankingLevel).join(', ')}.`, { level });
   }
-  const rows = (await readQuery(db, 
+  const rows = (await readQuery(
+    db,
     `SELECT id FROM org_units.org_unit WHERE type = $1 AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to > $2::date) ORDER BY id`,
     [level, asOf],
   )) as { id: number }[];

@@ -63,13 +63,25 @@ export async function checkUnitsOnDates(tx: EntityManager, pairs: readonly Dated
   for (const { unitId, date, line, opens } of pairs) {
     const where = line === undefined ? {} : { line };
     const at = line === undefined ? '' : `Line ${line}: `;
-    if (date > today) throw userError(ErrorCode.FUTURE_DATE, `${at}${date} is in the future (today is ${today} in Vietnam); record events on or after the day they happen.`, { date, ...where });
+    if (date > today)
+      throw userError(ErrorCode.FUTURE_DATE, `${at}${date} is in the future (today is ${today} in Vietnam); record events on or after the day they happen.`, {
+        date,
+        ...where,
+      });
     if (closedThrough && date <= closedThrough) {
-      throw userError(ErrorCode.PERIOD_CLOSED, `${at}the period through ${closedThrough} is closed; a correction of an event dated ${date} goes into the current period, dated today.`, { date, closedThrough, ...where });
+      throw userError(
+        ErrorCode.PERIOD_CLOSED,
+        `${at}the period through ${closedThrough} is closed; a correction of an event dated ${date} goes into the current period, dated today.`,
+        { date, closedThrough, ...where },
+      );
     }
     const unit = units.get(unitId);
     if (!unit) throw userError(ErrorCode.UNIT_NOT_FOUND, `${at}no organizational unit has id "${unitId}".`, { unitId: String(unitId), ...where });
-    if (unit.type === 'MINISTRY') throw userError(ErrorCode.UNIT_NOT_VALID, `${at}the ministry does not handle cases itself; record the event at a province, district or ward.`, { unitId: String(unitId), ...where });
+    if (unit.type === 'MINISTRY')
+      throw userError(ErrorCode.UNIT_NOT_VALID, `${at}the ministry does not handle cases itself; record the event at a province, district or ward.`, {
+        unitId: String(unitId),
+        ...where,
+      });
     if (opens && (date < unit.valid_from || (unit.valid_to !== null && date >= unit.valid_to))) {
       throw userError(
         ErrorCode.UNIT_NOT_VALID,

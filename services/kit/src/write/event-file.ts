@@ -66,7 +66,13 @@ export function parseEventText(text: string, format: 'ndjson' | 'csv'): EventRec
     header.forEach((name, j) => {
       const v = values[j]?.trim();
       if (v === undefined || v === '') return;
-      fields[name] = name === 'categories' ? v.split(';').map((s) => s.trim()).filter(Boolean) : v;
+      fields[name] =
+        name === 'categories'
+          ? v
+              .split(';')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v;
     });
     records.push({ line: i + 2, fields });
   });
@@ -81,7 +87,9 @@ export async function readEventFile(importDir: string, path: string): Promise<Ev
   const full = resolve(importDir, path);
   const rel = relative(resolve(importDir), full);
   if (rel.startsWith('..') || isAbsolute(rel)) {
-    throw userError(ErrorCode.BAD_USER_INPUT, `The import path must lie inside the import folder (${importDir}); put the file there and give its name.`, { path });
+    throw userError(ErrorCode.BAD_USER_INPUT, `The import path must lie inside the import folder (${importDir}); put the file there and give its name.`, {
+      path,
+    });
   }
   let text: string;
   try {
@@ -102,13 +110,15 @@ export const field = {
   id(r: EventRecord, name: string): string {
     const v = r.fields[name];
     const text = typeof v === 'number' ? String(v) : v;
-    if (typeof text !== 'string' || !/^\d{1,18}$/.test(text) || /^0+$/.test(text)) rejectLine(r.line, `"${name}" must be a positive whole number, got ${JSON.stringify(v)}.`, { field: name });
+    if (typeof text !== 'string' || !/^\d{1,18}$/.test(text) || /^0+$/.test(text))
+      rejectLine(r.line, `"${name}" must be a positive whole number, got ${JSON.stringify(v)}.`, { field: name });
     return text.replace(/^0+/, '');
   },
   int(r: EventRecord, name: string, min: number, max: number): number {
     const v = r.fields[name];
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : NaN;
-    if (!Number.isInteger(n) || n < min || n > max) rejectLine(r.line, `"${name}" must be a whole number ${min}–${max}, got ${JSON.stringify(v)}.`, { field: name });
+    if (!Number.isInteger(n) || n < min || n > max)
+      rejectLine(r.line, `"${name}" must be a whole number ${min}–${max}, got ${JSON.stringify(v)}.`, { field: name });
     return n;
   },
   date(r: EventRecord, name = 'date'): string {
@@ -123,18 +133,27 @@ export const field = {
     const v = r.fields[name];
     if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
     if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return BigInt(v);
-    return rejectLine(r.line, `"${name}" must be a whole, non-negative number of dong written with digits only (no decimals, signs or separators), got ${JSON.stringify(v)}.`, { field: name });
+    return rejectLine(
+      r.line,
+      `"${name}" must be a whole, non-negative number of dong written with digits only (no decimals, signs or separators), got ${JSON.stringify(v)}.`,
+      { field: name },
+    );
   },
   oneOf<T extends string>(r: EventRecord, name: string, values: readonly T[]): T {
     const v = r.fields[name];
-    if (typeof v !== 'string' || !values.includes(v as T)) rejectLine(r.line, `"${name}" must be one of ${values.join(', ')}, got ${JSON.stringify(v)}.`, { field: name });
+    if (typeof v !== 'string' || !values.includes(v as T))
+      rejectLine(r.line, `"${name}" must be one of ${values.join(', ')}, got ${JSON.stringify(v)}.`, { field: name });
     return v as T;
   },
   list(r: EventRecord, name: string): string[] {
     const v = r.fields[name];
     if (v === undefined || v === null) return [];
     if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
-    if (typeof v === 'string') return v.split(';').map((s) => s.trim()).filter(Boolean);
+    if (typeof v === 'string')
+      return v
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean);
     return rejectLine(r.line, `"${name}" must be a list of names.`, { field: name });
   },
 };

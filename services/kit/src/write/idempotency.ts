@@ -19,7 +19,9 @@ export function requestHash(operation: string, input: unknown): string {
  */
 export async function once<T>(tx: EntityManager, schema: string, key: string, operation: string, input: unknown, work: () => Promise<T>): Promise<T> {
   if (!KEY_RE.test(key)) {
-    throw userError(ErrorCode.BAD_USER_INPUT, 'idempotencyKey must be 8–200 characters of letters, digits, ".", "_", ":" or "-"; a UUID is a good choice.', { field: 'idempotencyKey' });
+    throw userError(ErrorCode.BAD_USER_INPUT, 'idempotencyKey must be 8–200 characters of letters, digits, ".", "_", ":" or "-"; a UUID is a good choice.', {
+      field: 'idempotencyKey',
+    });
   }
   const hash = requestHash(operation, input);
   const claimed: unknown[] = await prepared(
@@ -28,14 +30,25 @@ export async function once<T>(tx: EntityManager, schema: string, key: string, op
     [key, operation, hash],
   );
   if (claimed.length === 0) {
-    const [row] = (await prepared(tx, `SELECT operation, request_hash, response FROM ${schema}.idempotency WHERE key = $1`, [key])) as { operation: string; request_hash: string; response: T }[];
+    const [row] = (await prepared(tx, `SELECT operation, request_hash, response FROM ${schema}.idempotency WHERE key = $1`, [key])) as {
+      operation: string;
+      request_hash: string;
+      response: T;
+    }[];
     if (!row || row.operation !== operation || row.request_hash !== hash) {
-      throw userError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `The idempotency key "${key}" was already used for another request. Use a new key for a new request; resend a retry unchanged.`, { key });
+      throw userError(
+        ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        `The idempotency key "${key}" was already used for another request. Use a new key for a new request; resend a retry unchanged.`,
+        { key },
+      );
     }
     return row.response;
   }
   const response = await work();
-  await deferred(tx, `UPDATE ${schema}.idempotency SET response = $2 WHERE key = $1`, [key, JSON.stringify(response, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))]);
+  await deferred(tx, `UPDATE ${schema}.idempotency SET response = $2 WHERE key = $1`, [
+    key,
+    JSON.stringify(response, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+  ]);
   return response;
 }
 

@@ -49,7 +49,15 @@ export async function appendOutbox(tx: EntityManager, schema: string, event: Cha
     tx,
     `WITH o AS (INSERT INTO ${schema}.outbox (unit_ids, kind, from_date, payload) VALUES ($1::int[], $2, $3::date, $4::jsonb) RETURNING id)
      SELECT id, pg_notify($5, $6 || id || $7) FROM o`,
-    [event.unitIds, event.kind, event.from, JSON.stringify(event.payload ?? {}), CHANGES_CHANNEL, `${schema}:`, `:${units.length <= NOTIFIED_UNITS_MAX_CHARS ? units : ''}:${event.from}`],
+    [
+      event.unitIds,
+      event.kind,
+      event.from,
+      JSON.stringify(event.payload ?? {}),
+      CHANGES_CHANNEL,
+      `${schema}:`,
+      `:${units.length <= NOTIFIED_UNITS_MAX_CHARS ? units : ''}:${event.from}`,
+    ],
   );
 }
 

@@ -87,7 +87,16 @@ function placeNames(rng: Prng, count: number): string[] {
 export function generateUnits(data: ProvinceData, options: UnitGeneratorOptions = {}): GeneratedUnits {
   const reorg = data.effectiveFrom;
   const units: UnitRow[] = [
-    row({ id: MINISTRY_ID, code: 'moj', name: 'Bộ Tư pháp – Cục Quản lý thi hành án dân sự', type: OrgUnitType.MINISTRY, wardKind: null, parentId: null, validFrom: EARLIEST, validTo: null }),
+    row({
+      id: MINISTRY_ID,
+      code: 'moj',
+      name: 'Bộ Tư pháp – Cục Quản lý thi hành án dân sự',
+      type: OrgUnitType.MINISTRY,
+      wardKind: null,
+      parentId: null,
+      validFrom: EARLIEST,
+      validTo: null,
+    }),
   ];
   const lineage: LineageRow[] = [];
 
@@ -113,18 +122,35 @@ export function generateUnits(data: ProvinceData, options: UnitGeneratorOptions 
   });
 
   const rng = new Prng(seedFrom('org-units'));
-  const districtCounts = apportion(options.districts ?? 705, data.before.map(() => 8 + rng.int(0, 8)));
+  const districtCounts = apportion(
+    options.districts ?? 705,
+    data.before.map(() => 8 + rng.int(0, 8)),
+  );
   let districtId = DISTRICT_BASE;
   data.before.forEach((p, i) => {
     const parentId = oldByCode.get(p.code)!;
     placeNames(new Prng(seedFrom(`districts:${p.code}`)), districtCounts[i]!).forEach((place, j) => {
       const prefix = j === 0 ? 'Thành phố' : j % 7 === 3 ? 'Thị xã' : 'Huyện';
-      units.push(row({ id: ++districtId, code: `${p.code}-h${String(j + 1).padStart(2, '0')}`, name: `Chi cục THADS ${prefix} ${place}`, type: OrgUnitType.DISTRICT, wardKind: null, parentId, validFrom: EARLIEST, validTo: reorg }));
+      units.push(
+        row({
+          id: ++districtId,
+          code: `${p.code}-h${String(j + 1).padStart(2, '0')}`,
+          name: `Chi cục THADS ${prefix} ${place}`,
+          type: OrgUnitType.DISTRICT,
+          wardKind: null,
+          parentId,
+          validFrom: EARLIEST,
+          validTo: reorg,
+        }),
+      );
     });
   });
 
   const { communes, wards, specialZones, total } = data.communeLevelUnitsAfter;
-  const wardCounts = apportion(total, data.after.map((p) => p.predecessors.length * 3 + rng.int(0, 2)));
+  const wardCounts = apportion(
+    total,
+    data.after.map((p) => p.predecessors.length * 3 + rng.int(0, 2)),
+  );
   // Exactly the official numbers of each kind, shuffled deterministically over the provinces.
   const kinds: WardKind[] = [
     ...Array<WardKind>(specialZones).fill(WardKind.SPECIAL_ZONE),
@@ -142,7 +168,18 @@ export function generateUnits(data: ProvinceData, options: UnitGeneratorOptions 
     placeNames(new Prng(seedFrom(`wards:${p.code}`)), wardCounts[i]!).forEach((place, j) => {
       const kind = kinds[k++]!;
       const prefix = kind === WardKind.SPECIAL_ZONE ? 'Đặc khu' : kind === WardKind.WARD ? 'Phường' : 'Xã';
-      units.push(row({ id: ++wardId, code: `${p.code}-x${String(j + 1).padStart(3, '0')}`, name: `${prefix} ${place}`, type: OrgUnitType.WARD, wardKind: kind, parentId: newIds[i]!, validFrom: reorg, validTo: null }));
+      units.push(
+        row({
+          id: ++wardId,
+          code: `${p.code}-x${String(j + 1).padStart(3, '0')}`,
+          name: `${prefix} ${place}`,
+          type: OrgUnitType.WARD,
+          wardKind: kind,
+          parentId: newIds[i]!,
+          validFrom: reorg,
+          validTo: null,
+        }),
+      );
     });
   });
   return { units, lineage };

@@ -7,7 +7,10 @@ import { OrgUnitType } from './org-unit-type';
 
 @Resolver(() => OrgUnit)
 export class OrgUnitFields {
-  @FieldResolver(() => DateScalar, { nullable: true, description: 'Last day the unit exists (YYYY-MM-DD), or null while it exists. Historic provinces and districts end on 2025-06-30.' })
+  @FieldResolver(() => DateScalar, {
+    nullable: true,
+    description: 'Last day the unit exists (YYYY-MM-DD), or null while it exists. Historic provinces and districts end on 2025-06-30.',
+  })
   validUntil(@Root() unit: OrgUnit): string | null {
     return unit.validTo ? addDays(unit.validTo, -1) : null;
   }
@@ -24,7 +27,12 @@ export class OrgUnitFields {
   }
 
   @FieldResolver(() => [OrgUnit], { description: 'Units directly below, valid on `asOf`, by name.' })
-  async children(@Root() unit: OrgUnit, @Ctx() ctx: Context, @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to use. Default: today, or the unit's last day if it has ended." }) asOf?: string): Promise<OrgUnit[]> {
+  async children(
+    @Root() unit: OrgUnit,
+    @Ctx() ctx: Context,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to use. Default: today, or the unit's last day if it has ended." })
+    asOf?: string,
+  ): Promise<OrgUnit[]> {
     return ctx.access.visible(await ctx.loaders.childrenOf.load({ id: unit.id, asOf: asOf ?? defaultDate(unit) }));
   }
 
@@ -45,7 +53,8 @@ export class OrgUnitFields {
   async descendants(
     @Root() unit: OrgUnit,
     @Ctx() ctx: Context,
-    @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to use. Default: today, or the unit's last day if it has ended." }) asOf?: string,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: "Date whose hierarchy to use. Default: today, or the unit's last day if it has ended." })
+    asOf?: string,
     @Arg('type', () => OrgUnitType, { nullable: true, description: 'Only units of this level.' }) type?: OrgUnitType,
   ): Promise<OrgUnit[]> {
     return ctx.access.visible(await ctx.loaders.units.descendantsOf(unit.id, asOf ?? defaultDate(unit), type ?? null));

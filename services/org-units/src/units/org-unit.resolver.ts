@@ -17,7 +17,9 @@ export class OrgUnitQueries {
     return unit;
   }
 
-  @Query(() => OrgUnit, { description: 'The unit with this code valid on `asOf` (default today). An old and a new province may share a code; the date picks one.' })
+  @Query(() => OrgUnit, {
+    description: 'The unit with this code valid on `asOf` (default today). An old and a new province may share a code; the date picks one.',
+  })
   async unitByCode(
     @Arg('code', { description: 'Unit code, e.g. "ha-noi".' }) code: string,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Date whose units to look in. Default: today in Vietnam.' }) asOf: string | undefined,
@@ -25,7 +27,11 @@ export class OrgUnitQueries {
   ): Promise<OrgUnit> {
     const date = asOf ?? todayInVietnam();
     const [unit] = await ctx.loaders.units.byCodes([code], date);
-    if (!unit) throw userError(ErrorCode.UNIT_NOT_FOUND, `No unit has code "${code}" on ${date}. Codes of units valid before 2025-07-01 need an earlier asOf.`, { unitCode: code, asOf: date });
+    if (!unit)
+      throw userError(ErrorCode.UNIT_NOT_FOUND, `No unit has code "${code}" on ${date}. Codes of units valid before 2025-07-01 need an earlier asOf.`, {
+        unitCode: code,
+        asOf: date,
+      });
     await ctx.access.assertSee(unit);
     return unit;
   }
@@ -37,7 +43,9 @@ export class OrgUnitQueries {
     return ministry;
   }
 
-  @Query(() => [OrgUnit], { description: 'The units of one level valid on `asOf` (default today), by name: e.g. the 34 provinces, or the 63 before 2025-07-01.' })
+  @Query(() => [OrgUnit], {
+    description: 'The units of one level valid on `asOf` (default today), by name: e.g. the 34 provinces, or the 63 before 2025-07-01.',
+  })
   async units(
     @Arg('type', () => OrgUnitType, { description: 'The level.' }) type: OrgUnitType,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Date whose hierarchy to use. Default: today in Vietnam.' }) asOf: string | undefined,
@@ -57,7 +65,8 @@ export class OrgUnitQueries {
     @Ctx() ctx: Context,
   ): Promise<OrgUnit[]> {
     if (text.trim().length < 2) throw userError(ErrorCode.BAD_USER_INPUT, 'Search text needs at least 2 characters.', { field: 'text' });
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH) throw userError(ErrorCode.BAD_USER_INPUT, `limit must be 1–${MAX_SEARCH}, got ${limit}.`, { field: 'limit' });
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH)
+      throw userError(ErrorCode.BAD_USER_INPUT, `limit must be 1–${MAX_SEARCH}, got ${limit}.`, { field: 'limit' });
     return ctx.access.visible(await ctx.loaders.units.search(text, asOf ?? null, type ?? null, limit));
   }
 }
