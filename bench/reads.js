@@ -654,7 +654,7 @@ function report(o, ctx, reads, rows) {
     `- Date: ${ctx.date}; run took ${fmt(ctx.minutes, 1)} min`,
     `- Machine: nproc ${ctx.nproc} (${ctx.cpuModel}), ${ctx.memGiB} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; PostgreSQL ${ctx.pgVersion}; busy ${pc(ctx.busyBefore)} % in the second before the run`,
     `- Command: \`${ctx.command}\``,
-    `- Builds: hub = ${ctx.hubSha}${ctx.hubDirty ? ' (with uncommitted changes)' : ''} (this checkout)${ctx.beforeSha ? `; before = ${ctx.beforeSha} (--baseline-ref ${o.baselineRef}, prepared in ${ctx.beforeDir})` : ''}${ctx.beforeSha && ctx.beforeSha === ctx.hubSha ? ' — the same commit: hub ÷ before measures the method, it should be ~1.0' : ''}`,
+    `- Builds: hub = ${ctx.hubSha}${ctx.hubDirty ? ' (with uncommitted changes)' : ''} (this checkout)${ctx.beforeSha ? `; before = ${ctx.beforeSha} (--baseline-ref ${o.baselineRef}, prepared in ${ctx.beforeDir})` : ''}${ctx.beforeSha ? (ctx.changed.length ? `; ${ctx.changed.length} file(s) differ outside bench/ (${ctx.changed.slice(0, 8).join(', ')}${ctx.changed.length > 8 ? ', …' : ''})` : ' — the same code outside bench/: hub ÷ before measures the method and should be ~1.0') : ''}`,
     `- Data: \`hub seed --cases ${o.cases} --seed ${o.seed}\` by each build's own cli into its own database: ${ctx.seeds.map((s) => `${s.name} ${fmt(s.cases)} cases (${fmt(s.caseEvents)} case events, ${fmt(s.moneyEvents)} money events, ${fmt(s.units)} units) in ${fmt(s.seconds, 1)} s`).join('; ')}`,
     `- Load: ${o.connections} keep-alive connections, each sending its next request when the previous answer arrived; ${o.warmup} s warm-up, then ${o.duration} s timed${o.singleDuration > 0 ? `, then ${o.singleDuration} s (at least 3 requests) with 1 connection ("single client")` : ''}; ${o.rounds} round(s), the targets' order alternating; reads anonymous (ministry)`,
     `- Writes: ${o.writesPerSecond}/s receiveCase (dated today in Vietnam, random current wards, HS256 reporter token for unit 1, at most ${o.writeConcurrency} in flight) through the gateway of the target measured (naive, bare: the hub target's gateway), during warm-up, timed and single-client runs; the tables count those sent in the timed run`,
@@ -733,6 +733,8 @@ async function main() {
     if (needHub) builds.push({ name: 'hub', dir: ROOT, port: o.port });
     if (needBefore) {
       ctx.beforeSha = git(['rev-parse', '--verify', `${o.baselineRef}^{commit}`]);
+      // the hub's files that differ from the baseline (committed or not), bench/ and .gitignore aside
+      ctx.changed = git(['diff', '--name-only', ctx.beforeSha, '--', '.', ':(exclude)bench', ':(exclude).gitignore']).split('\n').filter(Boolean);
       const dir = await prepareBaseline(o, ctx.beforeSha);
       ctx.beforeDir = path.relative(ROOT, dir) || dir;
       builds.push({ name: 'before', dir, port: o.port + 10 });
