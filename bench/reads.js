@@ -81,6 +81,9 @@ Ports: hub --port P (subgraphs P+1..P+4), before P+10 (P+11..P+14), naive P+20, 
   --max-cost N            start the hubs with MAX_COST=N (default: unset, the gateway's default)
   --wait-idle PCT         before each timed run, wait (at most 10 s) until the machine is less
                           than PCT % busy (default 25; 0 = no wait)
+  --retry-disturbed N     run a target's timed run again (at most N times, default 1) when other
+                          processes (not the hubs, PostgreSQL or this script) took more than 30 %
+                          of a core during it; the report lists the runs set aside
   --out FILE              Markdown report (default bench/results/reads.md, overwritten: only the
                           latest run is kept; "-" = none)
   --help
@@ -96,7 +99,7 @@ const FLAGS = {
   '--writes-per-second': ['writesPerSecond', 'num'], '--write-concurrency': ['writeConcurrency', 'int'], '--cases': ['cases', 'int'],
   '--seed': ['seed', 'str'], '--year': ['year', 'int'], '--province': ['province', 'str'], '--baseline-ref': ['baselineRef', 'str'],
   '--cache': ['cache', 'path'], '--pg-url': ['pgUrl', 'str'], '--db-prefix': ['dbPrefix', 'str'], '--port': ['port', 'int'],
-  '--max-cost': ['maxCost', 'int'], '--wait-idle': ['waitIdle', 'num'], '--out': ['out', 'str'],
+  '--max-cost': ['maxCost', 'int'], '--wait-idle': ['waitIdle', 'num'], '--retry-disturbed': ['retryDisturbed', 'int'], '--out': ['out', 'str'],
   // child roles
   '--serve': ['serve', 'str'], '--db': ['db', 'str'], '--pool': ['pool', 'int'],
 };
@@ -104,7 +107,7 @@ function parseArgs(argv) {
   const o = { targets: [...TARGETS], reads: [...READS], rounds: 1, duration: 15, warmup: 3, singleDuration: 5, connections: 10,
     writesPerSecond: 50, writeConcurrency: 128, cases: 20000, seed: 'demo', year: 2025, province: 'ho-chi-minh-city',
     baselineRef: '04b0b8b', cache: undefined, analyze: true, pgUrl: 'postgres://postgres@127.0.0.1:5432', dbPrefix: 'thads_bench_reads', keep: false,
-    port: 4700, maxCost: undefined, waitIdle: 25, out: path.join(ROOT, 'bench/results/reads.md'), serve: null, pool: 10 };
+    port: 4700, maxCost: undefined, waitIdle: 25, retryDisturbed: 1, out: path.join(ROOT, 'bench/results/reads.md'), serve: null, pool: 10 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i], next = () => { if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`); return argv[++i]; };
     if (flag === '--help' || flag === '-h') o.help = true;
@@ -450,7 +453,7 @@ function startWriter(hub, rate, concurrency, keyPrefix) {
     /** Writes sent in [from, to) (performance.now() times). */
     stats(from, to) {
       const w = records.filter((r) => r.sent >= from && r.sent < to), ok = w.filter((r) => r.ok), rtt = ok.map((r) => r.rtt).sort((a, b) => a - b);
-      return { sent: w.length, ok: ok.length, failed: w.filter((r) => r.error).length,
+      return { asked: Math.round((rate * (to - from)) / 1000), sent: w.length, ok: ok.length, failed: w.filter((r) => r.error).length,
         perSecond: ok.length / ((to - from) / 1000), rttP50: quantile(rtt, 0.5), rttP99: quantile(rtt, 0.99), firstError: w.find((r) => r.error)?.error, notSent };
     },
     async stop() { stopped = true; clearInterval(timer); for (let i = 0; i < 300 && inflight > 0; i++) await sleep(100); agent.destroy(); },
@@ -638,7 +641,9 @@ const pc = (v) => (v === undefined ? '–' : `${Math.round(v * 100)}`);
 const median = (xs) => { const v = xs.filter((x) => x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b); return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : undefined; };
 const ratio = (a, b, d = 2) => (a === undefined || b === undefined || !b ? '–' : `${fmt(a / b, d)}×`);
 const shellQuote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
-const CPU_COLS = ['gateway', 'org-units', 'cases', 'finances', 'complaints', 'server', 'postgres', 'loadgen', 'other'];
+const CPU_COLS = ['gateway', 'org-units', 'cases', 'finances', 'complaints', 'server', 'postgres', 'loadgen', 'idle', 'other'];
+/** A run on which other people's work took more than this (cores) is marked as disturbed. */
+const DISTURBED = 0.3;
 
 function report(o, ctx, reads, rows) {
   const pick = (read, target) => {
@@ -669,9 +674,10 @@ function report(o, ctx, reads, rows) {
     '| read | hub req/s | hub p99 ms | hub ÷ before req/s | hub ÷ before p99 | hub ÷ naive req/s | hub ÷ naive p99 | hub req/s as % of bare |', '|---|--:|--:|--:|--:|--:|--:|--:|');
   for (const k of o.reads) {
     const h = pick(k, 'hub'), b = pick(k, 'before'), n = pick(k, 'naive'), x = pick(k, 'bare');
-    L.push(`| (${k}) | ${fmt(h?.rps, 1)} | ${fmt(h?.p99)} | ${ratio(h?.rps, b?.rps)} | ${ratio(h?.p99, b?.p99)} | ${ratio(h?.rps, n?.rps)} | ${ratio(h?.p99, n?.p99)} | ${h && x ? `${fmt((100 * h.rps) / x.rps, 1)} %` : '–'} |`);
+    const shaken = rows.some((r) => r.read === k && r.cpu.other > DISTURBED);
+    L.push(`| (${k})${shaken ? ' ⚠' : ''} | ${fmt(h?.rps, 1)} | ${fmt(h?.p99)} | ${ratio(h?.rps, b?.rps)} | ${ratio(h?.p99, b?.p99)} | ${ratio(h?.rps, n?.rps)} | ${ratio(h?.p99, n?.p99)} | ${h && x ? `${fmt((100 * h.rps) / x.rps, 1)} %` : '–'} |`);
   }
-  L.push('', 'req/s ratios above 1 and p99 ratios below 1 favour the hub.', '');
+  L.push('', 'req/s ratios above 1 and p99 ratios below 1 favour the hub. ⚠: at least one of the read\'s runs was disturbed by other processes (see the notes).', '');
   if (o.singleDuration > 0) {
     L.push('Single client (1 connection, the same writes), p50 ms (req/s):', '', `| read | ${o.targets.join(' | ')} |`, `|---|${o.targets.map(() => '--:').join('|')}|`);
     for (const k of o.reads) L.push(`| (${k}) | ${o.targets.map((t) => { const s = pick(k, t); return s ? `${fmt(s.single, 1)} (${fmt(s.singleRps, 1)})` : '–'; }).join(' | ')} |`);
@@ -679,20 +685,24 @@ function report(o, ctx, reads, rows) {
   }
   for (const k of o.reads) {
     L.push(`## ${reads[k].label}`, '',
-      '| target | round | req/s | p50 ms | p99 ms | max ms | ok / errors | 1 client p50 ms | CPU %: gateway | org-units | cases | finances | complaints | naive/bare server | PostgreSQL | load gen + writer | other | machine | writes ok / failed | write p50 / p99 ms | busy before % |',
-      '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+      '| target | round | req/s | p50 ms | p99 ms | max ms | ok / errors | 1 client p50 ms | CPU %: gateway | org-units | cases | finances | complaints | naive/bare server | PostgreSQL | load gen + writer | hub CLIs + idle hub | other | machine | writes ok / failed / asked | write p50 / p99 ms | busy before % |',
+      '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const r of rows.filter((x) => x.read === k)) {
       const c = r.cpu, w = r.writes;
-      L.push(`| ${r.target} | ${r.round} | ${fmt(r.load.rps, 1)} | ${fmt(r.load.p50)} | ${fmt(r.load.p99)} | ${fmt(r.load.max)} | ${fmt(r.load.requests)} / ${r.load.errors} | ${fmt(r.single?.p50, 1)} | ${CPU_COLS.map((g) => (g === 'server' && !r.server ? '–' : pc(c[g]))).join(' | ')} | ${pc(c.machine)} | ${w ? `${fmt(w.ok)} / ${fmt(w.failed)}` : '–'} | ${w ? `${fmt(w.rttP50)} / ${fmt(w.rttP99)}` : '–'} | ${pc(r.busyBefore)} |`);
+      L.push(`| ${r.target}${r.cpu.other > DISTURBED ? ' ⚠' : ''} | ${r.round} | ${fmt(r.load.rps, 1)} | ${fmt(r.load.p50)} | ${fmt(r.load.p99)} | ${fmt(r.load.max)} | ${fmt(r.load.requests)} / ${r.load.errors} | ${fmt(r.single?.p50, 1)} | ${CPU_COLS.map((g) => (g === 'server' && !r.server ? '–' : pc(c[g]))).join(' | ')} | ${pc(c.machine)} | ${w ? `${fmt(w.ok)} / ${fmt(w.failed)} / ${fmt(w.asked)}` : '–'} | ${w ? `${fmt(w.rttP50)} / ${fmt(w.rttP99)}` : '–'} | ${pc(r.busyBefore)} |`);
     }
     L.push('');
   }
   const errs = rows.filter((r) => r.load.errors || r.single?.errors || r.writes?.failed || r.writes?.notSent);
+  const disturbed = rows.filter((r) => r.cpu.other > DISTURBED);
   L.push('Notes:', '',
-    `- CPU % is of one core (${ctx.nproc * 100} % = the whole machine), averaged over the timed run, sampled from /proc/<pid>/stat every 500 ms. gateway and the subgraph columns are the processes of the hub measured (naive, bare: of the hub target, which takes the writes); "PostgreSQL" is the backends of the bench databases and the server's own processes (WAL writer, checkpointer…); "load gen + writer" is this script; "other" is the machine's busy time (/proc/stat) minus all of these: the hub CLI parents, the idle second hub, other people's work, the kernel.`,
+    `- CPU % is of one core (${ctx.nproc * 100} % = the whole machine), averaged over the timed run, sampled from /proc/<pid>/stat every 500 ms. gateway and the subgraph columns are the processes of the hub measured (naive, bare: of the hub target, which takes the writes); "PostgreSQL" is the backends of the bench databases and the server's own processes (WAL writer, checkpointer…); "load gen + writer" is this script; "hub CLIs + idle hub" the \`hub start\` parent processes (they relay the services' logs) and the processes of the hub not measured; "other" is the machine's busy time (/proc/stat) minus all of these: other people's work, the kernel.`,
     '- Latencies are per request at the load generator, from sending the request to the end of the answer. p99 and max of runs with few requests (c) are in effect the slowest requests. An error is an answer that is not HTTP 200 or that contains "errors".',
     '- naive runs one SQL statement per answer straight over the raw events, no pre-aggregated table (the statements are in bench/reads.js, NAIVE_SQL); bare returns the hub\'s captured bytes from memory, with the same content-type and a request id.',
-    `- Errors: ${errs.length ? errs.map((r) => `(${r.read}) ${r.target} round ${r.round}: ${[r.load.firstError, r.single?.firstError, r.writes?.firstError, r.writes?.notSent ? `${r.writes.notSent} writes not sent (over ${o.writeConcurrency} in flight)` : ''].filter(Boolean).join('; ')}`).join(' · ') : 'none'}`);
+    `- ⚠ disturbed: other processes (not the hubs, PostgreSQL or this script) used more than ${pc(DISTURBED)} % of a core during the run: ${disturbed.length ? disturbed.map((r) => `(${r.read}) ${r.target} round ${r.round} (${pc(r.cpu.other)} %)`).join(', ') + '. Its figures are worse than the code alone would give; compare with care, or run again with --rounds 3 (the summary takes medians)' : 'none'}.`,
+    `- Set aside as disturbed and run again (--retry-disturbed ${o.retryDisturbed}): ${ctx.retried.length ? ctx.retried.map((r) => `(${r.read}) ${r.target} round ${r.round}: other ${pc(r.cpu.other)} %, ${fmt(r.load.rps, 1)} req/s, p99 ${fmt(r.load.p99)} ms`).join('; ') : 'none'}.`,
+    `- Writes: "asked" is --writes-per-second × the timed run; the writer keeps at most ${o.writeConcurrency} mutations in flight and skips writes more than a second late, so a hub whose mutations queue behind its reads commits fewer than asked.`,
+    `- Errors: ${errs.length ? errs.map((r) => `(${r.read}) ${r.target} round ${r.round}: ${[r.load.firstError, r.single?.firstError, r.writes?.firstError, r.writes?.notSent ? `${r.writes.notSent} writes not sent in the whole run (${o.writeConcurrency} in flight already)` : ''].filter(Boolean).join('; ')}`).join(' · ') : 'none'}`);
   return L.join('\n') + '\n';
 }
 
@@ -722,7 +732,7 @@ async function main() {
   const needHub = o.targets.some((t) => t !== 'before'), needBefore = o.targets.includes('before');
   const ctx = { date: new Date().toISOString(), nproc: Number(execFileSync('nproc').toString().trim()), cpuModel: os.cpus()[0]?.model ?? '?',
     memGiB: Math.round(os.totalmem() / 2 ** 30), command: `node bench/reads.js ${process.argv.slice(2).map(shellQuote).join(' ')}`.trim(),
-    hubSha: git(['rev-parse', 'HEAD']), hubDirty: git(['status', '--porcelain', '--untracked-files=no']) !== '', seeds: [], hubs: [], checks: [], growth: [], answers: {}, answerBytes: {} };
+    hubSha: git(['rev-parse', 'HEAD']), hubDirty: git(['status', '--porcelain', '--untracked-files=no']) !== '', seeds: [], hubs: [], checks: [], retried: [], growth: [], answers: {}, answerBytes: {} };
   { const a = machineTicks(); await sleep(1000); const b = machineTicks(); ctx.busyBefore = (b[0] - a[0]) / Math.max(1, b[1] - a[1]); }
   ctx.cost = costOf(reads);
   const writeKey = `reads-${Date.now().toString(36)}-${process.pid}`;
@@ -815,15 +825,17 @@ async function main() {
     log(`timed runs: ${o.rounds} round(s) × ${o.reads.length} read(s) × ${plan.length} target(s), about ${fmt((o.rounds * o.reads.length * plan.length * perRun) / 60, 1)} min`);
     const rows = [];
     for (let round = 1; round <= o.rounds; round++) {
-      for (const k of o.reads) {
+      for (const [i, k] of o.reads.entries()) {
         const body = bodyOf(reads[k]);
-        for (const p of round % 2 ? plan : [...plan].reverse()) {
+        // the order alternates from read to read and from round to round, so that no target is always first after a pause
+        for (const p of (round - 1 + i) % 2 ? [...plan].reverse() : plan) for (let attempt = 0; ; attempt++) {
           const busyBefore = o.waitIdle > 0 ? await waitIdle(o.waitIdle) : undefined;
-          const writer = startWriter(p.hub, o.writesPerSecond, o.writeConcurrency, `${writeKey}-${p.target}-${k}-${round}`);
-          process.stdout.write(`(${k}) round ${round} ${p.target}: warm-up ${o.warmup} s, ${o.duration} s timed … `);
+          const writer = startWriter(p.hub, o.writesPerSecond, o.writeConcurrency, `${writeKey}-${p.target}-${k}-${round}-${attempt}`);
+          process.stdout.write(`(${k}) round ${round} ${p.target}${attempt ? ` (again, ${attempt})` : ''}: warm-up ${o.warmup} s, ${o.duration} s timed … `);
           if (o.warmup > 0) await load(p.url(k), body, o.warmup, o.connections);
+          const idle = Object.values(hubs).flatMap((h) => (h === p.hub ? [h.cli] : [h.cli, h.gateway, ...Object.values(h.subgraphs)]));
           const groups = { gateway: () => [p.hub.gateway], ...Object.fromEntries(Object.entries(p.hub.subgraphs).map(([n, pid]) => [n, () => [pid]])),
-            server: () => (p.server ? [p.server.pid] : []), postgres: () => postgresPids(allDbs) };
+            server: () => (p.server ? [p.server.pid] : []), postgres: () => postgresPids(allDbs), idle: () => idle };
           const stopCpu = cpuSampler(groups), from = performance.now();
           const result = await load(p.url(k), body, o.duration, o.connections);
           const to = performance.now(), cpu = stopCpu();
@@ -833,7 +845,14 @@ async function main() {
           console.log(`${fmt(result.rps, 1)} req/s, p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms, ${result.errors} errors; 1 client p50 ${fmt(single?.p50)} ms; writes ${writes ? `${writes.ok}/${writes.sent} ok, p99 ${fmt(writes.rttP99)} ms` : 'none'}; CPU gw ${pc(cpu.gateway)} %, cases ${pc(cpu.cases)} %, pg ${pc(cpu.postgres)} %, other ${pc(cpu.other)} %`);
           if (result.firstError) console.log(`  first error: ${result.firstError}`);
           if (writes?.firstError) console.log(`  first write error: ${writes.firstError}`);
-          rows.push({ read: k, round, target: p.target, server: Boolean(p.server), load: result, single, writes, cpu, busyBefore });
+          const row = { read: k, round, target: p.target, server: Boolean(p.server), load: result, single, writes, cpu, busyBefore };
+          if (cpu.other > DISTURBED && attempt < o.retryDisturbed) {
+            console.log(`  disturbed: other processes took ${pc(cpu.other)} % of a core; once more`);
+            ctx.retried.push(row);
+            continue;
+          }
+          rows.push(row);
+          break;
         }
       }
     }
