@@ -83,7 +83,8 @@ Ports: hub --port P (subgraphs P+1..P+4), before P+10 (P+11..P+14), naive P+20, 
                           than PCT % busy (default 25; 0 = no wait)
   --retry-disturbed N     run a target's timed run again (at most N times, default 1) when other
                           processes (not the hubs, PostgreSQL or this script) took more than 30 %
-                          of a core during it; the report lists the runs set aside
+                          of a core during it; the least disturbed attempt counts, the report
+                          lists the others
   --out FILE              Markdown report (default bench/results/reads.md, overwritten: only the
                           latest run is kept; "-" = none)
   --help
@@ -677,7 +678,7 @@ function report(o, ctx, reads, rows) {
     const shaken = rows.some((r) => r.read === k && r.cpu.other > DISTURBED);
     L.push(`| (${k})${shaken ? ' ⚠' : ''} | ${fmt(h?.rps, 1)} | ${fmt(h?.p99)} | ${ratio(h?.rps, b?.rps)} | ${ratio(h?.p99, b?.p99)} | ${ratio(h?.rps, n?.rps)} | ${ratio(h?.p99, n?.p99)} | ${h && x ? `${fmt((100 * h.rps) / x.rps, 1)} %` : '–'} |`);
   }
-  L.push('', 'req/s ratios above 1 and p99 ratios below 1 favour the hub. ⚠: at least one of the read\'s runs was disturbed by other processes (see the notes).', '');
+  L.push('', `req/s ratios above 1 and p99 ratios below 1 favour the hub.${rows.some((r) => r.cpu.other > DISTURBED) ? ' ⚠: at least one of the read\'s runs was disturbed by other processes (see the notes).' : ''}`, '');
   if (o.singleDuration > 0) {
     L.push('Single client (1 connection, the same writes), p50 ms (req/s):', '', `| read | ${o.targets.join(' | ')} |`, `|---|${o.targets.map(() => '--:').join('|')}|`);
     for (const k of o.reads) L.push(`| (${k}) | ${o.targets.map((t) => { const s = pick(k, t); return s ? `${fmt(s.single, 1)} (${fmt(s.singleRps, 1)})` : '–'; }).join(' | ')} |`);
@@ -700,7 +701,7 @@ function report(o, ctx, reads, rows) {
     '- Latencies are per request at the load generator, from sending the request to the end of the answer. p99 and max of runs with few requests (c) are in effect the slowest requests. An error is an answer that is not HTTP 200 or that contains "errors".',
     '- naive runs one SQL statement per answer straight over the raw events, no pre-aggregated table (the statements are in bench/reads.js, NAIVE_SQL); bare returns the hub\'s captured bytes from memory, with the same content-type and a request id.',
     `- ⚠ disturbed: other processes (not the hubs, PostgreSQL or this script) used more than ${pc(DISTURBED)} % of a core during the run: ${disturbed.length ? disturbed.map((r) => `(${r.read}) ${r.target} round ${r.round} (${pc(r.cpu.other)} %)`).join(', ') + '. Its figures are worse than the code alone would give; compare with care, or run again with --rounds 3 (the summary takes medians)' : 'none'}.`,
-    `- Set aside as disturbed and run again (--retry-disturbed ${o.retryDisturbed}): ${ctx.retried.length ? ctx.retried.map((r) => `(${r.read}) ${r.target} round ${r.round}: other ${pc(r.cpu.other)} %, ${fmt(r.load.rps, 1)} req/s, p99 ${fmt(r.load.p99)} ms`).join('; ') : 'none'}.`,
+    `- Run again because other processes disturbed them (--retry-disturbed ${o.retryDisturbed}; the least disturbed attempt is in the tables), set aside: ${ctx.retried.length ? ctx.retried.map((r) => `(${r.read}) ${r.target} round ${r.round}: other ${pc(r.cpu.other)} %, ${fmt(r.load.rps, 1)} req/s, p99 ${fmt(r.load.p99)} ms`).join('; ') : 'none'}.`,
     `- Writes: "asked" is --writes-per-second × the timed run; the writer keeps at most ${o.writeConcurrency} mutations in flight and skips writes more than a second late, so a hub whose mutations queue behind its reads commits fewer than asked.`,
     `- Errors: ${errs.length ? errs.map((r) => `(${r.read}) ${r.target} round ${r.round}: ${[r.load.firstError, r.single?.firstError, r.writes?.firstError, r.writes?.notSent ? `${r.writes.notSent} writes not sent in the whole run (${o.writeConcurrency} in flight already)` : ''].filter(Boolean).join('; ')}`).join(' · ') : 'none'}`);
   return L.join('\n') + '\n';
@@ -828,6 +829,7 @@ async function main() {
       for (const [i, k] of o.reads.entries()) {
         const body = bodyOf(reads[k]);
         // the order alternates from read to read and from round to round, so that no target is always first after a pause
+        let attempts = [];
         for (const p of (round - 1 + i) % 2 ? [...plan].reverse() : plan) for (let attempt = 0; ; attempt++) {
           const busyBefore = o.waitIdle > 0 ? await waitIdle(o.waitIdle) : undefined;
           const writer = startWriter(p.hub, o.writesPerSecond, o.writeConcurrency, `${writeKey}-${p.target}-${k}-${round}-${attempt}`);
@@ -845,13 +847,13 @@ async function main() {
           console.log(`${fmt(result.rps, 1)} req/s, p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms, ${result.errors} errors; 1 client p50 ${fmt(single?.p50)} ms; writes ${writes ? `${writes.ok}/${writes.sent} ok, p99 ${fmt(writes.rttP99)} ms` : 'none'}; CPU gw ${pc(cpu.gateway)} %, cases ${pc(cpu.cases)} %, pg ${pc(cpu.postgres)} %, other ${pc(cpu.other)} %`);
           if (result.firstError) console.log(`  first error: ${result.firstError}`);
           if (writes?.firstError) console.log(`  first write error: ${writes.firstError}`);
-          const row = { read: k, round, target: p.target, server: Boolean(p.server), load: result, single, writes, cpu, busyBefore };
-          if (cpu.other > DISTURBED && attempt < o.retryDisturbed) {
-            console.log(`  disturbed: other processes took ${pc(cpu.other)} % of a core; once more`);
-            ctx.retried.push(row);
-            continue;
-          }
-          rows.push(row);
+          attempts.push({ read: k, round, target: p.target, server: Boolean(p.server), load: result, single, writes, cpu, busyBefore });
+          if (cpu.other > DISTURBED && attempt < o.retryDisturbed) { console.log(`  disturbed: other processes took ${pc(cpu.other)} % of a core; once more`); continue; }
+          // the least disturbed attempt counts; the others are listed in the report
+          const best = attempts.reduce((a, b) => (b.cpu.other < a.cpu.other ? b : a));
+          rows.push(best);
+          ctx.retried.push(...attempts.filter((a) => a !== best));
+          attempts = [];
           break;
         }
       }
