@@ -715,10 +715,11 @@ async function main() {
 
   const t0 = performance.now();
   const dbs = { hub: `${o.dbPrefix}_hub`, before: `${o.dbPrefix}_before` };
-  let dropped = false, stopping = false;
+  const created = []; // the databases this run made, dropped at the end unless --keep
+  let stopping = false;
   const cleanup = async () => {
     await stopAll();
-    if (!o.keep && !dropped) { dropped = true; for (const db of Object.values(dbs)) await adminQuery(o, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => {}); }
+    if (!o.keep) while (created.length) await adminQuery(o, `DROP DATABASE IF EXISTS ${created.pop()} WITH (FORCE)`).catch(() => {});
   };
   const onSignal = (sig, code) => {
     if (stopping) { for (const s of started) { try { process.kill(s.pgid ? -s.pgid : s.child.pid, 'SIGKILL'); } catch { /* gone */ } } process.exit(code); }
@@ -756,6 +757,7 @@ async function main() {
     // databases and hubs
     for (const b of builds) {
       log(`${b.name}: database ${dbs[b.name]}, hub seed --cases ${o.cases} --seed ${o.seed} with its own cli…`);
+      created.push(dbs[b.name]);
       await recreateDatabase(o, dbs[b.name]);
       const s = await seed(o, b, dbs[b.name]);
       if (o.analyze) for (const t of ANALYZED) await adminQueryDb(o, dbs[b.name], `ANALYZE ${t}`);
@@ -865,7 +867,7 @@ async function main() {
     console.log('\n' + md);
     if (o.out !== '-') { fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true }); fs.writeFileSync(o.out, md); log(`written to ${path.relative(process.cwd(), path.resolve(o.out))}`); }
   } finally {
-    if (!stopping) { log(`stopping the hubs and servers${o.keep ? ' (databases kept: ' + Object.values(dbs).join(', ') + ')' : ', dropping the databases'}`); await cleanup(); }
+    if (!stopping) { log(`stopping the hubs and servers${o.keep ? ` (databases kept: ${created.join(', ')})` : ', dropping the databases'}`); await cleanup(); }
   }
 }
 
