@@ -764,6 +764,10 @@ async function main() {
       ctx.seeds.push({ name: b.name, ...s });
       log(`${b.name}: seeded ${fmt(s.cases)} cases (${fmt(s.caseEvents)} case events) in ${fmt(s.seconds, 1)} s`);
     }
+    // The seeds leave PostgreSQL and the kernel with ~100 MB a database to write out: flush it now,
+    // or the first timed runs share the machine with the checkpointer and the kernel's writeback.
+    await adminQuery(o, 'CHECKPOINT').catch((err) => log(`CHECKPOINT failed (${err.message}); the first runs may share the machine with it`));
+    try { execFileSync('sync'); } catch { /* no sync: the kernel flushes on its own */ }
     const hubs = {};
     for (const b of builds) {
       hubs[b.name] = await startHub(o, b, dbs[b.name], b.port);
