@@ -62,8 +62,12 @@ Ports: hub --port P (subgraphs P+1..P+4), before P+10 (P+11..P+14), naive P+20, 
                           round trip reaches seconds, and 50/s must still go out)
   --cases N               hub seed --cases N, for both databases (default 20000)
   --seed TEXT             hub seed --seed TEXT (default demo)
-  --year Y                statistical year of the reads (default 2025: 1 Oct 2024 – 30 Sep 2025,
-                          the demo data's last full year)
+  --year Y                statistical year of the reads (default: the current one, which the
+                          writes, dated today, fall in: every write can change every read;
+                          2025, a year the writes do not reach, shows the other case)
+  --until DATE            last day of the demo data, for a build whose seed takes --until
+                          (default 2025-09-30, where the before build's demo data ends: both
+                          databases hold the same facts)
   --province CODE         the province of read b (default ho-chi-minh-city, 161 wards in the demo data)
   --baseline-ref REF      git ref of the "before" build (default 04b0b8b)
   --cache DIR             where the before build is prepared (default <root>/.bench-cache/<full sha>)
@@ -98,7 +102,7 @@ const FLAGS = {
   '--targets': ['targets', 'list'], '--reads': ['reads', 'list'], '--rounds': ['rounds', 'int'], '--duration': ['duration', 'num'],
   '--warmup': ['warmup', 'num'], '--single-duration': ['singleDuration', 'num'], '--connections': ['connections', 'int'],
   '--writes-per-second': ['writesPerSecond', 'num'], '--write-concurrency': ['writeConcurrency', 'int'], '--cases': ['cases', 'int'],
-  '--seed': ['seed', 'str'], '--year': ['year', 'int'], '--province': ['province', 'str'], '--baseline-ref': ['baselineRef', 'str'],
+  '--seed': ['seed', 'str'], '--until': ['until', 'str'], '--year': ['year', 'int'], '--province': ['province', 'str'], '--baseline-ref': ['baselineRef', 'str'],
   '--cache': ['cache', 'path'], '--pg-url': ['pgUrl', 'str'], '--db-prefix': ['dbPrefix', 'str'], '--port': ['port', 'int'],
   '--max-cost': ['maxCost', 'int'], '--wait-idle': ['waitIdle', 'num'], '--retry-disturbed': ['retryDisturbed', 'int'], '--out': ['out', 'str'],
   // child roles
@@ -106,7 +110,7 @@ const FLAGS = {
 };
 function parseArgs(argv) {
   const o = { targets: [...TARGETS], reads: [...READS], rounds: 1, duration: 15, warmup: 3, singleDuration: 5, connections: 10,
-    writesPerSecond: 50, writeConcurrency: 128, cases: 20000, seed: 'demo', year: 2025, province: 'ho-chi-minh-city',
+    writesPerSecond: 50, writeConcurrency: 128, cases: 20000, seed: 'demo', until: '2025-09-30', year: statisticalYearOf(todayInVietnam()), province: 'ho-chi-minh-city',
     baselineRef: '04b0b8b', cache: undefined, analyze: true, pgUrl: 'postgres://postgres@127.0.0.1:5432', dbPrefix: 'thads_bench_reads', keep: false,
     port: 4700, maxCost: undefined, waitIdle: 25, retryDisturbed: 1, out: path.join(ROOT, 'bench/results/reads.md'), serve: null, pool: 10 };
   for (let i = 0; i < argv.length; i++) {
@@ -150,7 +154,9 @@ const bodyOf = (read) => Buffer.from(JSON.stringify(read.variables ? { query: re
 /** A statistical year: 1 October of the year before to 30 September. */
 const periodOf = (year) => ({ start: `${year - 1}-10-01`, end: `${year}-09-30` });
 /** Today in Vietnam (UTC+7, no daylight saving), as the hub's default dates. */
-const todayInVietnam = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+function todayInVietnam() { return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10); }
+/** The statistical year a date falls in (1 October starts the next one). */
+function statisticalYearOf(date) { return Number(date.slice(0, 4)) + (date.slice(5, 7) >= '10' ? 1 : 0); }
 
 /** The hub's rate (services/kit/src/util/rate.ts): part ÷ whole in percent, rounded half-up to 2 decimals from exact integers. */
 function percent(part, whole) {
@@ -531,7 +537,10 @@ async function seed(o, build, db) {
   const logFile = path.join(LOGS, `seed-${build.name}.log`);
   fs.writeFileSync(logFile, '');
   const t0 = performance.now();
-  await run(process.execPath, [path.join(build.dir, 'cli/dist/main.js'), 'seed', '--cases', String(o.cases), '--seed', o.seed], build.dir, logFile, { ...process.env, DATABASE_URL: dbUrl(o, db) });
+  const cli = path.join(build.dir, 'cli/dist/main.js');
+  // A build whose demo data reaches today is seeded up to --until: both databases then hold the same facts.
+  const until = execFileSync(process.execPath, [cli, 'seed', '--help'], { encoding: 'utf8' }).includes('--until') ? ['--until', o.until] : [];
+  await run(process.execPath, [cli, 'seed', '--cases', String(o.cases), '--seed', o.seed, ...until], build.dir, logFile, { ...process.env, DATABASE_URL: dbUrl(o, db) });
   const text = fs.readFileSync(logFile, 'utf8');
   const m = /seeded (\d+) units, (\d+) cases \((\d+) case events, (\d+) money events\), (\d+) petitions/.exec(text);
   return { seconds: (performance.now() - t0) / 1000, units: m && Number(m[1]), cases: m && Number(m[2]), caseEvents: m && Number(m[3]), moneyEvents: m && Number(m[4]) };
@@ -661,7 +670,7 @@ function report(o, ctx, reads, rows) {
     `- Machine: nproc ${ctx.nproc} (${ctx.cpuModel}), ${ctx.memGiB} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; PostgreSQL ${ctx.pgVersion}; busy ${pc(ctx.busyBefore)} % in the second before the run`,
     `- Command: \`${ctx.command}\``,
     `- Builds: hub = ${ctx.hubSha}${ctx.hubDirty ? ' (with uncommitted changes)' : ''} (this checkout)${ctx.beforeSha ? `; before = ${ctx.beforeSha} (--baseline-ref ${o.baselineRef}, prepared in ${ctx.beforeDir})` : ''}${ctx.beforeSha ? (ctx.changed.length ? `; ${ctx.changed.length} file(s) differ outside bench/ (${ctx.changed.slice(0, 8).join(', ')}${ctx.changed.length > 8 ? ', …' : ''})` : ' — the same code outside bench/: hub ÷ before measures the method and should be ~1.0') : ''}`,
-    `- Data: \`hub seed --cases ${o.cases} --seed ${o.seed}\` by each build's own cli into its own database: ${ctx.seeds.map((s) => `${s.name} ${fmt(s.cases)} cases (${fmt(s.caseEvents)} case events, ${fmt(s.moneyEvents)} money events, ${fmt(s.units)} units) in ${fmt(s.seconds, 1)} s`).join('; ')}`,
+    `- Data: \`hub seed --cases ${o.cases} --seed ${o.seed}\` by each build's own cli into its own database (\`--until ${o.until}\` for a build that takes it): ${ctx.seeds.map((s) => `${s.name} ${fmt(s.cases)} cases (${fmt(s.caseEvents)} case events, ${fmt(s.moneyEvents)} money events, ${fmt(s.units)} units) in ${fmt(s.seconds, 1)} s`).join('; ')}`,
     `- Load: ${o.connections} keep-alive connections, each sending its next request when the previous answer arrived; ${o.warmup} s warm-up, then ${o.duration} s timed${o.singleDuration > 0 ? `, then ${o.singleDuration} s (at least 3 requests) with 1 connection ("single client")` : ''}; ${o.rounds} round(s), the targets' order alternating; reads anonymous (ministry)`,
     `- Writes: ${o.writesPerSecond}/s receiveCase (dated today in Vietnam, random current wards, HS256 reporter token for unit 1, at most ${o.writeConcurrency} in flight) through the gateway of the target measured (naive, bare: the hub target's gateway), during warm-up, timed and single-client runs; the tables count those sent in the timed run`,
     `- Hubs: \`node cli/dist/main.js start --port P\` of each build with RATE_LIMIT_PER_MINUTE=0 and random AUTH_JWT_SECRET / IDENTITY_SECRET in the environment; ${ctx.hubs.map((h) => `${h.build.name} on ${h.port}–${h.port + 4}, its gateway saw RATE_LIMIT_PER_MINUTE=${h.gatewayEnv.RATE_LIMIT_PER_MINUTE ?? 'unset'}, MAX_COST=${h.gatewayEnv.MAX_COST ?? 'unset'}, AUTH_ANONYMOUS=${h.gatewayEnv.AUTH_ANONYMOUS ?? 'unset'}`).join('; ')}`,

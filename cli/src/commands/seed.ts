@@ -59,6 +59,14 @@ export async function seedAll(url: string, options: SeedOptions, log: (line: str
     log(`complaints: ${petitions.length} petitions, ${receptions.length} citizen receptions`);
     log('rebuilding monthly aggregates…');
     await Promise.all([rebuildCaseAggregates(cases), rebuildMoneyAggregates(money), rebuildComplaintAggregates(complaints)]);
+    // Statistics for the loaded facts too: autovacuum may be off or late, and the planner would
+    // take a table of a million events for a few rows (the checks of writes, verify, rebuild).
+    await Promise.all([
+      units.query('ANALYZE org_units.org_unit, org_units.lineage'),
+      cases.query('ANALYZE cases.enforcement_case, cases.case_event'),
+      money.query('ANALYZE finances.case_money, finances.money_event'),
+      complaints.query('ANALYZE complaints.petition, complaints.citizen_reception'),
+    ]);
     return { units: seeded.units.length, cases: total, caseEvents, moneyEvents, petitions: petitions.length, seconds: (Date.now() - started) / 1000 };
   } finally {
     await Promise.all([units, cases, money, complaints].map((d) => d.destroy()));
