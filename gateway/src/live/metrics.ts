@@ -159,6 +159,7 @@ export class LiveMetrics {
         ? ([
             ['thads_answer_cache_hits_total', 'HTTP queries answered from the answer cache.', cache.hits],
             ['thads_answer_cache_misses_total', 'HTTP requests executed (and kept when they may be).', cache.misses],
+            ['thads_answer_cache_refreshed_total', 'Hot answers computed again right after a change dropped them, before anyone asked.', cache.refreshed],
             ['thads_answer_cache_joined_total', 'Requests that waited for an identical one being executed.', cache.joined],
             ['thads_answer_cache_stored_total', 'Answers kept.', cache.stored],
             ['thads_answer_cache_invalidated_total', 'Kept answers dropped by a committed change.', cache.invalidated],
