@@ -91,7 +91,7 @@ async function importRun(o, build, db) {
   fs.writeFileSync(logFile, '');
   await run(process.execPath, [path.join(build.dir, 'cli/dist/main.js'), 'bench', '--what', 'import', '--cases', String(o.importCases)], build.dir, logFile, { ...process.env, DATABASE_URL: dbUrl(o, db) });
   const text = fs.readFileSync(logFile, 'utf8');
-  const events = Number((/\(([\d,]+) events\)/.exec(text)?.[1] ?? '').replace(/,/g, ''));
+  const events = Number((/([\d,]+) events\)/.exec(text)?.[1] ?? '').replace(/,/g, ''));
   const rate = Number((/outbox\): ([\d,]+) events\/s/.exec(text)?.[1] ?? '').replace(/,/g, ''));
   const copy = Number((/COPY of the same rows: +([\d,]+) rows\/s/.exec(text)?.[1] ?? '').replace(/,/g, ''));
   return { events, rate, copy };

@@ -14,6 +14,9 @@ export interface DataSourceOptions {
   applicationName?: string;
 }
 
+/** Connection options of every service connection. */
+export const NO_JIT = '-c jit=off';
+
 /** A TypeORM data source for one service: its own schema, migrations committed, never synchronize. */
 export function createDataSource(options: DataSourceOptions): DataSource {
   return new DataSource({
@@ -29,7 +32,9 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? options.schema,
     // Dates stay 'YYYY-MM-DD' strings; bigint sums arrive as strings and become BigInt in code.
-    extra: { max: options.poolSize ?? 10 },
+    // No JIT: the services' statements are short, and PostgreSQL compiled the plans of large
+    // writes and rebuilds (estimated costly) for longer than they took to run.
+    extra: { max: options.poolSize ?? 10, options: NO_JIT },
   });
 }
 

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { NO_JIT } from './data-source';
 
 const pools = new WeakMap<DataSource, Pool>();
 
@@ -17,6 +18,7 @@ export function readPool(db: DataSource): Pool {
   if (!pool) {
     const options = db.options as { url?: string; applicationName?: string };
     pool = new Pool({
+      options: NO_JIT,
       connectionString: options.url,
       max: READ_POOL_SIZE,
       application_name: `${options.applicationName ?? 'thads'}-reads`,

@@ -20,13 +20,13 @@ const statements = new Map<string, string>();
  * The statement a write sends after its month rows: the same deltas added to the maintained
  * rollup of every covering unit and epoch, atomically (concurrent writers lose nothing), the
  * rows taken in key order so that two writers lock them in one order. Parameters as
- * `addMonthDeltas` sends them: unit ids, months, buckets, then one numeric[] a column.
+ * `addMonthDeltas` sends them: unit ids, months, buckets, then one bigint[] a column.
  */
 export function rollupDeltasSql(spec: RollupSpec, columns: readonly string[]): string {
   const key = `${spec.table}|${columns.join(',')}`;
   let sql = statements.get(key);
   if (!sql) {
-    const source = `unnest($1::int[], $2::date[], $3::smallint[], ${columns.map((_c, i) => `$${i + 4}::numeric[]`).join(', ')}) AS d(unit_id, month, bucket, ${columns.join(', ')})`;
+    const source = `unnest($1::int[], $2::date[], $3::smallint[], ${columns.map((_c, i) => `$${i + 4}::bigint[]`).join(', ')}) AS d(unit_id, month, bucket, ${columns.join(', ')})`;
     sql = `INSERT INTO ${rollupTable(spec)} AS r (epoch, unit_id, bucket, month, ${columns.join(', ')})
      ${fannedOut(source, columns)}
      ORDER BY 1, 2, 3, 4

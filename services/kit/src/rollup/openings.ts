@@ -77,7 +77,7 @@ const deltasSql = new WeakMap<RollupSpec, string>();
  * The statement a write sends after its rollup rows: the stock deltas of its units' months go,
  * through the rollup edges of every epoch, to the openings of every built quarter after their
  * month (nothing for a write in the current quarter). Parameters: unit ids, months, buckets,
- * then one numeric[] a stock column, as `addMonthDeltas` sends them. Built once a spec.
+ * then one bigint[] a stock column, as `addMonthDeltas` sends them. Built once a spec.
  */
 export function openingDeltasSql(spec: RollupSpec): string {
   let sql = deltasSql.get(spec);
@@ -91,7 +91,7 @@ function buildOpeningDeltasSql(spec: RollupSpec): string {
   // two writers lock them in one order.
   return `INSERT INTO ${openingTable(spec)} AS o (epoch, unit_id, bucket, month, ${cols.join(', ')})
      SELECT p.valid_from, e.ancestor_id, d.bucket, b.month, ${cols.map((c) => `sum(d.${c})`).join(', ')}
-     FROM unnest($1::int[], $2::date[], $3::smallint[], ${cols.map((_c, i) => `$${i + 4}::numeric[]`).join(', ')}) AS d(unit_id, month, bucket, ${cols.join(', ')})
+     FROM unnest($1::int[], $2::date[], $3::smallint[], ${cols.map((_c, i) => `$${i + 4}::bigint[]`).join(', ')}) AS d(unit_id, month, bucket, ${cols.join(', ')})
      JOIN ${openingBuiltTable(spec)} b ON b.month > d.month
      JOIN ${ROLLUP_EDGE_TABLE} e ON e.descendant_id = d.unit_id
      JOIN ${ROLLUP_EPOCH_TABLE} p ON p.valid_from >= e.valid_from AND p.valid_to <= e.valid_to

@@ -4,6 +4,9 @@ import { rollupDeltasSql } from '../rollup/fan-out';
 import { openingDeltasSql } from '../rollup/openings';
 import { checkIdent, type RollupSpec } from '../rollup/rollup-spec';
 
+/** From this many month rows on (an import), a write's fan-out gets more memory to sort in. */
+const LARGE_WRITE_ROWS = 1000;
+
 export interface MonthDelta {
   unitId: number;
   /** First day of the month. */
@@ -53,8 +56,10 @@ export async function addMonthDeltas(tx: EntityManager, spec: RollupSpec, column
   const rows = [...summed.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
   const params: unknown[] = [rows.map((r) => r.unitId), rows.map((r) => r.month), rows.map((r) => r.bucket)];
   columns.forEach((_c, i) => params.push(rows.map((r) => String(r.sums[i]))));
-  const casts = columns.map((_c, i) => `$${i + 4}::numeric[]`).join(', ');
+  const casts = columns.map((_c, i) => `$${i + 4}::bigint[]`).join(', ');
   const name = table.split('.').pop()!;
+  // An import sorts and groups ~8 rollup rows a month row: in memory, not in batches on disk.
+  if (rows.length >= LARGE_WRITE_ROWS) await deferred(tx, `SET LOCAL work_mem = '64MB'`, []);
   // Three statements in one order for every writer (month rows, rollup rows, openings), each
   // locking its rows in key order: two writers never wait on each other in a cycle.
   await deferred(
