@@ -18,6 +18,7 @@ export * from './rollup/rollup-query';
 export * from './rollup/openings';
 export * from './rollup/rollup-spec';
 export * from './rollup/rollup-tables';
+export { refreshRollupFanOut } from './rollup/fan-out';
 export * from './rollup/rebuild';
 export * from './rollup/verify';
 export * from './rollup/legacy-openings.migration';

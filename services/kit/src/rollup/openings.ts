@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { readQuery } from '../db/read-pool';
 import { todayInVietnam, type LocalDate } from '../time/local-date';
-import { ROLLUP_EDGE_TABLE, ROLLUP_EPOCH_TABLE, rollupTable, type RollupSpec } from './rollup-spec';
+import { ROLLUP_FAN_OUT_TABLE, rollupTable, type RollupSpec } from './rollup-spec';
 
 /**
  * Stock openings of a maintained rollup: per (epoch, unit, bucket), the running sum of each
@@ -90,11 +90,10 @@ function buildOpeningDeltasSql(spec: RollupSpec): string {
   // Summed per opening row first, and taken in key order (as the rollup rows are) so that
   // two writers lock them in one order.
   return `INSERT INTO ${openingTable(spec)} AS o (epoch, unit_id, bucket, month, ${cols.join(', ')})
-     SELECT p.valid_from, e.ancestor_id, d.bucket, b.month, ${cols.map((c) => `sum(d.${c})`).join(', ')}
+     SELECT e.epoch, e.ancestor_id, d.bucket, b.month, ${cols.map((c) => `sum(d.${c})`).join(', ')}
      FROM unnest($1::int[], $2::date[], $3::smallint[], ${cols.map((_c, i) => `$${i + 4}::bigint[]`).join(', ')}) AS d(unit_id, month, bucket, ${cols.join(', ')})
      JOIN ${openingBuiltTable(spec)} b ON b.month > d.month
-     JOIN ${ROLLUP_EDGE_TABLE} e ON e.descendant_id = d.unit_id
-     JOIN ${ROLLUP_EPOCH_TABLE} p ON p.valid_from >= e.valid_from AND p.valid_to <= e.valid_to
+     JOIN ${ROLLUP_FAN_OUT_TABLE} e ON e.descendant_id = d.unit_id
      WHERE ${cols.map((c) => `d.${c} <> 0`).join(' OR ')}
      GROUP BY 1, 2, 3, 4
      ORDER BY 1, 2, 3, 4

@@ -3,13 +3,15 @@ import { buildRollupSql, emptyRow } from './rollup-query';
 describe('buildRollupSql', () => {
   const spec = { table: 'cases.case_month', flows: ['received'], stocks: ['open_delta'] };
 
-  it('reads flows within the period and stocks at its start and end, from the rollup rows of the epoch that holds asOf', () => {
+  it('reads flows within the period and stocks at its start and end, from the rollup rows of the epoch that holds asOf and of every epoch', () => {
     const sql = buildRollupSql(spec);
     expect(sql).toContain('FILTER (WHERE a.month >= $2::date)');
     expect(sql).toContain('AS "open_deltaAtStart"');
     expect(sql).toContain('AS "open_deltaAtEnd"');
     expect(sql).toContain('FROM cases.case_month_rollup r');
-    expect(sql).toContain('r.epoch = (SELECT valid_from FROM org_units.rollup_epoch WHERE valid_from <= $4::date AND valid_to > $4::date)');
+    expect(sql).toContain(
+      "r.epoch = ANY (ARRAY(SELECT k FROM org_units.rollup_epoch, LATERAL (VALUES (valid_from), ('-infinity'::date)) AS keys(k) WHERE valid_from <= $4::date AND valid_to > $4::date))",
+    );
     expect(sql).toContain('r.unit_id = ANY($1::int[])');
     expect(sql).not.toContain('rollup_edge');
     expect(sql).toContain('GROUP BY a.unit_id, a.bucket');

@@ -3,14 +3,14 @@ import { readQuery } from '../db/read-pool';
 import type { LocalDate } from '../time/local-date';
 import type { Period } from '../time/period';
 import { latestOpening, openingBuiltTable, openingTable } from './openings';
-import { ROLLUP_EPOCH_TABLE, rollupTable, valueColumns, type RollupSpec } from './rollup-spec';
+import { ALL_EPOCHS, ROLLUP_EPOCH_TABLE, rollupTable, valueColumns, type RollupSpec } from './rollup-spec';
 
 /** One unit's figures for one bucket: each flow, and each stock as `<name>AtStart`/`<name>AtEnd`. */
 export type RollupRow = Record<string, bigint>;
 
 /**
  * The one statement that answers a batch of units from the maintained rollup: the rows of
- * the epoch that holds asOf, for the period's months (and the months before it, for the
+ * the epoch that holds asOf (and of every epoch: `ALL_EPOCHS`), for the period's months (and the months before it, for the
  * stocks). Parameters: $1 unit ids, $2 first month, $3 last month, $4 asOf, $5 buckets.
  * Its cost follows the number of units and months asked, never the units below them.
  *
@@ -28,11 +28,12 @@ export function buildRollupSql(spec: RollupSpec, options: { openings?: boolean }
     `coalesce(sum(a.${c}) FILTER (WHERE a.month < $2::date), 0)::text AS "${c}AtStart"`,
     `coalesce(sum(a.${c}), 0)::text AS "${c}AtEnd"`,
   ]);
-  const epoch = `(SELECT valid_from FROM ${ROLLUP_EPOCH_TABLE} WHERE valid_from <= $4::date AND valid_to > $4::date)`;
+  // Both keys only when an epoch holds asOf: before the first, nothing counts.
+  const epoch = `= ANY (ARRAY(SELECT k FROM ${ROLLUP_EPOCH_TABLE}, LATERAL (VALUES (valid_from), ('${ALL_EPOCHS}'::date)) AS keys(k) WHERE valid_from <= $4::date AND valid_to > $4::date))`;
   const rows = (alias: string, from: string, range: string) =>
     `SELECT ${alias}.unit_id, ${alias}.bucket, ${alias}.month, ${cols.map((c) => `${alias}.${c}`).join(', ')}
   FROM ${from} ${alias}
-  WHERE ${alias}.epoch = ${epoch} AND ${alias}.unit_id = ANY($1::int[]) AND ${alias}.bucket = ANY($5::smallint[]) AND ${range}`;
+  WHERE ${alias}.epoch ${epoch} AND ${alias}.unit_id = ANY($1::int[]) AND ${alias}.bucket = ANY($5::smallint[]) AND ${range}`;
   const select = `SELECT a.unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}`;
   if (!options.openings || spec.stocks.length === 0) {
     return `${select}
@@ -47,7 +48,7 @@ FROM (
   UNION ALL
   SELECT o.unit_id, o.bucket, '-infinity'::date, ${[...spec.flows.map(() => '0'), ...spec.stocks.map((c) => `o.${c}`)].join(', ')}
   FROM ${openingTable(spec)} o
-  WHERE o.epoch = ${epoch} AND o.unit_id = ANY($1::int[]) AND o.bucket = ANY($5::smallint[]) AND o.month = $6::date AND (SELECT yes FROM built)
+  WHERE o.epoch ${epoch} AND o.unit_id = ANY($1::int[]) AND o.bucket = ANY($5::smallint[]) AND o.month = $6::date AND (SELECT yes FROM built)
   UNION ALL
   ${rows('r', table, 'r.month < $6::date AND NOT (SELECT yes FROM built)')}
 ) a

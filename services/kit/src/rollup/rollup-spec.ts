@@ -23,6 +23,17 @@ export interface RollupSpec {
 export const ROLLUP_EDGE_TABLE = 'org_units.rollup_edge';
 /** The intervals in which every unit covers the same units (org-units, from the edges). */
 export const ROLLUP_EPOCH_TABLE = 'org_units.rollup_epoch';
+/**
+ * Where a unit's deltas go (org-units, from the edges and epochs): one row a covering unit and
+ * epoch, or one row with the epoch `ALL_EPOCHS` for an edge that holds in every epoch.
+ */
+export const ROLLUP_FAN_OUT_TABLE = 'org_units.rollup_fan_out';
+/**
+ * The epoch key of rollup rows that count in every epoch: a unit's own months, its nation's,
+ * the parents it never changed. Kept once instead of once an epoch, so a write fans out to
+ * fewer rows; a read adds them to its epoch's.
+ */
+export const ALL_EPOCHS = '-infinity';
 /** The maintained rollups of every service: org-units sums them again when it rebuilds the edges. */
 export const ROLLUP_REGISTRY_TABLE = 'org_units.rollup_registry';
 

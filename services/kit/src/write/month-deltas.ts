@@ -38,24 +38,30 @@ export async function addMonthDeltas(tx: EntityManager, spec: RollupSpec, column
   if (stockAt.some((i) => i < 0)) throw new Error(`addMonthDeltas(${table}): the columns must include every stock (${spec.stocks.join(', ')})`);
   // A numeric key per (unit, month, bucket) that also sorts them: no strings built per delta.
   const summed = new Map<number, Summed>();
+  const monthKeys = new Map<string, number>();
   for (const d of deltas) {
-    const key = (d.unitId * 100000 + Number(d.month.slice(0, 4)) * 12 + Number(d.month.slice(5, 7))) * 16 + d.bucket;
+    let m = monthKeys.get(d.month);
+    if (m === undefined) monthKeys.set(d.month, (m = Number(d.month.slice(0, 4)) * 12 + Number(d.month.slice(5, 7))));
+    const key = (d.unitId * 100000 + m) * 16 + d.bucket;
     let row = summed.get(key);
     if (!row) {
       row = { unitId: d.unitId, month: d.month, bucket: d.bucket, sums: columns.map(() => 0) };
       summed.set(key, row);
     }
+    const sums = row.sums;
     for (let i = 0; i < columns.length; i++) {
       const v = d.values[columns[i]!];
-      if (v === undefined) continue;
-      const s = row.sums[i]!;
-      row.sums[i] = typeof v === 'bigint' || typeof s === 'bigint' ? BigInt(s) + BigInt(v) : s + v;
+      if (v === undefined || v === 0) continue;
+      const s = sums[i]!;
+      sums[i] = typeof v === 'bigint' || typeof s === 'bigint' ? BigInt(s) + BigInt(v) : s + v;
     }
   }
   // Rows are taken in key order so that two writers lock them in the same order (no deadlock).
   const rows = [...summed.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
-  const params: unknown[] = [rows.map((r) => r.unitId), rows.map((r) => r.month), rows.map((r) => r.bucket)];
-  columns.forEach((_c, i) => params.push(rows.map((r) => String(r.sums[i]))));
+  // Each array goes as its literal, written once for the three statements (pg would quote and
+  // escape every element of every array again for each).
+  const params: unknown[] = [arrayLiteral(rows.map((r) => r.unitId)), arrayLiteral(rows.map((r) => r.month)), arrayLiteral(rows.map((r) => r.bucket))];
+  columns.forEach((_c, i) => params.push(arrayLiteral(rows.map((r) => r.sums[i]!))));
   const casts = columns.map((_c, i) => `$${i + 4}::bigint[]`).join(', ');
   const name = table.split('.').pop()!;
   // An import sorts and groups ~8 rollup rows a month row: in memory, not in batches on disk.
@@ -71,6 +77,11 @@ export async function addMonthDeltas(tx: EntityManager, spec: RollupSpec, column
   );
   await deferred(tx, rollupDeltasSql(spec, columns), params);
   if (stockAt.length > 0) await deferred(tx, openingDeltasSql(spec), [params[0], params[1], params[2], ...stockAt.map((i) => params[i + 3])]);
+}
+
+/** A PostgreSQL array literal of values that need no quoting: numbers and ISO dates. */
+function arrayLiteral(values: readonly (number | bigint | string)[]): string {
+  return `{${values.join(',')}}`;
 }
 
 /** First day of a date's month. */

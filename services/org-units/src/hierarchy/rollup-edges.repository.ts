@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { bulkInsert, rebuildRegisteredRollups } from '@thads/kit';
+import { bulkInsert, rebuildRegisteredRollups, refreshRollupFanOut } from '@thads/kit';
 import { computeRollupEdges, type LineageLink, type UnitValidity } from './rollup-edges';
 import { refreshRollupEpochs } from './rollup-epochs';
 
 /**
- * Recomputes `org_units.rollup_edge` and the epochs from the units and their lineage, and
+ * Recomputes `org_units.rollup_edge`, the epochs and the fan-out from the units and their lineage, and
  * sums every registered rollup again on them, inside the caller's transaction: readers see
  * the old edges and figures or the new ones, never a mix (writers wait for it).
  */
@@ -37,6 +37,7 @@ export async function rebuildRollupEdges(tx: EntityManager): Promise<number> {
   // planner takes a province's ~120 edges for ~7 and loops over index scans instead of hashing.
   await tx.query('ANALYZE org_units.rollup_edge');
   await refreshRollupEpochs(tx);
+  await refreshRollupFanOut(tx);
   // The services' rollups were summed on the old edges: summed again before this commits.
   await rebuildRegisteredRollups(tx);
   return edges.length;
