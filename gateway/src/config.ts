@@ -25,6 +25,11 @@ export type GatewayConfig = {
   /** A live query refreshes at most once per window (ms). @default 250 */
   LIVE_WINDOW_MS: number;
   /**
+   * A live query due now waits up to this long (ms) for others due soon, to refresh them in one
+   * merged operation: fewer operations, later values. @default 0
+   */
+  LIVE_BATCH_SLACK_MS: number;
+  /**
    * Where the change feed and the refreshes run: off (the main thread, beside the sockets and
    * HTTP requests) or on (a worker thread of their own, with a gateway executor of its own). @default off
    */
@@ -81,6 +86,7 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       NATS_URL: env.string(DEFAULT_NATS_URL),
       NATS_STREAM: env.string('THADS_CHANGES'),
       LIVE_WINDOW_MS: env.int(250, 0, 60000),
+      LIVE_BATCH_SLACK_MS: env.int(0, 0, 60000),
       LIVE_WORKER: env.oneOf(['on', 'off'] as const, 'off'),
       IDENTITY_SECRET: env.secret(),
       AUTH_JWT_SECRET: env.optionalString(),

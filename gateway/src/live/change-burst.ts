@@ -4,7 +4,8 @@ import type { UnitAncestry } from './unit-ancestry';
 
 /**
  * The notifications of one burst turned into one change event, on either transport: a
- * flush runs a few milliseconds after the first notification, after any flush still in
+ * flush runs once the notifications already received are read (the next timer turn after
+ * the first), after any flush still in
  * progress, collects the units changed since the last one, and announces them with every
  * unit they count towards (one hierarchy read for the burst). A failed read announces a
  * refresh of everything, so nothing is missed.
@@ -21,7 +22,7 @@ export class ChangeBurst {
     private readonly ancestry: UnitAncestry,
     private readonly emit: (change: Change) => void,
     private readonly logger: Logger,
-    private readonly delayMs = 5,
+    private readonly delayMs = 0,
   ) {}
 
   /** A notification arrived. */

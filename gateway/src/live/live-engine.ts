@@ -41,7 +41,7 @@ function changeFeedOf(config: GatewayConfig, logger: Logger): { feed?: ChangeFee
  * when the feed cannot start.
  */
 export async function startLocalEngine(config: GatewayConfig, execute: Execute, publish: Publish, metrics: LiveMetrics, logger: Logger): Promise<LiveEngine> {
-  const registry = new LiveRegistry(execute, config.LIVE_WINDOW_MS, metrics, logger, publish);
+  const registry = new LiveRegistry(execute, config.LIVE_WINDOW_MS, metrics, logger, publish, config.LIVE_BATCH_SLACK_MS);
   const { feed, pool } = changeFeedOf(config, logger);
   feed?.on('change', (change) => registry.onChange(change));
   try {

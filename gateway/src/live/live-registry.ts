@@ -79,7 +79,6 @@ export class LiveRegistry {
   private readonly waiting = new Set<LiveQuery>();
   private timer?: NodeJS.Timeout;
   private timerAt = Infinity;
-  private readonly slackMs: number;
   private closed = false;
   /** Parsed refresh queries by text (a few documents serve thousands of live queries). */
   private readonly documents = new Map<string, DocumentNode>();
@@ -90,9 +89,8 @@ export class LiveRegistry {
     private readonly metrics: LiveMetrics,
     private readonly logger: Logger,
     private readonly publish: Publish,
-  ) {
-    this.slackMs = Math.floor(windowMs / 5);
-  }
+    private readonly slackMs = Math.floor(windowMs / 5),
+  ) {}
 
   /** Keeps the live query of the spec current from now on (its first refresh is due at once); a known key is left as it is. */
   watch(spec: WatchSpec): void {
