@@ -9,7 +9,9 @@ const { fork, execFileSync } = require('node:child_process');
 const ROOT = path.resolve(__dirname, '..');
 const HELP = `Usage: node bench/gateway-engines.js [options]
 Needs the four subgraphs running (node cli/dist/main.js start --port 4600 → 4601-4604).
-  --engines LIST       apollo,hive,hive-nodedupe (default: all three; hive-nodedupe is Hive
+  --engines LIST       apollo,hive,hive-router,hive-nodedupe (default: all four; hive-router is
+                       Hive Gateway on the Rust query planner of @graphql-hive/router-runtime;
+                       hive-nodedupe is Hive
                        with deduplicateInflightRequests=false towards the subgraphs)
   --connections N      concurrent keep-alive connections (default 10)
   --duration-a S       seconds of load for (a) the 34 provinces (default 15)
@@ -40,7 +42,7 @@ const FLAGS = { '--engines': ['engines', 'list'], '--connections': ['connections
   '--port': ['port', 'num'], '--supergraph': ['supergraph', 'path'], '--out': ['out', 'str'], '--db': ['db', 'str'],
   '--wait-idle': ['waitIdle', 'num'], '--serve': ['serve', 'str'] };
 function parseArgs(argv) {
-  const o = { engines: ['apollo', 'hive', 'hive-nodedupe'], connections: 10, durationA: 15, durationB: 20, warmup: 3, rounds: 1,
+  const o = { engines: ['apollo', 'hive', 'hive-router', 'hive-nodedupe'], connections: 10, durationA: 15, durationB: 20, warmup: 3, rounds: 1,
     maxRequests: 200000, port: 4610, baseline: true, serve: null, db: 'thads_bench', waitIdle: 25,
     supergraph: path.join(ROOT, 'schema/supergraph.graphql'), out: path.join(ROOT, 'bench/results/gateway-engines.md'),
     subgraphs: { 'org-units': 'http://127.0.0.1:4601/graphql', cases: 'http://127.0.0.1:4602/graphql',
@@ -57,7 +59,7 @@ function parseArgs(argv) {
     } else throw new Error(`unknown option ${flag} (see --help)`);
   }
   o.connections = Math.max(1, o.connections); o.rounds = Math.max(1, o.rounds);
-  for (const e of o.engines) if (!['apollo', 'hive', 'hive-nodedupe'].includes(e)) throw new Error(`unknown engine ${e}`);
+  for (const e of o.engines) if (!['apollo', 'hive', 'hive-router', 'hive-nodedupe'].includes(e)) throw new Error(`unknown engine ${e}`);
   for (const url of Object.values(o.subgraphs)) if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) throw new Error(`not a loopback URL: ${url}`);
   return o;
 }
@@ -122,6 +124,7 @@ async function serve(o) {
     const gateway = createGatewayRuntime({ supergraph: sdl, logging: 'error', landingPage: false, graphiql: false,
       transports: { http: require('@graphql-mesh/transport-http') },
       propagateHeaders: { fromClientToSubgraphs: () => ({ 'x-thads-identity': identityHeader() }) },
+      ...(o.serve === 'hive-router' && { unifiedGraphHandler: require('@graphql-hive/router-runtime').unifiedGraphHandler }),
       ...(o.serve === 'hive-nodedupe' && { transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } } }) });
     [handler, close] = [gateway, () => gateway.dispose()];
   }
@@ -293,7 +296,7 @@ async function verify(q, children, o) {
 function report(o, rows, background) {
   const lines = [`# Gateway engines on the hub's real subgraphs`, '', `- Date: ${new Date().toISOString()}`,
     `- Machine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; busy ${pc(background)} % in the second before the run`,
-    `- Engines: @apollo/gateway ${version('@apollo/gateway')} on @apollo/server ${version('@apollo/server')}; @graphql-hive/gateway-runtime ${version('@graphql-hive/gateway-runtime')} with @graphql-mesh/transport-http ${version('@graphql-mesh/transport-http')}; each in its own process`,
+    `- Engines: @apollo/gateway ${version('@apollo/gateway')} on @apollo/server ${version('@apollo/server')}; @graphql-hive/gateway-runtime ${version('@graphql-hive/gateway-runtime')} with @graphql-mesh/transport-http ${version('@graphql-mesh/transport-http')}, hive-router with @graphql-hive/router-runtime ${version('@graphql-hive/router-runtime')}; each in its own process`,
     `- Load: ${o.connections} keep-alive connections, ${o.warmup} s untimed warm-up before each run, (a) ${o.durationA} s, (b) ${o.durationB} s, ${o.rounds} round(s); all on loopback, same machine`,
     `- Subgraphs: ${Object.entries(o.subgraphs).map(([n, u]) => `${n} ${u}`).join(', ')}`, '',
     `## Summary${o.rounds > 1 ? ` (median of ${o.rounds} rounds)` : ''} and ratios to Apollo Gateway (Hive ÷ Apollo)`, '',
