@@ -46,6 +46,7 @@ export * from './write/idempotency';
 export * from './write/month-deltas';
 export * from './write/outbox';
 export * from './write/event-file';
+export * from './write/import-folder';
 export * from './graphql/import-result.type';
 export * from './stats/ranking';
 export * from './stats/stats-types';
