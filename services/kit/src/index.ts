@@ -4,6 +4,7 @@ export * from './config/env';
 export * from './db/bulk-insert';
 export * from './db/data-source';
 export * from './db/embedded';
+export * from './db/database-url';
 export * from './graphql/errors';
 export * from './graphql/federation';
 export * from './graphql/period.input';
