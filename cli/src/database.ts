@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { startEmbeddedPostgres } from '@thads/kit';
+import { embeddedDatabasePassword } from './secrets';
 import { PROJECT_ROOT } from './services';
 
 export interface Database {
@@ -13,7 +14,9 @@ export const EMBEDDED_PORT_DEFAULT = 54329;
 
 /**
  * The database to use: `DATABASE_URL` when set, else an embedded PostgreSQL whose data
- * folder (`.data/postgres` by default) survives restarts.
+ * folder (`.data/postgres` by default) survives restarts and whose superuser password is the
+ * one kept in .data/secrets.json (or EMBEDDED_PG_PASSWORD). The URL carries that password:
+ * print it through maskDatabaseUrl only.
  */
 export async function openDatabase(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => {}): Promise<Database> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
@@ -22,7 +25,8 @@ export async function openDatabase(env: NodeJS.ProcessEnv = process.env, log: (l
   log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`);
   let starting = true;
   // Only what goes wrong while starting is worth a person's eye; shutdown chatter is not.
-  const db = await startEmbeddedPostgres({ dataDir, port, onLog: (line) => starting && /error|fatal/i.test(line) && log(line) });
+  const password = embeddedDatabasePassword(env);
+  const db = await startEmbeddedPostgres({ dataDir, port, password, onLog: (line) => starting && /error|fatal/i.test(line) && log(line) });
   starting = false;
   return { url: db.url, embedded: true, stop: db.stop };
 }

@@ -30,10 +30,21 @@ export interface HubProcess {
   stop(): Promise<number | null>;
 }
 
-/** Runs `hub start` as a user would, as its own process tree, until it prints the gateway URL. */
-export async function startHubProcess(databaseUrl: string, port: number, extraArgs: string[] = []): Promise<HubProcess> {
+/**
+ * Runs `hub start` as a user would, as its own process tree, until it prints the gateway URL.
+ * Without a database URL the hub starts its embedded PostgreSQL (EMBEDDED_PG_* in `env`).
+ */
+export async function startHubProcess(
+  databaseUrl: string | undefined,
+  port: number,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<HubProcess> {
+  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', AUTH_JWT_SECRET: TEST_JWT_SECRET, IDENTITY_SECRET: TEST_IDENTITY_SECRET, ...env };
+  if (databaseUrl) base.DATABASE_URL = databaseUrl;
+  else delete base.DATABASE_URL;
   const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'main.js'), 'start', '--port', String(port), '--json', ...extraArgs], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', AUTH_JWT_SECRET: TEST_JWT_SECRET, IDENTITY_SECRET: TEST_IDENTITY_SECRET },
+    env: base,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log: string[] = [];

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,11 +25,13 @@ export async function systemPostgresAnswers(): Promise<boolean> {
 
 /**
  * Starts the project's embedded PostgreSQL (`hub db`) in a temporary folder, as its own
- * process, and returns its admin URL once it prints it.
+ * process with a password of its own, and returns its admin URL once it prints it.
  */
 export function startEmbeddedForTests(port: number): Promise<{ url: string; child: ChildProcess }> {
   const dir = mkdtempSync(join(tmpdir(), 'thads-test-pg-'));
+  const password = randomBytes(16).toString('hex');
   const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'main.js'), 'db', '--port', String(port), '--dir', dir], {
+    env: { ...process.env, EMBEDDED_PG_PASSWORD: password },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: false,
   });
@@ -37,7 +40,10 @@ export function startEmbeddedForTests(port: number): Promise<{ url: string; chil
     child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with ${code}`)));
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
-      resolvePromise({ url: line.trim().replace(/\/thads$/, '/postgres'), child });
+      // `hub db` prints the URL with its password masked; the password is the one given above.
+      const url = new URL(line.trim().replace(/\/thads$/, '/postgres'));
+      url.password = password;
+      resolvePromise({ url: url.toString(), child });
     });
   });
 }

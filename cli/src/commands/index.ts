@@ -1,6 +1,8 @@
-import { todayInVietnam } from '@thads/kit';
+import { relative } from 'node:path';
+import { maskDatabaseUrl, todayInVietnam } from '@thads/kit';
 import { parseDay, positiveInt, UsageError, type CommandSpec } from '../cli-args';
 import { openDatabase } from '../database';
+import { SECRETS_FILE } from '../secrets';
 import { compose, staleFiles, writeComposition } from './compose';
 import { benchImport } from './bench-import';
 import { importFile } from './import';
@@ -62,7 +64,7 @@ const start: CommandSpec = {
       },
       say,
     );
-    say(`\nThe hub is up: GraphQL at ${hub.url}\nDatabase: ${hub.databaseUrl}\nStop with Ctrl+C.\n`);
+    say(`\nThe hub is up: GraphQL at ${hub.url}\nDatabase: ${maskDatabaseUrl(hub.databaseUrl)}\nStop with Ctrl+C.\n`);
     process.stdout.write(`${hub.url}\n`);
     let stopping = false;
     const stop = () => {
@@ -233,7 +235,7 @@ const keys: CommandSpec = {
 
 const dbCommand: CommandSpec = {
   name: 'db',
-  summary: 'Run only the embedded PostgreSQL and print its URL (for tests and tools); stops on Ctrl+C.',
+  summary: 'Run only the embedded PostgreSQL and print its URL, password masked (for tests and tools); stops on Ctrl+C.',
   usage: 'hub db [--port 54329] [--dir .data/postgres]',
   options: {
     port: { type: 'string', description: 'Port to listen on (never 5432).', default: '54329' },
@@ -241,8 +243,12 @@ const dbCommand: CommandSpec = {
   },
   async run(v) {
     if (process.env.DATABASE_URL) throw new UsageError('DATABASE_URL is set: "hub db" runs the embedded PostgreSQL only. Unset it first.');
-    const db = await openDatabase({ EMBEDDED_PG_PORT: String(v.port), ...(v.dir ? { EMBEDDED_PG_DIR: String(v.dir) } : {}) }, say);
-    process.stdout.write(`${db.url}\n`);
+    const db = await openDatabase(
+      { EMBEDDED_PG_PORT: String(v.port), EMBEDDED_PG_PASSWORD: process.env.EMBEDDED_PG_PASSWORD, ...(v.dir ? { EMBEDDED_PG_DIR: String(v.dir) } : {}) },
+      say,
+    );
+    say(`the password is EMBEDDED_PG_PASSWORD when set, else "databasePassword" in ${relative(process.cwd(), SECRETS_FILE) || SECRETS_FILE}`);
+    process.stdout.write(`${maskDatabaseUrl(db.url)}\n`);
     return untilSignal(db.stop);
   },
 };

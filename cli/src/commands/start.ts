@@ -50,7 +50,12 @@ export async function startHub(options: StartOptions, log: (line: string) => voi
       await seedAll(db.url, { cases: options.cases, seed: 'demo', until: todayInVietnam() }, log);
     }
     const secrets = hubSecrets();
-    const env = { DATABASE_URL: db.url, HOST: options.host, IDENTITY_SECRET: secrets.identitySecret, IMPORT_DIR: join(PROJECT_ROOT, '.data', 'imports') };
+    const env = {
+      DATABASE_URL: db.url,
+      HOST: options.host,
+      IDENTITY_SECRET: secrets.identitySecret,
+      IMPORT_DIR: process.env.IMPORT_DIR ?? join(PROJECT_ROOT, '.data', 'imports'),
+    };
     if (options.live === 'nats') Object.assign(env, { LIVE_TRANSPORT: 'nats', OUTBOX_RELAY: 'nats' });
     const ports = SERVICES.map((_s, i) => subgraphPort(options.gatewayPort, i));
     SERVICES.forEach((s, i) => children.push(startChild(s.name, s.entry, { ...env, PORT: String(ports[i]), DB_POOL_SIZE: '8' }, options.json, log)));

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createRollupLoader, type Access, type ServiceConfig } from '@thads/kit';
+import { createRollupLoader, DEFAULT_IMPORT_MAX_BYTES, type Access, type ImportFolder, type ServiceConfig } from '@thads/kit';
 import { EnforcementCase } from './cases/case.entity';
 import { ADMIN_ROLLUP } from './admin/admin-rollup';
 
@@ -8,7 +8,8 @@ export interface Context {
   requestId: string;
   db: DataSource;
   access: Access;
-  importDir: string;
+  /** The folder the import mutations read, and the largest file they take. */
+  importFolder: ImportFolder;
   loaders: ReturnType<typeof createLoaders>;
 }
 
@@ -24,6 +25,12 @@ function createLoaders(db: DataSource) {
   };
 }
 
-export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>, access: Access): Context {
-  return { requestId, db, access, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
+export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR' | 'IMPORT_MAX_BYTES'>, access: Access): Context {
+  return {
+    requestId,
+    db,
+    access,
+    importFolder: { dir: config.IMPORT_DIR, maxBytes: config.IMPORT_MAX_BYTES ?? DEFAULT_IMPORT_MAX_BYTES },
+    loaders: createLoaders(db),
+  };
 }

@@ -1,13 +1,14 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import type { Access, ServiceConfig } from '@thads/kit';
+import { DEFAULT_IMPORT_MAX_BYTES, type Access, type ImportFolder, type ServiceConfig } from '@thads/kit';
 import { Petition } from './petitions/petition.entity';
 
 export interface Context {
   requestId: string;
   db: DataSource;
   access: Access;
-  importDir: string;
+  /** The folder the import mutations read, and the largest file they take. */
+  importFolder: ImportFolder;
   loaders: ReturnType<typeof createLoaders>;
 }
 
@@ -22,6 +23,12 @@ function createLoaders(db: DataSource) {
   };
 }
 
-export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR'>, access: Access): Context {
-  return { requestId, db, access, importDir: config.IMPORT_DIR, loaders: createLoaders(db) };
+export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR' | 'IMPORT_MAX_BYTES'>, access: Access): Context {
+  return {
+    requestId,
+    db,
+    access,
+    importFolder: { dir: config.IMPORT_DIR, maxBytes: config.IMPORT_MAX_BYTES ?? DEFAULT_IMPORT_MAX_BYTES },
+    loaders: createLoaders(db),
+  };
 }

@@ -53,7 +53,8 @@ export class CaseMutations {
     @Ctx() ctx: Context,
   ): Promise<ImportResult> {
     const started = Date.now();
-    const { commands, skipped } = caseCommandsOf(await readEventFile(ctx.importDir, path));
+    ctx.access.assertWriter(); // before the file system: a read-only caller learns nothing of the folder
+    const { commands, skipped } = caseCommandsOf(await readEventFile(ctx.importFolder, path));
     await ctx.db.transaction((tx) => applyCaseCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));
     return { applied: commands.length, skipped, milliseconds: Date.now() - started };
   }

@@ -79,7 +79,8 @@ export class MoneyMutations {
     @Ctx() ctx: Context,
   ): Promise<ImportResult> {
     const started = Date.now();
-    const { commands, skipped } = moneyCommandsOf(await readEventFile(ctx.importDir, path));
+    ctx.access.assertWriter(); // before the file system: a read-only caller learns nothing of the folder
+    const { commands, skipped } = moneyCommandsOf(await readEventFile(ctx.importFolder, path));
     if (commands.length) await ctx.db.transaction((tx) => applyMoneyCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));
     return { applied: commands.length, skipped, milliseconds: Date.now() - started };
   }

@@ -103,9 +103,18 @@ export class Access {
     );
   }
 
+  /**
+   * Whether the caller may record events at all (reporters only), before anything else: an
+   * import asks it before it looks at the import folder, so that a read-only caller gets the
+   * same refusal whether the file it names exists or not.
+   */
+  assertWriter(): void {
+    if (this.identity.role !== 'reporter') throw forbidden('Only a reporter key or token may record events; yours is read-only.', { role: this.identity.role });
+  }
+
   /** A write of events at a unit: reporters only, for the units they report for (read through the write's transaction). */
   async assertWrite(unitId: number, tx: EntityManager): Promise<void> {
-    if (this.identity.role !== 'reporter') throw forbidden('Only a reporter key or token may record events; yours is read-only.', { role: this.identity.role });
+    this.assertWriter();
     const [row] = (await prepared(tx, `SELECT 1 FROM org_units.rollup_edge WHERE descendant_id = $1 AND ancestor_id = ANY($2::int[]) LIMIT 1`, [
       unitId,
       this.identity.units,

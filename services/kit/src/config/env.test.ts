@@ -9,12 +9,20 @@ describe('readServiceConfig', () => {
       LOG_LEVEL: 'info',
       DB_POOL_SIZE: 10,
       IMPORT_DIR: expect.stringMatching(/\.data\/imports$/),
+      IMPORT_MAX_BYTES: 50 * 1024 * 1024,
       IDENTITY_SECRET: 's'.repeat(32),
       OUTBOX_RELAY: 'none',
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_STREAM: 'THADS_CHANGES',
       WRITE_PIPELINE: 'on',
     });
+  });
+
+  it('reads IMPORT_MAX_BYTES as a positive whole number of bytes', () => {
+    const base = { DATABASE_URL: 'postgres://x/y', IDENTITY_SECRET: 's'.repeat(32) };
+    expect(readServiceConfig(4002, { ...base, IMPORT_MAX_BYTES: '1048576' }).IMPORT_MAX_BYTES).toBe(1048576);
+    expect(() => readServiceConfig(4002, { ...base, IMPORT_MAX_BYTES: '0' })).toThrow(/IMPORT_MAX_BYTES/);
+    expect(() => readServiceConfig(4002, { ...base, IMPORT_MAX_BYTES: '50MB' })).toThrow(/IMPORT_MAX_BYTES/);
   });
 
   it('refuses a WRITE_PIPELINE other than on or off', () => {

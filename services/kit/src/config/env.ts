@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_NATS_URL } from '../events/change-stream';
+import { DEFAULT_IMPORT_MAX_BYTES } from '../write/import-folder';
 
 /**
  * Typed configuration read from the environment once, at start. Every problem is reported
@@ -82,6 +83,8 @@ export type ServiceConfig = {
   DB_POOL_SIZE: number;
   /** Folder the import mutations read server-side files from. @default ./.data/imports */
   IMPORT_DIR: string;
+  /** Largest import file in bytes; a larger one is refused (BAD_USER_INPUT) before it is read. @default 52428800 (50 MiB) */
+  IMPORT_MAX_BYTES?: number;
   /** Secret shared with the gateway, which signs the caller's identity with it. Required. */
   IDENTITY_SECRET: string;
   /** Where committed changes go besides PostgreSQL's NOTIFY: `nats` publishes the outbox to JetStream (the gateways' LIVE_TRANSPORT=nats). @default none */
@@ -109,6 +112,7 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
       DB_POOL_SIZE: env.int(10, 1, 200),
       IMPORT_DIR: env.string(resolve('.data', 'imports')),
+      IMPORT_MAX_BYTES: env.int(DEFAULT_IMPORT_MAX_BYTES, 1),
       IDENTITY_SECRET: env.secret(),
       OUTBOX_RELAY: env.oneOf(['none', 'nats'] as const, 'none'),
       NATS_URL: env.string(DEFAULT_NATS_URL),

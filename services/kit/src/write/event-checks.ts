@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
 import { todayInVietnam, type LocalDate } from '../time/local-date';
@@ -31,7 +32,7 @@ export interface DatedWrite {
  */
 export function checkWrites(tx: EntityManager, pairs: readonly DatedWrite[], authorize?: AuthorizeWrite): Promise<void> {
   const unitsValid = checkUnitsOnDates(tx, pairs);
-  const allowed = authorize ? Promise.all([...new Set(pairs.map((p) => p.unitId))].map((unitId) => authorize(unitId, tx))) : Promise.resolve([]);
+  const allowed = authorize ? authorizeUnits(tx, pairs, authorize) : Promise.resolve();
   allowed.catch(() => {}); // judged after the units, below
   const checked = (async () => {
     await unitsValid;
@@ -39,6 +40,25 @@ export function checkWrites(tx: EntityManager, pairs: readonly DatedWrite[], aut
   })();
   checked.catch(() => {}); // the caller awaits it (a rejection before then is not unhandled)
   return checked;
+}
+
+/**
+ * The caller's rights at each unit of a write, asked once a unit. A refusal names the first
+ * import line at that unit, and the lowest such line decides which refusal is given (not
+ * which answer came back first), so that the person fixing the file knows where to look.
+ */
+async function authorizeUnits(tx: EntityManager, pairs: readonly DatedWrite[], authorize: AuthorizeWrite): Promise<void> {
+  const firstLine = new Map<number, number>();
+  for (const { unitId, line = Infinity } of pairs) firstLine.set(unitId, Math.min(line, firstLine.get(unitId) ?? Infinity));
+  const units = [...firstLine].sort((a, b) => a[1] - b[1]);
+  const answers = await Promise.allSettled(units.map(([unitId]) => authorize(unitId, tx)));
+  answers.forEach((answer, i) => {
+    if (answer.status === 'fulfilled') return;
+    const line = units[i]![1];
+    const err = answer.reason as unknown;
+    if (line === Infinity || !(err instanceof GraphQLError)) throw err;
+    throw new GraphQLError(`Line ${line}: ${err.message}`, { extensions: { ...err.extensions, line } });
+  });
 }
 
 /**

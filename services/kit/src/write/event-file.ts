@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
 import { ErrorCode, userError } from '../graphql/errors';
 import { parseLocalDate } from '../time/local-date';
 
@@ -36,34 +34,44 @@ function splitCsv(text: string): string[] {
   return out;
 }
 
+/** The format of an import file, from its name: `.csv` is CSV, anything else NDJSON. */
+export function eventFormatOf(name: string): 'ndjson' | 'csv' {
+  return /\.csv$/i.test(name) ? 'csv' : 'ndjson';
+}
+
 /**
- * Reads an NDJSON (one JSON object a line) or CSV (a header line naming the fields) text.
+ * Reads an NDJSON (one JSON object a line) or CSV (a header line naming the fields) file one
+ * line at a time, so that a reader can stream the file instead of holding its text whole.
  * In CSV, `categories` is separated by ";", and an empty field is absent.
  */
-export function parseEventText(text: string, format: 'ndjson' | 'csv'): EventRecord[] {
-  const lines = text.split(/\r?\n/);
-  const records: EventRecord[] = [];
-  if (format === 'ndjson') {
-    lines.forEach((raw, i) => {
-      if (!raw.trim()) return;
+export class EventLineParser {
+  readonly records: EventRecord[] = [];
+  private header: string[] | undefined;
+
+  constructor(private readonly format: 'ndjson' | 'csv') {}
+
+  /** One line of the file (1-based number), without its line break. */
+  push(raw: string, line: number): void {
+    if (this.format === 'csv' && this.header === undefined) {
+      this.header = splitCsv(raw).map((h) => h.trim());
+      if (!this.header.includes('event')) rejectLine(line, 'the CSV header must name the fields, among them "event".');
+      return;
+    }
+    if (!raw.trim()) return;
+    if (this.format === 'ndjson') {
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw);
       } catch {
-        rejectLine(i + 1, 'not a JSON object; each line of an NDJSON file is one event object.');
+        rejectLine(line, 'not a JSON object; each line of an NDJSON file is one event object.');
       }
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) rejectLine(i + 1, 'not a JSON object.');
-      records.push({ line: i + 1, fields: parsed as EventRecord['fields'] });
-    });
-    return records;
-  }
-  const header = splitCsv(lines[0] ?? '').map((h) => h.trim());
-  if (!header.includes('event')) rejectLine(1, 'the CSV header must name the fields, among them "event".');
-  lines.slice(1).forEach((raw, i) => {
-    if (!raw.trim()) return;
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) rejectLine(line, 'not a JSON object.');
+      this.records.push({ line, fields: parsed as EventRecord['fields'] });
+      return;
+    }
     const values = splitCsv(raw);
     const fields: EventRecord['fields'] = {};
-    header.forEach((name, j) => {
+    this.header!.forEach((name, j) => {
       const v = values[j]?.trim();
       if (v === undefined || v === '') return;
       fields[name] =
@@ -74,30 +82,21 @@ export function parseEventText(text: string, format: 'ndjson' | 'csv'): EventRec
               .filter(Boolean)
           : v;
     });
-    records.push({ line: i + 2, fields });
-  });
-  return records;
+    this.records.push({ line, fields });
+  }
+
+  /** The records, once every line was pushed (an empty CSV lacks its header). */
+  finish(): EventRecord[] {
+    if (this.format === 'csv' && this.header === undefined) this.push('', 1);
+    return this.records;
+  }
 }
 
-/**
- * Reads an import file from the import folder. A server path outside that folder is
- * refused: the mutation must not read arbitrary files of the server.
- */
-export async function readEventFile(importDir: string, path: string): Promise<EventRecord[]> {
-  const full = resolve(importDir, path);
-  const rel = relative(resolve(importDir), full);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
-    throw userError(ErrorCode.BAD_USER_INPUT, `The import path must lie inside the import folder (${importDir}); put the file there and give its name.`, {
-      path,
-    });
-  }
-  let text: string;
-  try {
-    text = await readFile(full, 'utf8');
-  } catch {
-    throw userError(ErrorCode.BAD_USER_INPUT, `No readable file "${path}" in the import folder (${importDir}).`, { path });
-  }
-  return parseEventText(text, /\.csv$/i.test(full) ? 'csv' : 'ndjson');
+/** Parses a whole text (tests, small inputs); files are streamed by `readEventFile`. */
+export function parseEventText(text: string, format: 'ndjson' | 'csv'): EventRecord[] {
+  const parser = new EventLineParser(format);
+  text.split(/\r?\n/).forEach((raw, i) => parser.push(raw, i + 1));
+  return parser.finish();
 }
 
 /** Field readers that reject a line with a message saying what is wrong. */
