@@ -105,12 +105,12 @@ describe('access control and protection of the API', () => {
         h,
       );
       expect(codeOf(elsewhere)).toBe('FORBIDDEN');
-      // The unit and date checks are judged before the rights, though both are read together: a future date elsewhere is FUTURE_DATE.
+      // The rights are judged before the unit and date checks: a future date elsewhere is FORBIDDEN too, telling nothing of the unit.
       const futureElsewhere = await ask(
         `mutation { receiveCase(input: { unitId: "${other.ward}", receivedOn: "2099-01-01", judgmentRef: "1/2099" }, idempotencyKey: "reporter-future-${Date.now()}") { id } }`,
         h,
       );
-      expect(codeOf(futureElsewhere)).toBe('FUTURE_DATE');
+      expect(codeOf(futureElsewhere)).toBe('FORBIDDEN');
       expect(
         codeOf(
           await ask(

@@ -1,4 +1,4 @@
-import { startSubgraph, type RunningSubgraph, type ServiceConfig } from '@thads/kit';
+import { moneyMaxPerEvent, startSubgraph, type RunningSubgraph, type ServiceConfig } from '@thads/kit';
 import { createContext } from './context';
 import { MONEY_ROLLUP } from './stats/money-report';
 import { financesDataSource } from './data-source';
@@ -8,6 +8,7 @@ export const DEFAULT_PORT = 4003;
 
 /** Starts the finances subgraph: migrates its schema, then serves. */
 export function start(config: ServiceConfig): Promise<RunningSubgraph> {
+  moneyMaxPerEvent(); // a bad MONEY_MAX_PER_EVENT_VND stops the start, not the first write
   return startSubgraph({
     name: 'finances',
     config,

@@ -44,6 +44,7 @@ export * from './db/prepared';
 export * from './db/read-pool';
 export * from './write/event-checks';
 export * from './write/idempotency';
+export * from './write/money-ceiling';
 export * from './write/month-deltas';
 export * from './write/outbox';
 export * from './write/event-file';

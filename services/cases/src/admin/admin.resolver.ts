@@ -33,8 +33,8 @@ export class AdminMonitoringResolver {
 
   private write(ctx: Context, key: string, command: AdminCommand): Promise<AdminJudgmentRef> {
     return ctx.db.transaction((tx) =>
-      once(tx, 'cases', key, `admin.${command.type}`, command, async () => ({
-        id: (await applyAdminCommands(tx, [command], (unitId, tx) => ctx.access.assertWrite(unitId, tx)))[0]!,
+      once(tx, 'cases', ctx.access.identity, key, `admin.${command.type}`, command, async () => ({
+        id: (await applyAdminCommands(tx, [command], ctx.access))[0]!,
       })),
     );
   }

@@ -1,5 +1,16 @@
 import type { EntityManager } from 'typeorm';
-import { ErrorCode, addMonthDeltas, appendOutbox, checkWrites, monthOf, userError, type AuthorizeWrite, type DatedWrite } from '@thads/kit';
+import {
+  ErrorCode,
+  addMonthDeltas,
+  appendOutbox,
+  checkWrites,
+  monthOf,
+  notYourUnit,
+  userError,
+  writableUnits,
+  type DatedWrite,
+  type WriteScope,
+} from '@thads/kit';
 import { ADMIN_ROLLUP } from './admin-rollup';
 
 export type AdminCommand =
@@ -8,13 +19,19 @@ export type AdminCommand =
 
 const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
 
-/** Writes administrative-judgment monitoring facts with their deltas and a change event. */
-export async function applyAdminCommands(tx: EntityManager, commands: readonly AdminCommand[], authorize?: AuthorizeWrite): Promise<string[]> {
+/**
+ * Writes administrative-judgment monitoring facts with their deltas and a change event. The
+ * caller's rights come first: a judgment of a unit it does not report for answers as one that
+ * does not exist, before any check that would describe it.
+ */
+export async function applyAdminCommands(tx: EntityManager, commands: readonly AdminCommand[], scope?: WriteScope): Promise<string[]> {
+  scope?.assertWriter();
   const ids: string[] = [];
   const checks: DatedWrite[] = [];
   const deltas = [];
   for (const c of commands) {
     if (c.type === 'RECEIVE') {
+      if (!(await writableUnits(tx, [c.unitId], scope))(c.unitId)) throw notYourUnit(c.unitId, c.line);
       const [{ id }] = (await tx.query(
         `INSERT INTO cases.admin_judgment (id, unit_id, judgment_ref, received_on, decision_on)
          VALUES (coalesce($1::bigint, nextval('cases.admin_judgment_id_seq')), $2, $3, $4, CASE WHEN $5 THEN $4::date END) RETURNING id::text`,
@@ -34,7 +51,7 @@ export async function applyAdminCommands(tx: EntityManager, commands: readonly A
       `SELECT id::text, unit_id, received_on::text, decision_on::text, completed_on::text FROM cases.admin_judgment WHERE id = $1::bigint FOR UPDATE`,
       [/^\d{1,18}$/.test(c.judgmentId) ? c.judgmentId : '0'],
     )) as { id: string; unit_id: number; received_on: string; decision_on: string | null; completed_on: string | null }[];
-    if (!j)
+    if (!j || !(await writableUnits(tx, [j.unit_id], scope))(j.unit_id))
       throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no administrative judgment under monitoring has id "${c.judgmentId}".`, {
         judgmentId: c.judgmentId,
       });
@@ -63,7 +80,7 @@ export async function applyAdminCommands(tx: EntityManager, commands: readonly A
       });
     }
   }
-  await checkWrites(tx, checks, authorize);
+  await checkWrites(tx, checks);
   await addMonthDeltas(tx, ADMIN_ROLLUP, ['received', 'completed', 'open_delta', 'open_with_decision_delta'], deltas);
   await appendOutbox(tx, 'cases', {
     unitIds: [...new Set(checks.map((c) => c.unitId))],

@@ -22,9 +22,10 @@ export class CaseMutations {
     });
     const result = await applyOnce(
       ctx.db,
+      ctx.access.identity,
       idempotencyKey,
       { type: 'RECEIVE', unitId: parseUnitId(input.unitId), date: input.receivedOn, judgmentRef: input.judgmentRef, categories },
-      (unitId, tx) => ctx.access.assertWrite(unitId, tx),
+      ctx.access,
     );
     return result.case ?? (await ctx.loaders.caseById.load(result.caseIds[0]!))!;
   }
@@ -38,8 +39,12 @@ export class CaseMutations {
     @Arg('idempotencyKey', { description: KEY_DESCRIPTION }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<EnforcementCase> {
-    const result = await applyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId: input.caseId, kind: input.kind, date: input.occurredOn }, (unitId, tx) =>
-      ctx.access.assertWrite(unitId, tx),
+    const result = await applyOnce(
+      ctx.db,
+      ctx.access.identity,
+      idempotencyKey,
+      { type: 'EVENT', caseId: input.caseId, kind: input.kind, date: input.occurredOn },
+      ctx.access,
     );
     return result.case ?? (await ctx.loaders.caseById.load(result.caseIds[0]!))!;
   }
@@ -52,10 +57,10 @@ export class CaseMutations {
     @Arg('path', { description: 'File name inside the import folder (IMPORT_DIR), ending in .ndjson or .csv.' }) path: string,
     @Ctx() ctx: Context,
   ): Promise<ImportResult> {
-    const started = Date.now();
     ctx.access.assertWriter(); // before the file system: a read-only caller learns nothing of the folder
+    const started = Date.now();
     const { commands, skipped } = caseCommandsOf(await readEventFile(ctx.importFolder, path));
-    await ctx.db.transaction((tx) => applyCaseCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));
+    await ctx.db.transaction((tx) => applyCaseCommands(tx, commands, ctx.access));
     return { applied: commands.length, skipped, milliseconds: Date.now() - started };
   }
 }

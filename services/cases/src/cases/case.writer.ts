@@ -10,11 +10,14 @@ import {
   checkWrites,
   copyRows,
   monthOf,
+  notYourUnit,
   once,
   userError,
-  type AuthorizeWrite,
+  writableUnits,
   type DatedWrite,
+  type Identity,
   type MonthDelta,
+  type WriteScope,
 } from '@thads/kit';
 import type { CaseCommand } from './case-commands';
 import { CASE_COLUMNS, EVENT_COLUMNS } from './case-columns';
@@ -44,26 +47,33 @@ export interface ApplyResult {
 export type WrittenCase = Omit<CaseRow, 'isNew'>;
 
 const at = (line?: number) => (line === undefined ? '' : `Line ${line}: `);
+/** Ids the database can hold (bigint): anything else names no case. */
+const CASE_ID_RE = /^\d{1,18}$/;
+
+/** A case that does not exist, or that the caller may not write: one answer for both. */
+const caseNotFound = (caseId: string, line?: number) =>
+  userError(ErrorCode.CASE_NOT_FOUND, `${at(line)}no enforcement case has id "${caseId}".`, { caseId, line });
 
 /**
  * The one write path of the cases service, for a single mutation and a whole import
- * alike: every command is checked (unit valid on the date, date open and not in the
- * future, transition possible, events in date order), then the facts, their deltas on the
- * monthly aggregates and one change event are written in the caller's transaction.
- * Any error throws before anything is written, so the transaction holds all or nothing.
+ * alike. The caller's rights come first: a receive at a unit it does not report for is
+ * FORBIDDEN, and an event on a case of a unit it does not report for is CASE_NOT_FOUND,
+ * worded as for an id that does not exist, so that nothing of another unit's case (status,
+ * dates) reaches a message. Then every command is checked (unit valid on the date, date open
+ * and not in the future, transition possible, events in date order), and the facts, their
+ * deltas on the monthly aggregates and one change event are written in the caller's
+ * transaction. Any error throws before anything is written, so the transaction holds all or
+ * nothing. Without a scope (operator tools) every unit may be written.
  */
 export async function applyCaseCommands(
   tx: EntityManager,
   commands: readonly CaseCommand[],
-  authorize?: AuthorizeWrite,
+  scope?: WriteScope,
   written?: (cases: WrittenCase[]) => void,
 ): Promise<ApplyResult> {
   if (commands.length === 0) return { caseIds: [], events: 0, cases: 0 };
-  const referenced = [...new Set(commands.filter((c) => c.type === 'EVENT').map((c) => c.caseId))];
-  for (const c of commands) {
-    if (c.type === 'EVENT' && !/^\d{1,18}$/.test(c.caseId))
-      throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no enforcement case has id "${c.caseId}".`, { caseId: c.caseId, line: c.line });
-  }
+  scope?.assertWriter();
+  const referenced = [...new Set(commands.filter((c) => c.type === 'EVENT').map((c) => c.caseId))].filter((id) => CASE_ID_RE.test(id));
   const existing = new Map<string, CaseRow>();
   if (referenced.length) {
     const rows = (await prepared(
@@ -95,6 +105,35 @@ export async function applyCaseCommands(
       });
     }
   }
+  // The caller's rights, the unit and date checks and the new ids are read together (one round
+  // trip in a writeTransaction); the rights are judged first, the units and dates after the
+  // commands' own checks.
+  const unitOfCase = new Map<string, number>([...existing.values()].map((r) => [r.id, r.unitId]));
+  for (const c of commands) if (c.type === 'RECEIVE' && c.caseId) unitOfCase.set(c.caseId, c.unitId);
+  const datesToCheck: DatedWrite[] = commands.flatMap((c) => {
+    const unitId = c.type === 'RECEIVE' ? c.unitId : unitOfCase.get(c.caseId);
+    return unitId === undefined ? [] : [{ unitId, date: c.date, line: c.line, opens: c.type === 'RECEIVE' }];
+  });
+  const mayWrite = writableUnits(
+    tx,
+    datesToCheck.map((d) => d.unitId),
+    scope,
+  );
+  const checked = checkWrites(tx, datesToCheck); // awaited after the commands' own checks
+  const missingIds = commands.filter((c) => c.type === 'RECEIVE' && !c.caseId).length;
+  const assigning = missingIds
+    ? (prepared(tx, `SELECT nextval('cases.case_id_seq')::text AS id FROM generate_series(1, $1)`, [missingIds]) as Promise<{ id: string }[]>)
+    : Promise.resolve([]);
+  assigning.catch(() => {}); // awaited below, after the rights
+  const writable = await mayWrite;
+  for (const [id, row] of existing) if (!writable(row.unitId)) existing.delete(id);
+  const known = new Set(existing.keys());
+  for (const c of commands) {
+    if (c.type === 'RECEIVE') {
+      if (!writable(c.unitId)) throw notYourUnit(c.unitId, c.line);
+      if (c.caseId) known.add(c.caseId);
+    } else if (!known.has(c.caseId)) throw caseNotFound(c.caseId, c.line);
+  }
   const newIds = commands.flatMap((c) => (c.type === 'RECEIVE' && c.caseId ? [c.caseId] : []));
   if (newIds.length) {
     const taken = (await prepared(tx, `SELECT id::text FROM cases.enforcement_case WHERE id = ANY($1::bigint[])`, [newIds])) as { id: string }[];
@@ -107,20 +146,7 @@ export async function applyCaseCommands(
       });
     }
   }
-  // The unit and date checks need only each command's unit: they are read now, together with
-  // the new ids (one round trip in a writeTransaction), and judged after the commands, whose
-  // own errors come first.
-  const unitOfCase = new Map<string, number>([...existing.values()].map((r) => [r.id, r.unitId]));
-  for (const c of commands) if (c.type === 'RECEIVE' && c.caseId) unitOfCase.set(c.caseId, c.unitId);
-  const datesToCheck: DatedWrite[] = commands.flatMap((c) => {
-    const unitId = c.type === 'RECEIVE' ? c.unitId : unitOfCase.get(c.caseId);
-    return unitId === undefined ? [] : [{ unitId, date: c.date, line: c.line, opens: c.type === 'RECEIVE' }];
-  });
-  const checked = checkWrites(tx, datesToCheck, authorize); // awaited after the commands' own checks
-  const missingIds = commands.filter((c) => c.type === 'RECEIVE' && !c.caseId).length;
-  const assigned: string[] = missingIds
-    ? ((await prepared(tx, `SELECT nextval('cases.case_id_seq')::text AS id FROM generate_series(1, $1)`, [missingIds])) as { id: string }[]).map((r) => r.id)
-    : [];
+  const assigned = (await assigning).map((r) => r.id);
 
   const cases = new Map(existing);
   const events: unknown[][] = [];
@@ -154,7 +180,7 @@ export async function applyCaseCommands(
       kind = 'RECEIVED';
     } else {
       const found = cases.get(c.caseId);
-      if (!found) throw userError(ErrorCode.CASE_NOT_FOUND, `${at(c.line)}no enforcement case has id "${c.caseId}".`, { caseId: c.caseId, line: c.line });
+      if (!found) throw caseNotFound(c.caseId, c.line);
       if (c.date < found.statusOn) {
         throw userError(
           ErrorCode.BAD_USER_INPUT,
@@ -214,13 +240,20 @@ export async function applyCaseCommands(
 }
 
 /**
- * A single command in its own transaction, applied once per idempotency key. The case comes
- * back as the write left it; a retry of a key already applied gets `case` undefined (read it).
+ * A single command in its own transaction, applied once per idempotency key of its caller.
+ * The case comes back as the write left it; a retry of a key already applied gets `case`
+ * undefined (read it).
  */
-export async function applyOnce(db: DataSource, key: string, command: CaseCommand, authorize?: AuthorizeWrite): Promise<ApplyResult & { case?: WrittenCase }> {
+export async function applyOnce(
+  db: DataSource,
+  caller: Identity,
+  key: string,
+  command: CaseCommand,
+  scope?: WriteScope,
+): Promise<ApplyResult & { case?: WrittenCase }> {
   let written: WrittenCase | undefined;
   const result = await writeTransaction(db, (tx) =>
-    once(tx, 'cases', key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command], authorize, (cases) => (written = cases[0]))),
+    once(tx, 'cases', caller, key, `case.${command.type}`, command, () => applyCaseCommands(tx, [command], scope, (cases) => (written = cases[0]))),
   );
   return { ...result, case: written };
 }

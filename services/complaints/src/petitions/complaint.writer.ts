@@ -6,12 +6,15 @@ import {
   checkWrites,
   deferred,
   monthOf,
+  notYourUnit,
   once,
   userError,
+  writableUnits,
   writeTransaction,
-  type AuthorizeWrite,
   type DatedWrite,
+  type Identity,
   type MonthDelta,
+  type WriteScope,
 } from '@thads/kit';
 import { PETITION_BUCKETS, type PetitionKind } from './petition.entity';
 import { COMPLAINT_ROLLUP } from '../stats/complaint-report';
@@ -34,22 +37,52 @@ interface PetitionRow {
   isNew: boolean;
 }
 
+/** Ids the database can hold (bigint): anything else names no petition. */
+const PETITION_ID_RE = /^\d{1,18}$/;
+
+/** A petition that does not exist, or that the caller may not write: one answer for both. */
+const petitionNotFound = (petitionId: string, line?: number) =>
+  userError(ErrorCode.PETITION_NOT_FOUND, `${at(line)}no petition has id "${petitionId}"; a petition must be received before it is resolved.`, {
+    petitionId,
+    line,
+  });
+
 /**
  * The one write path of the complaints service: petitions received and resolved, citizen
- * receptions; checked, then written with their deltas and a change event, all or nothing.
+ * receptions. The caller's rights come first: a receipt or reception at a unit it does not
+ * report for is FORBIDDEN, and a petition of such a unit answers PETITION_NOT_FOUND as one that
+ * does not exist, so that its dates never reach a message. Then checked, then written with
+ * their deltas and a change event, all or nothing. Without a scope (operator tools) every
+ * unit may be written.
  */
-export async function applyComplaintCommands(tx: EntityManager, commands: readonly ComplaintCommand[], authorize?: AuthorizeWrite): Promise<string[]> {
+export async function applyComplaintCommands(tx: EntityManager, commands: readonly ComplaintCommand[], scope?: WriteScope): Promise<string[]> {
   if (commands.length === 0) return [];
+  scope?.assertWriter();
   const referenced = [
     ...new Set(commands.flatMap((c) => (c.type === 'RESOLVE' ? [c.petitionId] : c.type === 'RECEIVE' && c.petitionId ? [c.petitionId] : []))),
   ];
   const petitions = new Map<string, PetitionRow>();
-  if (referenced.length) {
-    for (const r of (await tx.query(
-      `SELECT id::text, unit_id, kind, received_on::text, resolved_on::text FROM complaints.petition WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
-      [referenced.filter((id) => /^\d{1,18}$/.test(id))],
-    )) as { id: string; unit_id: number; kind: PetitionKind; received_on: string; resolved_on: string | null }[]) {
+  const found = referenced.length
+    ? ((await tx.query(
+        `SELECT id::text, unit_id, kind, received_on::text, resolved_on::text FROM complaints.petition WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+        [referenced.filter((id) => PETITION_ID_RE.test(id))],
+      )) as { id: string; unit_id: number; kind: PetitionKind; received_on: string; resolved_on: string | null }[])
+    : [];
+  const writable = await writableUnits(tx, [...found.map((r) => r.unit_id), ...commands.flatMap((c) => (c.type === 'RESOLVE' ? [] : [c.unitId]))], scope);
+  /** Petitions that exist outside the caller's scope: taken for a receipt, missing for a resolution. */
+  const foreign = new Set<string>();
+  for (const r of found) {
+    if (writable(r.unit_id))
       petitions.set(r.id, { id: r.id, unitId: r.unit_id, kind: r.kind, receivedOn: r.received_on, resolvedOn: r.resolved_on, isNew: false });
+    else foreign.add(r.id);
+  }
+  const known = new Set(petitions.keys());
+  for (const c of commands) {
+    if (c.type === 'RESOLVE') {
+      if (!known.has(c.petitionId)) throw petitionNotFound(c.petitionId, c.line);
+    } else {
+      if (!writable(c.unitId)) throw notYourUnit(c.unitId, c.line);
+      if (c.type === 'RECEIVE' && c.petitionId) known.add(c.petitionId);
     }
   }
   const needIds = commands.filter((c) => c.type === 'RECEIVE' && !c.petitionId).length;
@@ -71,7 +104,7 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
     }
     if (c.type === 'RECEIVE') {
       const id = c.petitionId ?? ids.shift()!;
-      if (petitions.has(id))
+      if (petitions.has(id) || foreign.has(id))
         throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${id} was received already.`, { reason: 'DUPLICATE_PETITION', line: c.line });
       petitions.set(id, { id, unitId: c.unitId, kind: c.kind, receivedOn: c.date, resolvedOn: null, isNew: true });
       touched.add(id);
@@ -80,11 +113,7 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
       continue;
     }
     const p = petitions.get(c.petitionId);
-    if (!p)
-      throw userError(ErrorCode.PETITION_NOT_FOUND, `${at(c.line)}no petition has id "${c.petitionId}"; a petition must be received before it is resolved.`, {
-        petitionId: c.petitionId,
-        line: c.line,
-      });
+    if (!p) throw petitionNotFound(c.petitionId, c.line);
     if (p.resolvedOn)
       throw userError(ErrorCode.BAD_USER_INPUT, `${at(c.line)}petition ${p.id} was resolved on ${p.resolvedOn} already.`, {
         reason: 'IMPOSSIBLE_TRANSITION',
@@ -100,7 +129,7 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
     checks.push({ unitId: p.unitId, date: c.date, line: c.line, opens: false });
     for (const bucket of [0, bucketOf(p.kind)]) deltas.push({ unitId: p.unitId, month: monthOf(c.date), bucket, values: { resolved: 1, pending_delta: -1 } });
   }
-  await checkWrites(tx, checks, authorize);
+  await checkWrites(tx, checks);
   const rows = [...touched].map((id) => petitions.get(id)!);
   const created = rows.filter((r) => r.isNew);
   const changed = rows.filter((r) => !r.isNew);
@@ -135,8 +164,9 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
   return rows.map((r) => r.id);
 }
 
-export function applyComplaintOnce(db: DataSource, key: string, command: ComplaintCommand, authorize?: AuthorizeWrite): Promise<string[]> {
+/** A single command in its own transaction, applied once per idempotency key of its caller. */
+export function applyComplaintOnce(db: DataSource, caller: Identity, key: string, command: ComplaintCommand, scope?: WriteScope): Promise<string[]> {
   return writeTransaction(db, (tx) =>
-    once(tx, 'complaints', key, `complaints.${command.type}`, command, () => applyComplaintCommands(tx, [command], authorize)),
+    once(tx, 'complaints', caller, key, `complaints.${command.type}`, command, () => applyComplaintCommands(tx, [command], scope)),
   );
 }

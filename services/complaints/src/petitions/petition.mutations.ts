@@ -22,8 +22,12 @@ export class PetitionMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<Petition> {
-    const [id] = await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RECEIVE', unitId: parseUnitId(unitId), kind, date: receivedOn }, (unitId, tx) =>
-      ctx.access.assertWrite(unitId, tx),
+    const [id] = await applyComplaintOnce(
+      ctx.db,
+      ctx.access.identity,
+      idempotencyKey,
+      { type: 'RECEIVE', unitId: parseUnitId(unitId), kind, date: receivedOn },
+      ctx.access,
     );
     return this.saved(ctx, id!);
   }
@@ -35,7 +39,7 @@ export class PetitionMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<Petition> {
-    await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RESOLVE', petitionId, date: resolvedOn }, (unitId, tx) => ctx.access.assertWrite(unitId, tx));
+    await applyComplaintOnce(ctx.db, ctx.access.identity, idempotencyKey, { type: 'RESOLVE', petitionId, date: resolvedOn }, ctx.access);
     return this.saved(ctx, petitionId);
   }
 
@@ -47,8 +51,12 @@ export class PetitionMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<number> {
-    await applyComplaintOnce(ctx.db, idempotencyKey, { type: 'RECEPTION', unitId: parseUnitId(unitId), date: receivedOn, citizens }, (unitId, tx) =>
-      ctx.access.assertWrite(unitId, tx),
+    await applyComplaintOnce(
+      ctx.db,
+      ctx.access.identity,
+      idempotencyKey,
+      { type: 'RECEPTION', unitId: parseUnitId(unitId), date: receivedOn, citizens },
+      ctx.access,
     );
     return citizens;
   }
@@ -61,10 +69,10 @@ export class PetitionMutations {
     @Arg('path', { description: 'File name inside the import folder (IMPORT_DIR).' }) path: string,
     @Ctx() ctx: Context,
   ): Promise<ImportResult> {
-    const started = Date.now();
     ctx.access.assertWriter(); // before the file system: a read-only caller learns nothing of the folder
+    const started = Date.now();
     const { commands, skipped } = complaintCommandsOf(await readEventFile(ctx.importFolder, path));
-    if (commands.length) await ctx.db.transaction((tx) => applyComplaintCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));
+    if (commands.length) await ctx.db.transaction((tx) => applyComplaintCommands(tx, commands, ctx.access));
     return { applied: commands.length, skipped, milliseconds: Date.now() - started };
   }
 }

@@ -26,15 +26,15 @@ export class MoneyMutations {
     @Ctx() ctx: Context,
   ): Promise<CaseMoney> {
     if (!/^\d{1,18}$/.test(caseId)) throw userError(ErrorCode.BAD_USER_INPUT, `caseId must be a positive whole number, got "${caseId}".`, { field: 'caseId' });
-    if (amount < 0n) throw userError(ErrorCode.BAD_USER_INPUT, 'An amount to enforce cannot be negative.', { field: 'amount', reason: 'NEGATIVE_AMOUNT' });
     const mask = categoryMask(categories, (name) => {
       throw userError(ErrorCode.BAD_USER_INPUT, `Unknown category ${name}.`);
     });
     await applyMoneyOnce(
       ctx.db,
+      ctx.access.identity,
       idempotencyKey,
       { type: 'RECEIVE', caseId, unitId: parseUnitId(unitId), date: receivedOn, amount, categories: mask },
-      (unitId, tx) => ctx.access.assertWrite(unitId, tx),
+      ctx.access,
     );
     return this.saved(ctx, caseId);
   }
@@ -49,9 +49,7 @@ export class MoneyMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<CaseMoney> {
-    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId, kind: 'COLLECTED', date: collectedOn, amount }, (unitId, tx) =>
-      ctx.access.assertWrite(unitId, tx),
-    );
+    await applyMoneyOnce(ctx.db, ctx.access.identity, idempotencyKey, { type: 'EVENT', caseId, kind: 'COLLECTED', date: collectedOn, amount }, ctx.access);
     return this.saved(ctx, caseId);
   }
 
@@ -65,9 +63,7 @@ export class MoneyMutations {
     @Arg('idempotencyKey', { description: KEY }) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<CaseMoney> {
-    await applyMoneyOnce(ctx.db, idempotencyKey, { type: 'EVENT', caseId, kind, date: occurredOn, amount: 0n }, (unitId, tx) =>
-      ctx.access.assertWrite(unitId, tx),
-    );
+    await applyMoneyOnce(ctx.db, ctx.access.identity, idempotencyKey, { type: 'EVENT', caseId, kind, date: occurredOn, amount: 0n }, ctx.access);
     return this.saved(ctx, caseId);
   }
 
@@ -78,10 +74,10 @@ export class MoneyMutations {
     @Arg('path', { description: 'File name inside the import folder (IMPORT_DIR).' }) path: string,
     @Ctx() ctx: Context,
   ): Promise<ImportResult> {
-    const started = Date.now();
     ctx.access.assertWriter(); // before the file system: a read-only caller learns nothing of the folder
+    const started = Date.now();
     const { commands, skipped } = moneyCommandsOf(await readEventFile(ctx.importFolder, path));
-    if (commands.length) await ctx.db.transaction((tx) => applyMoneyCommands(tx, commands, (unitId, tx) => ctx.access.assertWrite(unitId, tx)));
+    if (commands.length) await ctx.db.transaction((tx) => applyMoneyCommands(tx, commands, ctx.access));
     return { applied: commands.length, skipped, milliseconds: Date.now() - started };
   }
 }

@@ -16,6 +16,8 @@ export const MONEY_ROLLUP: RollupSpec = {
   table: 'finances.money_month',
   flows: ['received', 'entrusted_out', 'withdrawn', 'done', 'collected', 'separate_book'],
   stocks: ['open_delta', 'open_enforceable_delta'],
+  // Sums of VND: no event count may overflow them (migration 205 made the columns numeric).
+  valueType: 'numeric',
   // Every money event with the amounts it added, in each bucket of its case's categories.
   facts: `SELECT e.unit_id, date_trunc('month', e.occurred_on)::date AS month, b.bucket,
         ${moneyFlowSumsSql('e')},

@@ -3,6 +3,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
 import type { Family, Identity } from './identity';
 import { prepared } from '../db/prepared';
+import { isUnitId, type WriteScope } from '../write/event-checks';
+
+/** The ministry's unit: the root of the nation. */
+const NATION = 1;
 
 const forbidden = (message: string, details: Record<string, unknown> = {}) => userError(ErrorCode.FORBIDDEN, message, details);
 
@@ -11,7 +15,7 @@ const forbidden = (message: string, details: Record<string, unknown> = {}) => us
  * when one of the identity's root units covers it on some date (its subtree, with old units
  * through lineage), read from org-units' rollup edges.
  */
-export class Access {
+export class Access implements WriteScope {
   private readonly ancestors: DataLoader<number, Set<number>>;
 
   constructor(
@@ -112,14 +116,23 @@ export class Access {
     if (this.identity.role !== 'reporter') throw forbidden('Only a reporter key or token may record events; yours is read-only.', { role: this.identity.role });
   }
 
-  /** A write of events at a unit: reporters only, for the units they report for (read through the write's transaction). */
-  async assertWrite(unitId: number, tx: EntityManager): Promise<void> {
-    this.assertWriter();
-    const [row] = (await prepared(tx, `SELECT 1 FROM org_units.rollup_edge WHERE descendant_id = $1 AND ancestor_id = ANY($2::int[]) LIMIT 1`, [
-      unitId,
-      this.identity.units,
-    ])) as unknown[];
-    if (!row && !this.identity.units.includes(unitId)) throw forbidden(`You do not report for unit ${unitId}.`, { unitId: String(unitId) });
+  /** The units of the list the caller reports for (under one of its units), read through the write's transaction. */
+  async writableUnits(unitIds: readonly number[], tx: EntityManager): Promise<Set<number>> {
+    if (this.identity.role !== 'reporter') return new Set();
+    // A reporter for the nation (the ministry's unit) may write anywhere: nothing to hide from
+    // it, so an id that names no unit is left to the unit checks (UNIT_NOT_FOUND).
+    if (this.identity.units.includes(NATION)) return new Set(unitIds);
+    const ids = unitIds.filter(isUnitId);
+    const rows = ids.length
+      ? ((await prepared(
+          tx,
+          `SELECT DISTINCT descendant_id AS id FROM org_units.rollup_edge WHERE descendant_id = ANY($1::int[]) AND ancestor_id = ANY($2::int[])`,
+          [ids, this.identity.units],
+        )) as { id: number }[])
+      : [];
+    const allowed = new Set(rows.map((r) => r.id));
+    for (const id of unitIds) if (this.identity.units.includes(id)) allowed.add(id);
+    return allowed;
   }
 
   /** Settings of the ministry (targets, closing periods). */

@@ -12,15 +12,28 @@ export const DateScalar = new GraphQLScalarType({
 });
 
 const INTEGER_RE = /^-?\d+$/;
+/** Longer than any amount a write accepts (see write/money-ceiling.ts); never turned into a number. */
+const MAX_VND_CHARS = 40;
+
+/**
+ * Every VND input of the schema is an argument named `amount` (the write tests check it), so
+ * a refusal names that field, as the writers' own amount checks do.
+ */
+function notVnd(value: unknown, reason: string): never {
+  const shown = typeof value === 'string' && value.length > MAX_VND_CHARS ? `${value.slice(0, 20)}… (${value.length} characters)` : JSON.stringify(value);
+  throw userError(
+    ErrorCode.BAD_USER_INPUT,
+    `An amount in VND must be a whole number of dong written as a string of digits, for example "1250000000"; got ${shown}.`,
+    { field: 'amount', reason },
+  );
+}
 
 function toVnd(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === 'string' && value.length > MAX_VND_CHARS && INTEGER_RE.test(value)) notVnd(value, 'AMOUNT_TOO_LARGE');
   if (typeof value === 'string' && INTEGER_RE.test(value)) return BigInt(value);
-  throw userError(
-    ErrorCode.BAD_USER_INPUT,
-    `An amount in VND must be a whole number of dong written as a string of digits, for example "1250000000"; got ${JSON.stringify(value)}.`,
-  );
+  return notVnd(value, 'NOT_WHOLE_DONG');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ALL_EPOCHS, ROLLUP_EDGE_TABLE, ROLLUP_EPOCH_TABLE, ROLLUP_FAN_OUT_TABLE, checkIdent, rollupTable, type RollupSpec } from './rollup-spec';
+import { ALL_EPOCHS, ROLLUP_EDGE_TABLE, ROLLUP_EPOCH_TABLE, ROLLUP_FAN_OUT_TABLE, checkIdent, rollupTable, valueType, type RollupSpec } from './rollup-spec';
 
 /** Runs one statement in the caller's transaction (a TypeORM manager or query runner). */
 type Query = { query(sql: string, params?: unknown[]): Promise<unknown> };
@@ -43,13 +43,14 @@ const statements = new Map<string, string>();
  * The statement a write sends after its month rows: the same deltas added to the maintained
  * rollup of every covering unit and epoch, atomically (concurrent writers lose nothing), the
  * rows taken in key order so that two writers lock them in one order. Parameters as
- * `addMonthDeltas` sends them: unit ids, months, buckets, then one bigint[] a column.
+ * `addMonthDeltas` sends them: unit ids, months, buckets, then one array a column (of the
+ * spec's valueType).
  */
 export function rollupDeltasSql(spec: RollupSpec, columns: readonly string[]): string {
   const key = `${spec.table}|${columns.join(',')}`;
   let sql = statements.get(key);
   if (!sql) {
-    const source = `unnest($1::int[], $2::date[], $3::smallint[], ${columns.map((_c, i) => `$${i + 4}::bigint[]`).join(', ')}) AS d(unit_id, month, bucket, ${columns.join(', ')})`;
+    const source = `unnest($1::int[], $2::date[], $3::smallint[], ${columns.map((_c, i) => `$${i + 4}::${valueType(spec)}[]`).join(', ')}) AS d(unit_id, month, bucket, ${columns.join(', ')})`;
     // Summed in a hash first and only the sums sorted: an import's ~4 joined rows a month row
     // become ~1.3 rollup rows, and sorting those is what the key order costs.
     sql = `INSERT INTO ${rollupTable(spec)} AS r (epoch, unit_id, bucket, month, ${columns.join(', ')})

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { readQuery } from '../db/read-pool';
 import { todayInVietnam, type LocalDate } from '../time/local-date';
-import { ROLLUP_FAN_OUT_TABLE, rollupTable, type RollupSpec } from './rollup-spec';
+import { ROLLUP_FAN_OUT_TABLE, rollupTable, valueType, type RollupSpec } from './rollup-spec';
 
 /**
  * Stock openings of a maintained rollup: per (epoch, unit, bucket), the running sum of each
@@ -31,7 +31,7 @@ export function createOpeningsSql(spec: RollupSpec): string[] {
       unit_id int NOT NULL,
       bucket smallint NOT NULL,
       month date NOT NULL,
-      ${spec.stocks.map((c) => `${c} bigint NOT NULL DEFAULT 0`).join(',\n      ')},
+      ${spec.stocks.map((c) => `${c} ${valueType(spec)} NOT NULL DEFAULT 0`).join(',\n      ')},
       PRIMARY KEY (epoch, unit_id, bucket, month)
     )`,
     `CREATE TABLE ${openingBuiltTable(spec)} (month date PRIMARY KEY, built_at timestamptz NOT NULL DEFAULT now())`,
@@ -77,7 +77,8 @@ const deltasSql = new WeakMap<RollupSpec, string>();
  * The statement a write sends after its rollup rows: the stock deltas of its units' months go,
  * through the rollup edges of every epoch, to the openings of every built quarter after their
  * month (nothing for a write in the current quarter). Parameters: unit ids, months, buckets,
- * then one bigint[] a stock column, as `addMonthDeltas` sends them. Built once a spec.
+ * then one array a stock column (of the spec's valueType), as `addMonthDeltas` sends them.
+ * Built once a spec.
  */
 export function openingDeltasSql(spec: RollupSpec): string {
   let sql = deltasSql.get(spec);
@@ -91,7 +92,7 @@ function buildOpeningDeltasSql(spec: RollupSpec): string {
   // two writers lock them in one order.
   return `INSERT INTO ${openingTable(spec)} AS o (epoch, unit_id, bucket, month, ${cols.join(', ')})
      SELECT e.epoch, e.ancestor_id, d.bucket, b.month, ${cols.map((c) => `sum(d.${c})`).join(', ')}
-     FROM unnest($1::int[], $2::date[], $3::smallint[], ${cols.map((_c, i) => `$${i + 4}::bigint[]`).join(', ')}) AS d(unit_id, month, bucket, ${cols.join(', ')})
+     FROM unnest($1::int[], $2::date[], $3::smallint[], ${cols.map((_c, i) => `$${i + 4}::${valueType(spec)}[]`).join(', ')}) AS d(unit_id, month, bucket, ${cols.join(', ')})
      JOIN ${openingBuiltTable(spec)} b ON b.month > d.month
      JOIN ${ROLLUP_FAN_OUT_TABLE} e ON e.descendant_id = d.unit_id
      WHERE ${cols.map((c) => `d.${c} <> 0`).join(' OR ')}

@@ -51,10 +51,10 @@ export async function rebuildFromFacts(db: DataSource, spec: RollupSpec, today: 
 
 /** Lists a rollup for the rebuilds of the hierarchy (a service's migration does it once). */
 export async function registerRollup(db: Db, spec: RollupSpec): Promise<void> {
-  const { table, flows, stocks } = spec;
+  const { table, flows, stocks, valueType } = spec;
   await db.query(`INSERT INTO ${ROLLUP_REGISTRY_TABLE} (rollup_table, spec) VALUES ($1, $2) ON CONFLICT (rollup_table) DO UPDATE SET spec = EXCLUDED.spec`, [
     rollupTable(spec),
-    JSON.stringify({ table, flows, stocks }),
+    JSON.stringify({ table, flows, stocks, valueType }),
   ]);
 }
 

@@ -17,6 +17,11 @@ export interface RollupSpec {
    * every column of the spec by name. `hub rebuild` writes it, `hub verify` compares with it.
    */
   facts?: string;
+  /**
+   * SQL type of the value columns. `bigint` (the default) for counts; `numeric` for money,
+   * whose totals over every event of a month or a nation no fixed width bounds.
+   */
+  valueType?: 'bigint' | 'numeric';
 }
 
 /** Which units count towards which, per date: owned and rebuilt by org-units. */
@@ -47,6 +52,11 @@ export function checkIdent(name: string): string {
 /** Every value column of the spec, flows first. */
 export function valueColumns(spec: RollupSpec): string[] {
   return [...spec.flows, ...spec.stocks].map(checkIdent);
+}
+
+/** The SQL type of the spec's value columns (and of the arrays a write sends them in). */
+export function valueType(spec: Pick<RollupSpec, 'valueType'>): 'bigint' | 'numeric' {
+  return spec.valueType === 'numeric' ? 'numeric' : 'bigint';
 }
 
 /** The maintained rollup: (epoch, unit_id, bucket, month) → the month's deltas of everything the unit covers in that epoch. */

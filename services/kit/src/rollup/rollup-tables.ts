@@ -2,12 +2,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createLegacyOpeningsSql } from './legacy-openings.migration';
 import { createOpeningsSql, dropOpeningsSql, openingBuiltTable, openingTable } from './openings';
 import { rebuildRollup, registerRollup } from './rebuild';
-import { ROLLUP_REGISTRY_TABLE, rollupTable, valueColumns, type RollupSpec } from './rollup-spec';
+import { ROLLUP_REGISTRY_TABLE, rollupTable, valueColumns, valueType, type RollupSpec } from './rollup-spec';
 
 /**
  * The maintained rollup of a spec. `epoch` is the first day of a hierarchy epoch
  * ('-infinity' for the first); its rows hold, for each unit, the month's deltas of every
- * unit it covers in that epoch. Values are bigint: a national sum of money stays exact.
+ * unit it covers in that epoch. Values are exact integers (the spec's valueType): a national
+ * sum of money stays exact.
  */
 export function createRollupSql(spec: RollupSpec): string[] {
   return [
@@ -17,7 +18,7 @@ export function createRollupSql(spec: RollupSpec): string[] {
       bucket smallint NOT NULL,
       month date NOT NULL,
       ${valueColumns(spec)
-        .map((c) => `${c} bigint NOT NULL DEFAULT 0`)
+        .map((c) => `${c} ${valueType(spec)} NOT NULL DEFAULT 0`)
         .join(',\n      ')},
       PRIMARY KEY (epoch, unit_id, bucket, month)
     )`,

@@ -16,7 +16,8 @@ export function statsScope(spec: PeriodSpec, asOf?: LocalDate | null): StatsScop
 /** Unit ids are whole numbers carried as GraphQL IDs. */
 export function parseUnitId(id: string | number): number {
   const n = typeof id === 'number' ? id : Number(id);
-  if (!Number.isSafeInteger(n) || n <= 0) {
+  // Unit ids are PostgreSQL ints: a larger number names no unit (and must not reach an int cast).
+  if (!Number.isSafeInteger(n) || n <= 0 || n > 2147483647) {
     throw userError(ErrorCode.UNIT_NOT_FOUND, `No organizational unit has id "${id}": unit ids are positive whole numbers, e.g. "1" for the ministry.`, {
       id: String(id),
     });

@@ -1,15 +1,47 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
 import { todayInVietnam, type LocalDate } from '../time/local-date';
 import { prepared } from '../db/prepared';
 
 /**
- * Checks that the caller may write at a unit (throws FORBIDDEN); absent for operator tools
- * such as `hub import`. It reads through the write's own transaction: taking a second pool
- * connection while holding one would deadlock a busy pool.
+ * Who may write where, for a writer to ask before it judges anything else; absent for
+ * operator tools such as `hub import`, which may write everywhere. Reads go through the
+ * write's own transaction: taking a second pool connection while holding one would
+ * deadlock a busy pool.
  */
-export type AuthorizeWrite = (unitId: number, tx: EntityManager) => Promise<void>;
+export interface WriteScope {
+  /** FORBIDDEN when the caller may not record events at all (a read-only role): decided before any record is read. */
+  assertWriter(): void;
+  /** The units of the list the caller may record events at. */
+  writableUnits(unitIds: readonly number[], tx: EntityManager): Promise<Set<number>>;
+}
+
+/**
+ * Whether each unit of a write may be written by the caller: one read for all of them. The
+ * writers ask it first, so that a record outside the caller's scope answers like a missing one
+ * (its status, dates and amounts never reach a message) and a unit outside it is refused before
+ * any check that could describe it.
+ */
+export async function writableUnits(tx: EntityManager, unitIds: Iterable<number>, scope?: WriteScope): Promise<(unitId: number) => boolean> {
+  if (!scope) return () => true;
+  const ids = [...new Set(unitIds)];
+  const allowed = ids.length ? await scope.writableUnits(ids, tx) : new Set<number>();
+  return (unitId) => allowed.has(unitId);
+}
+
+/** The refusal of a write at a unit the caller does not report for (a unit that does not exist is refused alike). */
+export function notYourUnit(unitId: number, line?: number): GraphQLError {
+  return userError(ErrorCode.FORBIDDEN, `${line === undefined ? 'You' : `Line ${line}: you`} do not report for unit ${unitId}.`, {
+    unitId: String(unitId),
+    ...(line === undefined ? {} : { line }),
+  });
+}
+
+/** Whether a number can be a unit id (a positive PostgreSQL int). */
+export function isUnitId(id: number): boolean {
+  return Number.isInteger(id) && id > 0 && id <= 2147483647;
+}
 
 /** A write to check: its unit, date and import line. */
 export interface DatedWrite {
@@ -25,40 +57,15 @@ export interface DatedWrite {
 }
 
 /**
- * The unit and date checks of a write and the caller's rights at each unit, read together
- * (one round trip in a writeTransaction) and judged in that order: the first failing check
- * is the error, whichever read came back first. Start it as soon as the units are known; a
- * caller that may throw before awaiting it need not handle its rejection (it is observed here).
+ * The unit and date checks of a write, started as soon as the units are known and awaited
+ * after the commands' own checks (one round trip in a writeTransaction). The caller's rights
+ * were checked before (writableUnits). A caller that may throw before awaiting it need not
+ * handle its rejection (it is observed here).
  */
-export function checkWrites(tx: EntityManager, pairs: readonly DatedWrite[], authorize?: AuthorizeWrite): Promise<void> {
-  const unitsValid = checkUnitsOnDates(tx, pairs);
-  const allowed = authorize ? authorizeUnits(tx, pairs, authorize) : Promise.resolve();
-  allowed.catch(() => {}); // judged after the units, below
-  const checked = (async () => {
-    await unitsValid;
-    await allowed;
-  })();
+export function checkWrites(tx: EntityManager, pairs: readonly DatedWrite[]): Promise<void> {
+  const checked = checkUnitsOnDates(tx, pairs);
   checked.catch(() => {}); // the caller awaits it (a rejection before then is not unhandled)
   return checked;
-}
-
-/**
- * The caller's rights at each unit of a write, asked once a unit. A refusal names the first
- * import line at that unit, and the lowest such line decides which refusal is given (not
- * which answer came back first), so that the person fixing the file knows where to look.
- */
-async function authorizeUnits(tx: EntityManager, pairs: readonly DatedWrite[], authorize: AuthorizeWrite): Promise<void> {
-  const firstLine = new Map<number, number>();
-  for (const { unitId, line = Infinity } of pairs) firstLine.set(unitId, Math.min(line, firstLine.get(unitId) ?? Infinity));
-  const units = [...firstLine].sort((a, b) => a[1] - b[1]);
-  const answers = await Promise.allSettled(units.map(([unitId]) => authorize(unitId, tx)));
-  answers.forEach((answer, i) => {
-    if (answer.status === 'fulfilled') return;
-    const line = units[i]![1];
-    const err = answer.reason as unknown;
-    if (line === Infinity || !(err instanceof GraphQLError)) throw err;
-    throw new GraphQLError(`Line ${line}: ${err.message}`, { extensions: { ...err.extensions, line } });
-  });
 }
 
 /**
@@ -69,7 +76,8 @@ async function authorizeUnits(tx: EntityManager, pairs: readonly DatedWrite[], a
 export async function checkUnitsOnDates(tx: EntityManager, pairs: readonly DatedWrite[]): Promise<void> {
   if (pairs.length === 0) return;
   const today = todayInVietnam();
-  const ids = [...new Set(pairs.map((p) => p.unitId))];
+  // Ids beyond a PostgreSQL int (an import's line may carry any number) name no unit.
+  const ids = [...new Set(pairs.map((p) => p.unitId))].filter(isUnitId);
   // One round trip: the units, each row also carrying the last closed day of the calendar.
   const rows = (await prepared(
     tx,

@@ -1,5 +1,6 @@
 import { ErrorCode, userError } from '../graphql/errors';
 import { parseLocalDate } from '../time/local-date';
+import { tooLarge, tooManyDigits } from './money-ceiling';
 
 /** One line of an import file: its number (1-based, header excluded for CSV) and fields. */
 export interface EventRecord {
@@ -127,11 +128,14 @@ export const field = {
       return rejectLine(r.line, (err as Error).message, { field: name });
     }
   },
-  /** VND: a whole, non-negative number of dong, as digits (or a safe JSON integer). */
+  /** VND: a whole, non-negative number of dong, as digits (or a safe JSON integer); its ceiling is the writer's to check. */
   vnd(r: EventRecord, name = 'amount'): bigint {
     const v = r.fields[name];
     if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
-    if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return BigInt(v);
+    if (typeof v === 'string' && /^\d+$/.test(v)) {
+      if (tooManyDigits(v)) throw tooLarge(name, undefined, r.line);
+      return BigInt(v);
+    }
     return rejectLine(
       r.line,
       `"${name}" must be a whole, non-negative number of dong written with digits only (no decimals, signs or separators), got ${JSON.stringify(v)}.`,

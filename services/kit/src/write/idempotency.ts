@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { Identity } from '../auth/identity';
 import { ErrorCode, userError } from '../graphql/errors';
 import { deferred, prepared } from '../db/prepared';
 
@@ -13,24 +14,46 @@ export function requestHash(operation: string, input: unknown): string {
 }
 
 /**
- * Runs a write once per idempotency key. The key is claimed in the caller's transaction,
- * so a retry either finds the stored answer (and changes nothing) or waits for the first
- * attempt to commit or roll back. The same key with another request is refused.
+ * The caller a key belongs to: the subject behind the token or key, with the role and units
+ * it wrote with. A stored answer goes back only to that same caller with the same rights, and
+ * two callers choosing the same key never collide.
  */
-export async function once<T>(tx: EntityManager, schema: string, key: string, operation: string, input: unknown, work: () => Promise<T>): Promise<T> {
+export function keyOwner(identity: Identity): string {
+  return createHash('sha256')
+    .update(JSON.stringify([identity.subject, identity.role, [...identity.units].sort((a, b) => a - b)]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/**
+ * Runs a write once per idempotency key of a caller. The key is claimed in the caller's
+ * transaction, so a retry either finds the stored answer (and changes nothing) or waits for
+ * the first attempt to commit or roll back. The same key with another request is refused.
+ * Keys are stored as `<owner>/<key>` (a key has no "/"): another caller's key is another row.
+ */
+export async function once<T>(
+  tx: EntityManager,
+  schema: string,
+  caller: Identity,
+  key: string,
+  operation: string,
+  input: unknown,
+  work: () => Promise<T>,
+): Promise<T> {
   if (!KEY_RE.test(key)) {
     throw userError(ErrorCode.BAD_USER_INPUT, 'idempotencyKey must be 8–200 characters of letters, digits, ".", "_", ":" or "-"; a UUID is a good choice.', {
       field: 'idempotencyKey',
     });
   }
+  const stored = `${keyOwner(caller)}/${key}`;
   const hash = requestHash(operation, input);
   const claimed: unknown[] = await prepared(
     tx,
     `INSERT INTO ${schema}.idempotency (key, operation, request_hash) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING key`,
-    [key, operation, hash],
+    [stored, operation, hash],
   );
   if (claimed.length === 0) {
-    const [row] = (await prepared(tx, `SELECT operation, request_hash, response FROM ${schema}.idempotency WHERE key = $1`, [key])) as {
+    const [row] = (await prepared(tx, `SELECT operation, request_hash, response FROM ${schema}.idempotency WHERE key = $1`, [stored])) as {
       operation: string;
       request_hash: string;
       response: T;
@@ -46,7 +69,7 @@ export async function once<T>(tx: EntityManager, schema: string, key: string, op
   }
   const response = await work();
   await deferred(tx, `UPDATE ${schema}.idempotency SET response = $2 WHERE key = $1`, [
-    key,
+    stored,
     JSON.stringify(response, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
   ]);
   return response;

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { deferred } from '../db/prepared';
 import { rollupDeltasSql } from '../rollup/fan-out';
 import { openingDeltasSql } from '../rollup/openings';
-import { checkIdent, type RollupSpec } from '../rollup/rollup-spec';
+import { checkIdent, valueType, type RollupSpec } from '../rollup/rollup-spec';
 
 /** From this many month rows on (an import), a write's fan-out gets more memory to sort in. */
 const LARGE_WRITE_ROWS = 1000;
@@ -62,7 +62,7 @@ export async function addMonthDeltas(tx: EntityManager, spec: RollupSpec, column
   // escape every element of every array again for each).
   const params: unknown[] = [arrayLiteral(rows.map((r) => r.unitId)), arrayLiteral(rows.map((r) => r.month)), arrayLiteral(rows.map((r) => r.bucket))];
   columns.forEach((_c, i) => params.push(arrayLiteral(rows.map((r) => r.sums[i]!))));
-  const casts = columns.map((_c, i) => `$${i + 4}::bigint[]`).join(', ');
+  const casts = columns.map((_c, i) => `$${i + 4}::${valueType(spec)}[]`).join(', ');
   const name = table.split('.').pop()!;
   // An import sorts and groups ~8 rollup rows a month row: in memory, not in batches on disk.
   if (rows.length >= LARGE_WRITE_ROWS) await deferred(tx, `SET LOCAL work_mem = '64MB'`, []);
