@@ -30,10 +30,20 @@ export interface HubProcess {
   stop(): Promise<number | null>;
 }
 
-/** Runs `hub start` as a user would, as its own process tree, until it prints the gateway URL. */
-export async function startHubProcess(databaseUrl: string, port: number, extraArgs: string[] = []): Promise<HubProcess> {
+/**
+ * Runs `hub start` as a user would, as its own process tree, until it prints the gateway URL.
+ * `extraEnv` reaches every process it starts (the gateway's limits, say).
+ */
+export async function startHubProcess(databaseUrl: string, port: number, extraArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<HubProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'main.js'), 'start', '--port', String(port), '--json', ...extraArgs], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', AUTH_JWT_SECRET: TEST_JWT_SECRET, IDENTITY_SECRET: TEST_IDENTITY_SECRET },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'warn',
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log: string[] = [];
