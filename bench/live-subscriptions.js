@@ -45,9 +45,12 @@ Credentials come from the environment, never the command line (which goes into t
   LIVEBENCH_WRITE_TOKEN  for the mutations: a reporter covering every ward, e.g.
                          LIVEBENCH_WRITE_TOKEN=$(node cli/dist/main.js keys --action token \
                            --role reporter --units 1 --name livebench --ttl 3600)
-The gateway rate-limits each identity (RATE_LIMIT_PER_MINUTE, 600 by default, i.e. 10/s): for
---rate above that, start the hub with RATE_LIMIT_PER_MINUTE=0 (or high enough) in its
-environment, and say so with --note.
+The gateway rate-limits each principal (RATE_LIMIT_PER_MINUTE, 600 by default, i.e. 10/s)
+and all callers together (RATE_LIMIT_GLOBAL_PER_MINUTE, 60000), and caps the live
+subscriptions of one principal (LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL, 200): for --rate above
+10/s or more than 200 clients on one token, start the hub with RATE_LIMIT_PER_MINUTE=0
+RATE_LIMIT_GLOBAL_PER_MINUTE=0 LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL=0 in its environment,
+and say so with --note.
 
   --url URL               gateway (default http://127.0.0.1:4700/graphql); loopback only
   --spread-url URL        a second gateway (a replica on the same subgraphs and database): every
@@ -620,7 +623,8 @@ async function writeToHub(o, hub, runId, rate = o.rate) {
   });
   agent.destroy();
   const notified = await listener?.stop();
-  if (/RATE_LIMITED/.test(firstError ?? '')) console.log('hint: the gateway rate-limits each identity; start the hub with RATE_LIMIT_PER_MINUTE=0 for this benchmark');
+  if (/RATE_LIMITED/.test(firstError ?? '')) console.log('hint: the gateway rate-limits each principal and all callers; start the hub with RATE_LIMIT_PER_MINUTE=0 RATE_LIMIT_GLOBAL_PER_MINUTE=0 for this benchmark');
+  if (/SUBSCRIPTION_LIMIT/.test(firstError ?? '')) console.log('hint: the gateway caps live subscriptions per principal; start the hub with LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL=0 for this benchmark');
   if (/FORBIDDEN|UNAUTHENTICATED/.test(firstError ?? '')) console.log('hint: mutations need a reporter token covering the wards in LIVEBENCH_WRITE_TOKEN (see --help)');
   const seconds = (now() - t0) / 1000;
   rtt.sort((a, b) => a - b);

@@ -282,7 +282,8 @@ function portFree(port) {
 async function startHub(o, build, db, port) {
   for (let p = port; p <= port + 4; p++) if (!(await portFree(p))) throw new Error(`port ${p} is taken: pass another --port`);
   const secrets = { AUTH_JWT_SECRET: randomBytes(32).toString('hex'), IDENTITY_SECRET: randomBytes(32).toString('hex') };
-  const env = { ...process.env, DATABASE_URL: dbUrl(o, db), ...secrets, RATE_LIMIT_PER_MINUTE: '0' };
+  // Benchmarks measure the hub, not its limits: thousands of requests and subscriptions on one token.
+  const env = { ...process.env, DATABASE_URL: dbUrl(o, db), ...secrets, RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_GLOBAL_PER_MINUTE: '0', LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: '0', LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' };
   if (o.maxCost !== undefined) env.MAX_COST = String(o.maxCost);
   fs.mkdirSync(LOGS, { recursive: true });
   const logFile = path.join(LOGS, `hub-${build.name}.log`), out = fs.openSync(logFile, 'w');

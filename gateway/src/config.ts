@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_NATS_URL, LOG_LEVELS, env, readConfig } from '@thads/kit';
+import { trustedProxiesProblem } from './limits/client-address';
 
 export type GatewayConfig = {
   /** @default 4000 */
@@ -52,8 +53,31 @@ export type GatewayConfig = {
   MAX_ALIASES: number;
   MAX_COST: number;
   MAX_TOKENS: number;
-  /** Requests a minute per identity (0: no limit). @default 600 */
+  /**
+   * Requests a minute per principal: all API keys and tokens of one organisation together
+   * (keys' owner, tokens' `org` claim; else the subject), anonymous callers per client
+   * address (0: no limit). @default 600
+   */
   RATE_LIMIT_PER_MINUTE: number;
+  /** Requests a minute of all callers together, whatever their number (0: no limit). @default 60000 */
+  RATE_LIMIT_GLOBAL_PER_MINUTE: number;
+  /**
+   * Failed authentications one client address may make per AUTH_FAILURE_WINDOW_S; past them
+   * each attempt is refused (RATE_LIMITED) without a lookup, for a time that doubles with
+   * each attempt (0: no limit). @default 20
+   */
+  AUTH_FAILURES_PER_WINDOW: number;
+  /** @default 60 */
+  AUTH_FAILURE_WINDOW_S: number;
+  /**
+   * Proxies whose X-Forwarded-For names the client (addresses or CIDR ranges, comma-separated);
+   * unset, the peer's address is the client's.
+   */
+  TRUSTED_PROXIES: string | undefined;
+  /** Live subscriptions one graphql-ws connection may hold (0: no cap). @default 50 */
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: number;
+  /** Live subscriptions one principal may hold over all its connections (0: no cap). @default 200 */
+  LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: number;
   /** JSON file of registered operations (sha256 → document): when set, only those run. */
   PERSISTED_OPERATIONS_FILE: string | undefined;
   /** Whether introspection is served (integrators need it). @default true */
@@ -100,6 +124,16 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       MAX_COST: env.int(200000, 1, 100000000),
       MAX_TOKENS: env.int(5000, 100, 1000000),
       RATE_LIMIT_PER_MINUTE: env.int(600, 0, 1000000),
+      RATE_LIMIT_GLOBAL_PER_MINUTE: env.int(60000, 0, 100000000),
+      AUTH_FAILURES_PER_WINDOW: env.int(20, 0, 1000000),
+      AUTH_FAILURE_WINDOW_S: env.int(60, 1, 86400),
+      TRUSTED_PROXIES: (raw, name) => {
+        const problem = raw ? trustedProxiesProblem(raw) : undefined;
+        if (problem) throw new Error(`${name}: ${problem}`);
+        return raw || undefined;
+      },
+      LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: env.int(50, 0, 1000000),
+      LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: env.int(200, 0, 100000000),
       PERSISTED_OPERATIONS_FILE: env.optionalString(),
       INTROSPECTION: env.oneOf(['true', 'false'] as const, 'true'),
       ANSWER_CACHE: env.oneOf(['on', 'off'] as const, 'on'),

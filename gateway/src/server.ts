@@ -3,15 +3,19 @@ import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, type FragmentDefinitionNode } from 'graphql';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { createLogger, ensureApiKeyTable, startService, type RunningService } from '@thads/kit';
-import { authenticate, credentialOf, type AuthOptions } from './auth/authenticate';
+import { DEFAULT_MAX_NESTING, createLogger, ensureApiKeyTable, startService, type RunningService } from '@thads/kit';
+import { credentialOf, type AuthOptions } from './auth/authenticate';
+import { authenticateCaller } from './auth/caller';
 import { JwtVerifier } from './auth/jwt';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { federatedGateway } from './federated-gateway';
 import { PersistedOperations } from './limits/persisted-operations';
 import { checkOperation, type OperationLimits } from './limits/operation-limits';
-import { RateLimiter } from './limits/rate-limit';
+import { AuthFailureLimiter } from './limits/auth-failures';
+import { ClientAddresses } from './limits/client-address';
+import { RequestLimits } from './limits/rate-limit';
+import { SubscriptionCaps } from './limits/subscription-caps';
 import { startLocalEngine, type LiveEngine } from './live/live-engine';
 import { LiveFanout } from './live/live-fanout';
 import type { Publish } from './live/live-registry';
@@ -97,13 +101,18 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     anonymousRole: config.AUTH_ANONYMOUS === 'ministry' ? 'ministry' : undefined,
   };
   if (auth.anonymousRole) logger.warn('AUTH_ANONYMOUS=ministry: callers without credentials read everything. For a local demo only.');
-  const rateLimiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  const requestLimits = new RequestLimits(config.RATE_LIMIT_PER_MINUTE, config.RATE_LIMIT_GLOBAL_PER_MINUTE);
+  const failures = new AuthFailureLimiter({ failures: config.AUTH_FAILURES_PER_WINDOW, windowMs: config.AUTH_FAILURE_WINDOW_S * 1000 });
+  const addresses = new ClientAddresses(config.TRUSTED_PROXIES);
+  // Brackets a document may nest before it is parsed: room for MAX_DEPTH fields and their arguments' objects and lists.
+  const maxNesting = Math.max(DEFAULT_MAX_NESTING, config.MAX_DEPTH * 2);
   const persisted = config.PERSISTED_OPERATIONS_FILE ? new PersistedOperations(config.PERSISTED_OPERATIONS_FILE) : undefined;
   const metrics = new LiveMetrics();
   await caches?.notices.start();
   const context = async (req: IncomingMessage, requestId: string): Promise<GatewayContext> => {
-    const identity = await authenticate(auth, credentialOf(req.headers as Record<string, unknown>));
-    rateLimiter.take(identity.subject);
+    const address = addresses.of(req.socket.remoteAddress, req.headers['x-forwarded-for']);
+    const { identity, principal } = await authenticateCaller(auth, failures, credentialOf(req.headers as Record<string, unknown>), address);
+    requestLimits.take(principal);
     return { requestId, identity };
   };
   // Set once the HTTP server listens; a failed start drains before that, so not a const.
@@ -120,6 +129,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     gateway,
     introspection: config.INTROSPECTION === 'true',
     parseOptions: { maxTokens: config.MAX_TOKENS },
+    maxNesting,
     rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined,
     context,
     graphqlHandler: (apollo) =>
@@ -128,6 +138,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
         cache: caches?.answers,
         context,
         rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined,
+        maxNesting,
         afterMutation: caches && (() => caches.invalidation.settled()),
       }),
     ready: () => allReady(subgraphUrls),
@@ -177,7 +188,15 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     fanout,
     metrics,
     logger,
-    authenticate: async (params) => authenticate(auth, credentialOf(params as Record<string, unknown> | undefined)).catch(() => null),
+    authenticate: (params, request) =>
+      authenticateCaller(
+        auth,
+        failures,
+        credentialOf(params as Record<string, unknown> | undefined),
+        addresses.of(request.socket.remoteAddress, request.headers['x-forwarded-for']),
+      ),
+    caps: new SubscriptionCaps(config.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION, config.LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL),
+    parseLimits: { maxTokens: config.MAX_TOKENS, maxNesting },
     authorize: async (_identity, document) => {
       const operation = getOperationAST(document);
       try {

@@ -32,7 +32,8 @@ export interface HubProcess {
 
 /**
  * Runs `hub start` as a user would, as its own process tree, until it prints the gateway URL.
- * Without a database URL the hub starts its embedded PostgreSQL (EMBEDDED_PG_* in `env`).
+ * Without a database URL the hub starts its embedded PostgreSQL (EMBEDDED_PG_* in `env`);
+ * `env` reaches every process it starts (the gateway's limits, say).
  */
 export async function startHubProcess(
   databaseUrl: string | undefined,

@@ -209,6 +209,10 @@ const keys: CommandSpec = {
   options: {
     action: { type: 'string', description: 'create, revoke, list or token.', default: 'list' },
     name: { type: 'string', description: 'A name for the key (who uses it).' },
+    owner: {
+      type: 'string',
+      description: 'The organisation the key or token belongs to: all its keys and tokens share one rate limit (default: the key’s name).',
+    },
     role: { type: 'string', description: 'ministry, province, integrator or reporter.' },
     units: { type: 'string', description: 'Unit ids the key or token covers, comma-separated (a province id for a province; 1 is the whole country).' },
     families: { type: 'string', description: 'For integrators: field families granted, from units, cases, money, complaints.' },
@@ -220,7 +224,15 @@ const keys: CommandSpec = {
       const role = parseRole(v.role ?? 'ministry');
       const units = parseUnits(v.units);
       if (role !== 'ministry' && units.length === 0) throw new UsageError(`A ${role} token needs --units.`);
-      process.stdout.write(`${devToken(role, units, parseFamilies(v.families, role), String(v.name ?? role), positiveInt(v.ttl, 'ttl'))}\n`);
+      const token = devToken(
+        role,
+        units,
+        parseFamilies(v.families, role),
+        String(v.name ?? role),
+        positiveInt(v.ttl, 'ttl'),
+        v.owner ? String(v.owner) : undefined,
+      );
+      process.stdout.write(`${token}\n`);
       return 0;
     }
     const db = await openDatabase(process.env, say);

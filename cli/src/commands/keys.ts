@@ -29,10 +29,10 @@ export function parseFamilies(value: unknown, role: Role): Family[] {
   return families as Family[];
 }
 
-/** A bearer token signed with the hub's HS256 secret. */
-export function devToken(role: Role, units: number[], families: Family[], subject: string, ttlSeconds: number): string {
+/** A bearer token signed with the hub's HS256 secret; `org` names the organisation whose limits it shares. */
+export function devToken(role: Role, units: number[], families: Family[], subject: string, ttlSeconds: number, org?: string): string {
   const now = Math.floor(Date.now() / 1000);
-  return signHs256({ sub: subject, role, units, families, iat: now, exp: now + ttlSeconds }, hubSecrets().jwtSecret);
+  return signHs256({ sub: subject, role, units, families, iat: now, exp: now + ttlSeconds, ...(org ? { org } : {}) }, hubSecrets().jwtSecret);
 }
 
 export async function keysCommand(url: string, action: string, v: Record<string, string | boolean | undefined>): Promise<string> {
@@ -45,7 +45,7 @@ export async function keysCommand(url: string, action: string, v: Record<string,
       const units = parseUnits(v.units);
       if (role !== 'ministry' && units.length === 0)
         throw new UsageError(`A ${role} key needs --units (the unit ids it may see or write; 1 for the whole country).`);
-      const { id, key } = await createApiKey(pool, String(v.name), role, units, parseFamilies(v.families, role));
+      const { id, key } = await createApiKey(pool, String(v.name), role, units, parseFamilies(v.families, role), v.owner ? String(v.owner) : undefined);
       return `created key ${id}. Keep it now, it cannot be shown again:\n${key}\n`;
     }
     if (action === 'revoke') {
@@ -58,7 +58,7 @@ export async function keysCommand(url: string, action: string, v: Record<string,
         keys
           .map(
             (k) =>
-              `${k.id}\t${k.name}\t${k.role}\tunits ${k.units.join(',') || '-'}\tfamilies ${k.families.join(',') || '-'}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`,
+              `${k.id}\t${k.name}\towner ${k.owner ?? k.name}\t${k.role}\tunits ${k.units.join(',') || '-'}\tfamilies ${k.families.join(',') || '-'}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`,
           )
           .join('\n') + '\n'
       );

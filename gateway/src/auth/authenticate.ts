@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Pool } from 'pg';
-import { ErrorCode, FAMILIES, ROLES, identityOfApiKey, type Family, type Identity, type Role } from '@thads/kit';
+import { ErrorCode, FAMILIES, ROLES, identityOfApiKey, organisationPrincipal, type Family, type Identity, type Role } from '@thads/kit';
 import { TokenError, type JwtVerifier } from './jwt';
 
 export interface AuthOptions {
@@ -10,6 +10,9 @@ export interface AuthOptions {
   /** The role of a caller with no credentials; undefined refuses them. */
   anonymousRole?: Role;
 }
+
+/** The subject of callers without credentials (where they are let in); their limits go by client address. */
+export const ANONYMOUS = 'anonymous';
 
 export const unauthenticated = (message: string) =>
   new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } } });
@@ -22,7 +25,9 @@ function identityFromClaims(claims: Record<string, unknown>): Identity {
   const families = (Array.isArray(claims.families) ? claims.families : role === 'integrator' ? [] : FAMILIES).filter((f): f is Family =>
     FAMILIES.includes(f as Family),
   );
-  return { subject: String(claims.sub ?? 'unknown'), role, units, families };
+  // The organisation behind the token (claim "org"), whose keys and tokens share one set of limits.
+  const org = typeof claims.org === 'string' && claims.org ? claims.org : undefined;
+  return { subject: String(claims.sub ?? 'unknown'), role, units, families, ...(org ? { principal: organisationPrincipal(org) } : {}) };
 }
 
 /**
@@ -32,7 +37,7 @@ function identityFromClaims(claims: Record<string, unknown>): Identity {
 export async function authenticate(options: AuthOptions, credential: string | undefined): Promise<Identity> {
   if (!credential) {
     if (options.anonymousRole)
-      return { subject: 'anonymous', role: options.anonymousRole, units: options.anonymousRole === 'ministry' ? [] : [1], families: [...FAMILIES] };
+      return { subject: ANONYMOUS, role: options.anonymousRole, units: options.anonymousRole === 'ministry' ? [] : [1], families: [...FAMILIES] };
     throw unauthenticated('Authentication is required: send "Authorization: Bearer <token>" (or an API key) with the request.');
   }
   if (credential.startsWith('thads_')) {

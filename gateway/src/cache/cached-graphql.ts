@@ -12,6 +12,8 @@ export interface CachedGraphQLOptions {
   cache?: AnswerCache;
   context: (req: IncomingMessage, requestId: string) => Promise<GatewayContext>;
   rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /** Brackets a document, and levels a JSON body, may nest (checked before parsing). */
+  maxNesting?: number;
   /**
    * Runs after a mutation, before its answer leaves: resolves once this gateway has heard
    * every change committed so far (and dropped what they touch), so that the caller's next
@@ -66,7 +68,7 @@ function keyOf(context: GatewayContext, request: HTTPGraphQLRequest): string {
 export function cachedGraphQL(options: CachedGraphQLOptions) {
   const { apollo, cache } = options;
   return async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
-    const request = await readGraphQLRequest(req, options.rewriteBody);
+    const request = await readGraphQLRequest(req, options.rewriteBody, options.maxNesting);
     if (isPlainResponse(request)) return writeGraphQLResponse(res, request);
     let context: GatewayContext;
     try {

@@ -5,8 +5,9 @@ import { getVariableValues } from 'graphql/execution/values';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Identity } from '@thads/kit';
+import { ErrorCode, MAX_BODY_BYTES, checkDocumentText, checkVariables, type Identity } from '@thads/kit';
 import type { AuthenticateConnection, AuthorizeOperation } from '../auth/identity';
+import type { ConnectionSlots, SubscriptionCaps } from '../limits/subscription-caps';
 import type { LiveFanout } from './live-fanout';
 import type { LiveMetrics } from './metrics';
 import { SocketSubscriber } from './socket-subscriber';
@@ -17,6 +18,10 @@ export interface LiveServerOptions {
   fanout: LiveFanout;
   authenticate: AuthenticateConnection;
   authorize: AuthorizeOperation;
+  /** Caps on the live subscriptions of one connection and of one principal. */
+  caps: SubscriptionCaps;
+  /** As for HTTP: tokens a document may have, and brackets it may nest (checked before parsing). */
+  parseLimits: { maxTokens: number; maxNesting: number };
   metrics: LiveMetrics;
   logger: Logger;
 }
@@ -31,7 +36,16 @@ function onlyOperation(document: DocumentNode, operationName: string | null | un
 
 const refuse = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
 
-type Extra = Record<PropertyKey, unknown> & { identity?: Identity };
+/** An input check's refusal as graphql-ws sends it: the HTTP status it names means nothing here. */
+const overWebSocket = (error: GraphQLError) => {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { extensions });
+};
+
+type Extra = Record<PropertyKey, unknown> & { identity?: Identity; principal?: string; slots?: ConnectionSlots };
+
+/** The close code of a connection refused for too many failed authentications from its address. */
+export const CLOSE_RATE_LIMITED = 4429;
 interface LiveContext {
   identity: Identity;
   socket: WebSocket;
@@ -48,6 +62,8 @@ class DocumentCache {
   private schema?: GraphQLSchema;
   private readonly byText = new Map<string, { document: DocumentNode; errors?: undefined } | { errors: GraphQLError[]; document?: undefined }>();
 
+  constructor(private readonly limits: { maxTokens: number; maxNesting: number }) {}
+
   check(schema: GraphQLSchema, text: string) {
     if (schema !== this.schema) {
       this.schema = schema;
@@ -63,9 +79,11 @@ class DocumentCache {
   }
 
   private parseAndValidate(schema: GraphQLSchema, text: string) {
+    const refused = checkDocumentText(text, this.limits.maxNesting);
+    if (refused) return { errors: [overWebSocket(refused)] };
     let document: DocumentNode;
     try {
-      document = parse(text);
+      document = parse(text, { maxTokens: this.limits.maxTokens });
     } catch (err) {
       return { errors: refuse((err as Error).message, 'GRAPHQL_PARSE_FAILED') };
     }
@@ -83,23 +101,40 @@ class DocumentCache {
  */
 export function attachLiveServer(options: LiveServerOptions): { dispose(): Promise<void> } {
   const { metrics, logger } = options;
-  const documents = new DocumentCache();
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const { caps } = options;
+  const documents = new DocumentCache(options.parseLimits);
+  // A graphql-ws message is a document and its variables: as much as an HTTP body at most (larger closes with 1009).
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: MAX_BODY_BYTES });
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       onConnect: async (ctx) => {
-        const identity = await options.authenticate(ctx.connectionParams).catch(() => null);
-        if (!identity) return false;
-        (ctx.extra as Extra).identity = identity;
+        try {
+          const { identity, principal } = await options.authenticate(ctx.connectionParams, ctx.extra.request);
+          Object.assign(ctx.extra as Extra, { identity, principal, slots: new Set<string>() });
+        } catch (err) {
+          const extensions = (err as GraphQLError).extensions;
+          if (extensions?.code === ErrorCode.RATE_LIMITED)
+            ctx.extra.socket.close(CLOSE_RATE_LIMITED, `RATE_LIMITED: retry in ${String(extensions.retryAfter)} s`);
+          return false;
+        }
         metrics.connections++;
         return true;
       },
       onClose: (ctx) => {
-        if ((ctx.extra as Extra).identity) metrics.connections--;
+        const extra = ctx.extra as Extra;
+        if (!extra.identity) return;
+        metrics.connections--;
+        caps.releaseAll(extra.slots!, extra.principal!);
+      },
+      onComplete: (ctx, id) => {
+        const extra = ctx.extra as Extra;
+        if (extra.slots) caps.release(extra.slots, extra.principal!, id);
       },
       onSubscribe: async (ctx, id, payload) => {
         const schema = options.schema();
         if (!schema) return refuse('The gateway is still loading its schema; retry in a moment.', 'SERVICE_UNAVAILABLE');
+        const badVariables = checkVariables(payload.variables ?? {}, options.parseLimits.maxNesting);
+        if (badVariables) return [overWebSocket(badVariables)];
         const checked = documents.check(schema, payload.query);
         if (checked.errors) return checked.errors;
         const document = checked.document;
@@ -116,6 +151,10 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
         const identity = (ctx.extra as Extra).identity!;
         const denied = await options.authorize(identity, document, payload.variables ?? {});
         if (denied?.length) return denied;
+        // Last: a slot is taken only for a subscription that will run (onComplete or onClose gives it back).
+        const extra = ctx.extra as Extra;
+        const capped = caps.take(extra.slots!, extra.principal!, id);
+        if (capped) return [capped];
         return {
           schema,
           document,

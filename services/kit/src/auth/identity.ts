@@ -16,7 +16,16 @@ export interface Identity {
   role: Role;
   units: number[];
   families: Family[];
+  /**
+   * Who answers for the caller: the organisation that owns its keys and tokens
+   * (`org:<name>`). Every key and token of one principal shares one set of limits (rate,
+   * live subscriptions); unset, the subject alone is the principal.
+   */
+  principal?: string;
 }
+
+/** The principal of an organisation, as API keys (their owner) and tokens (their `org` claim) name it. */
+export const organisationPrincipal = (name: string) => `org:${name}`;
 
 /** What the live multiplexer may share between callers: equal keys see equal data. */
 export function scopeKey(identity: Identity): string {

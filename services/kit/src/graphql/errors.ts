@@ -35,6 +35,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The operation is too deep, too wide or too costly, or not registered. */
   OPERATION_LIMIT: 'OPERATION_LIMIT',
+  /** The request body is larger than the server reads (HTTP 413). */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** Too many live subscriptions open on one connection or for one principal; complete some first. */
+  SUBSCRIPTION_LIMIT: 'SUBSCRIPTION_LIMIT',
   /** Something failed on our side; the request id in the logs tells what. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -35,6 +35,8 @@ export interface ServiceOptions<TContext extends BaseContext> {
   introspection?: boolean;
   /** Limits of the parser, e.g. maxTokens, applied before anything else. */
   parseOptions?: { maxTokens?: number };
+  /** Brackets a document, and levels a JSON body, may nest: checked before parsing (input-checks.ts). @default 64 */
+  maxNesting?: number;
   /** Rewrites a POSTed or GET body before Apollo sees it (persisted operations); may throw a GraphQLError. */
   rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>;
   /**
@@ -91,7 +93,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
   await apollo.start();
   const serveGraphQL =
     options.graphqlHandler?.(apollo) ??
-    ((req, res, requestId) => handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId), options.rewriteBody));
+    ((req, res, requestId) => handleGraphQLRequest(apollo, req, res, () => options.context(req, requestId), options.rewriteBody, options.maxNesting));
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdFrom(req.headers);
