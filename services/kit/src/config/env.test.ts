@@ -10,6 +10,7 @@ describe('readServiceConfig', () => {
       DB_POOL_SIZE: 10,
       IMPORT_DIR: expect.stringMatching(/\.data\/imports$/),
       IDENTITY_SECRET: 's'.repeat(32),
+      IDENTITY_WINDOW_S: 10,
       OUTBOX_RELAY: 'none',
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_STREAM: 'THADS_CHANGES',

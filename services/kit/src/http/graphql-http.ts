@@ -5,6 +5,14 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 class BodyTooLarge extends Error {}
 
+/** Each request's body as it came, for checks that cover the bytes sent (the signed identity). */
+const rawBodies = new WeakMap<IncomingMessage, Buffer>();
+
+/** The body of a request read by `readGraphQLRequest`, byte for byte; undefined before it is read. */
+export function rawBodyOf(req: IncomingMessage): Buffer | undefined {
+  return rawBodies.get(req);
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -18,7 +26,11 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      rawBodies.set(req, raw);
+      resolve(raw.toString('utf8'));
+    });
     req.on('error', reject);
   });
 }
