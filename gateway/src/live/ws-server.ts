@@ -17,9 +17,16 @@ export interface LiveServerOptions {
   fanout: LiveFanout;
   authenticate: AuthenticateConnection;
   authorize: AuthorizeOperation;
+  /** Tells which tokens were revoked, so that their connections close; without it they stay open until expiry. */
+  revocations?: { onRevoked(listener: (jtis: string[]) => void): () => void };
   metrics: LiveMetrics;
   logger: Logger;
 }
+
+/** graphql-ws's close code for a connection whose credentials no longer hold; a client signs in again. */
+export const CLOSE_UNAUTHORIZED = 4401;
+/** setTimeout's longest delay; a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The document with only the operation to run (and the fragments): a refresh runs it without an operation name. */
 function onlyOperation(document: DocumentNode, operationName: string | null | undefined): DocumentNode {
@@ -31,7 +38,19 @@ function onlyOperation(document: DocumentNode, operationName: string | null | un
 
 const refuse = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
 
-type Extra = Record<PropertyKey, unknown> & { identity?: Identity };
+type Extra = Record<PropertyKey, unknown> & { identity?: Identity; jti?: string; expiry?: NodeJS.Timeout };
+
+/** Closes the connection when its token expires: its values stop with its credentials. */
+function closeAtExpiry(extra: Extra, socket: WebSocket, expiresAt: number): void {
+  extra.expiry = setTimeout(
+    () => {
+      if (Date.now() < expiresAt) return closeAtExpiry(extra, socket, expiresAt);
+      socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: the token expired');
+    },
+    Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS),
+  );
+  extra.expiry.unref();
+}
 interface LiveContext {
   identity: Identity;
   socket: WebSocket;
@@ -79,23 +98,41 @@ class DocumentCache {
 /**
  * graphql-ws on the gateway's `/graphql` path: identity checked in onConnect from
  * connectionParams (refusal closes with 4403), each operation parsed, validated and
- * authorized in onSubscribe, then served by the live layer (LiveFanout).
+ * authorized in onSubscribe, then served by the live layer (LiveFanout). A connection is
+ * closed with 4401 when its token expires or is revoked.
  */
 export function attachLiveServer(options: LiveServerOptions): { dispose(): Promise<void> } {
   const { metrics, logger } = options;
   const documents = new DocumentCache();
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const byJti = new Map<string, Set<WebSocket>>();
+  const stopHearing = options.revocations?.onRevoked((jtis) => {
+    for (const jti of jtis) for (const socket of byJti.get(jti) ?? []) socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: the token was revoked');
+  });
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       onConnect: async (ctx) => {
-        const identity = await options.authenticate(ctx.connectionParams).catch(() => null);
-        if (!identity) return false;
-        (ctx.extra as Extra).identity = identity;
+        const caller = await options.authenticate(ctx.connectionParams).catch(() => null);
+        if (!caller) return false;
+        const extra = ctx.extra as Extra;
+        extra.identity = caller.identity;
+        if (caller.expiresAt !== undefined) closeAtExpiry(extra, ctx.extra.socket, caller.expiresAt);
+        if (caller.jti) {
+          extra.jti = caller.jti;
+          const sockets = byJti.get(caller.jti) ?? new Set();
+          sockets.add(ctx.extra.socket);
+          byJti.set(caller.jti, sockets);
+        }
         metrics.connections++;
         return true;
       },
       onClose: (ctx) => {
-        if ((ctx.extra as Extra).identity) metrics.connections--;
+        const extra = ctx.extra as Extra;
+        clearTimeout(extra.expiry);
+        const sockets = extra.jti ? byJti.get(extra.jti) : undefined;
+        sockets?.delete(ctx.extra.socket);
+        if (sockets?.size === 0) byJti.delete(extra.jti!);
+        if (extra.identity) metrics.connections--;
       },
       onSubscribe: async (ctx, id, payload) => {
         const schema = options.schema();
@@ -140,6 +177,7 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
   wss.on('error', (err) => logger.error({ err }, 'websocket server error'));
   return {
     dispose: async () => {
+      stopHearing?.();
       await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -57,6 +57,7 @@ export * from './auth/access';
 export * from './auth/identity';
 export * from './auth/signed-identity';
 export * from './auth/nonce-store';
+export * from './auth/revoked-tokens';
 export * from './auth/api-keys';
 export * from './graphql/selection';
 export * from './events/change-stream';
