@@ -61,21 +61,35 @@ function parseArgs(argv) {
   o.connections = Math.max(1, o.connections); o.rounds = Math.max(1, o.rounds);
   for (const e of o.engines) if (!['apollo', 'hive', 'hive-router', 'hive-nodedupe'].includes(e)) throw new Error(`unknown engine ${e}`);
   for (const url of Object.values(o.subgraphs)) if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) throw new Error(`not a loopback URL: ${url}`);
+  for (const [name, url] of Object.entries(o.subgraphs)) { const u = new URL(url); subgraphNames.set(`${u.origin}${u.pathname}`, name); }
   return o;
 }
 
 // ---- the subgraphs answer only requests that carry an identity signed with the hub's secret ------
-const { createHmac } = require('node:crypto');
+// for that request (method, path, body, subgraph) and used once, as the hub's gateway signs them.
 function identitySecret() {
   if (process.env.IDENTITY_SECRET) return process.env.IDENTITY_SECRET;
   const file = path.join(__dirname, '..', '.data', 'secrets.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')).identitySecret;
   throw new Error('set IDENTITY_SECRET to the secret the running subgraphs use (hub start keeps it in .data/secrets.json)');
 }
-/** A forwarded ministry identity, as the hub's gateway signs it (fresh: subgraphs refuse stale ones). */
-function identityHeader() {
-  const payload = Buffer.from(JSON.stringify({ subject: 'bench', role: 'ministry', units: [], families: ['units', 'cases', 'money', 'complaints'], at: Date.now() })).toString('base64url');
-  return `${payload}.${createHmac('sha256', identitySecret()).update(payload).digest('base64url')}`;
+/** Subgraph names by URL (from --subgraph): a signature names the subgraph it is for. */
+const subgraphNames = new Map();
+const BENCH_IDENTITY = { subject: 'bench', role: 'ministry', units: [], families: ['units', 'cases', 'money', 'complaints'] };
+/** A forwarded ministry identity signed for one request to `url` with this body. */
+function identityHeader(url, method, body) {
+  const { signIdentity } = require(path.join(__dirname, '..', 'services', 'kit', 'dist'));
+  const u = new URL(url);
+  const audience = subgraphNames.get(`${u.origin}${u.pathname}`) ?? 'gateway';
+  return signIdentity(BENCH_IDENTITY, { method, target: u.pathname + u.search, body, audience }, identitySecret());
+}
+/** A fetch-like function that adds the signed identity over the body it sends (each engine's subgraph calls). */
+function signingFetch(fetchFn) {
+  return (url, init = {}) => {
+    const headers = { ...(init.headers ?? {}) };
+    headers['x-thads-identity'] = identityHeader(String(url), init.method ?? 'GET', init.body ?? '');
+    return fetchFn(url, { ...init, headers });
+  };
 }
 
 /** The supergraph with every @join__graph url replaced by ours; fails on a subgraph we have no URL for. */
@@ -97,7 +111,11 @@ async function serve(o) {
     const { ApolloServer, HeaderMap } = require('@apollo/server');
     const { ApolloServerPluginLandingPageDisabled } = require('@apollo/server/plugin/disabled');
     const { RemoteGraphQLDataSource } = require('@apollo/gateway');
-    const buildService = ({ url }) => new RemoteGraphQLDataSource({ url, willSendRequest: ({ request }) => request.http.headers.set('x-thads-identity', identityHeader()) });
+    const buildService = ({ url }) => {
+      const source = new RemoteGraphQLDataSource({ url });
+      source.fetcher = signingFetch(source.fetcher);
+      return source;
+    };
     const apollo = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: sdl, buildService }),
       plugins: [ApolloServerPluginLandingPageDisabled()], stopOnTerminationSignals: false });
     await apollo.start();
@@ -123,7 +141,9 @@ async function serve(o) {
     const { createGatewayRuntime } = require('@graphql-hive/gateway-runtime');
     const gateway = createGatewayRuntime({ supergraph: sdl, logging: 'error', landingPage: false, graphiql: false,
       transports: { http: require('@graphql-mesh/transport-http') },
-      propagateHeaders: { fromClientToSubgraphs: () => ({ 'x-thads-identity': identityHeader() }) },
+      plugins: () => [{ onFetch({ url, options, setOptions }) {
+        setOptions({ ...options, headers: { ...options.headers, 'x-thads-identity': identityHeader(String(url), options.method ?? 'GET', options.body ?? '') } });
+      } }],
       ...(o.serve === 'hive-router' && { unifiedGraphHandler: require('@graphql-hive/router-runtime').unifiedGraphHandler }),
       ...(o.serve === 'hive-nodedupe' && { transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } } }) });
     [handler, close] = [gateway, () => gateway.dispose()];
@@ -197,7 +217,7 @@ const ERRORS = Buffer.from('"errors"');
 function post(agent, url, body) {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, timeout: 60_000,
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': body.length, 'x-thads-identity': identityHeader() } }, (res) => {
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': body.length, 'x-thads-identity': identityHeader(url, 'POST', body) } }, (res) => {
       const chunks = []; res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, buf: Buffer.concat(chunks) }));
       res.on('error', reject);

@@ -98,7 +98,7 @@ async function startTarget(mode, env) {
 
 function post(target, body, identity) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: target.port, path: '/graphql', method: 'POST', agent: target.agent, headers: { 'content-type': 'application/json', 'x-thads-identity': identity() } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: target.port, path: '/graphql', method: 'POST', agent: target.agent, headers: { 'content-type': 'application/json', 'x-thads-identity': identity(body) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
@@ -147,8 +147,9 @@ async function main() {
   const wards = (await db.query(`SELECT id FROM org_units.org_unit WHERE type = 'WARD' AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) ORDER BY id LIMIT 1000`, [DATE])).rows.map((r) => r.id);
   await db.end();
   if (!wards.length) throw new Error('no ward is valid on ' + DATE + ' in that database: is it a hub database (hub start made it)?');
-  // A fresh signature a request, as the gateway signs them (they expire).
-  const identity = () => signIdentity({ subject: 'write-path-bench', role: 'reporter', units: [1], families: ['cases'] }, secret);
+  // A signature a request, over its body, as the gateway signs them (each is good once, for seconds).
+  const identity = (body) =>
+    signIdentity({ subject: 'write-path-bench', role: 'reporter', units: [1], families: ['cases'] }, { method: 'POST', target: '/graphql', body, audience: 'cases' }, secret);
 
   const targets = [await startTarget('on', { IDENTITY_SECRET: secret }), await startTarget('off', { IDENTITY_SECRET: secret })];
   const run = Date.now().toString(36);

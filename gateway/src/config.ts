@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_NATS_URL, LOG_LEVELS, env, readConfig } from '@thads/kit';
+import { ConfigError, DEFAULT_NATS_URL, LOG_LEVELS, env, readConfig } from '@thads/kit';
 import { trustedProxiesProblem } from './limits/client-address';
 
 export type GatewayConfig = {
@@ -37,6 +37,12 @@ export type GatewayConfig = {
   LIVE_WORKER: 'on' | 'off';
   /** Secret the gateway signs forwarded identities with; the subgraphs share it. Required. */
   IDENTITY_SECRET: string;
+  /**
+   * Secure mode (`hub start --secure`): callers need credentials, tokens must name the
+   * configured issuer and audience (AUTH_ISSUER and AUTH_AUDIENCE required), and
+   * introspection is off unless INTROSPECTION=true. @default false
+   */
+  SECURE: 'true' | 'false';
   /** HS256 secret of bearer tokens (the embedded default). */
   AUTH_JWT_SECRET: string | undefined;
   /** JWKS (file path or URL) for RS256/ES256 bearer tokens. */
@@ -46,6 +52,8 @@ export type GatewayConfig = {
   AUTH_AUDIENCE: string | undefined;
   /** Seconds of clock skew tolerated on exp and nbf. @default 60 */
   AUTH_CLOCK_SKEW_S: number;
+  /** Longest token lifetime accepted, seconds (exp - iat, or exp - now without iat). @default 86400 */
+  AUTH_MAX_TTL: number;
   /** Role of callers without credentials: none (refused) or ministry (local demo only). @default none */
   AUTH_ANONYMOUS: 'none' | 'ministry';
   /** Operation limits, checked before any subgraph is called. */
@@ -80,7 +88,7 @@ export type GatewayConfig = {
   LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: number;
   /** JSON file of registered operations (sha256 → document): when set, only those run. */
   PERSISTED_OPERATIONS_FILE: string | undefined;
-  /** Whether introspection is served (integrators need it). @default true */
+  /** Whether introspection is served (integrators need it). @default true, false when SECURE=true */
   INTROSPECTION: 'true' | 'false';
   /**
    * Whole answers kept until a committed change touches them (needs DATABASE_URL, whose
@@ -94,8 +102,13 @@ export type GatewayConfig = {
 /** The project's root: gateway/dist/config.js lives two levels below it. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
+/**
+ * The gateway's settings from the environment. In secure mode, tokens for any issuer or
+ * audience would pass, and a schema served to anyone helps an attacker: issuer and audience
+ * are required there, and introspection is off unless asked for.
+ */
 export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return readConfig<GatewayConfig>(
+  const config = readConfig<GatewayConfig>(
     {
       PORT: env.port(4000),
       HOST: env.string('127.0.0.1'),
@@ -113,11 +126,13 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       LIVE_BATCH_SLACK_MS: env.int(0, 0, 60000),
       LIVE_WORKER: env.oneOf(['on', 'off'] as const, 'off'),
       IDENTITY_SECRET: env.secret(),
+      SECURE: env.oneOf(['true', 'false'] as const, 'false'),
       AUTH_JWT_SECRET: env.optionalString(),
       AUTH_JWKS: env.optionalString(),
       AUTH_ISSUER: env.optionalString(),
       AUTH_AUDIENCE: env.optionalString(),
       AUTH_CLOCK_SKEW_S: env.int(60, 0, 3600),
+      AUTH_MAX_TTL: env.int(86400, 60, 366 * 86400),
       AUTH_ANONYMOUS: env.oneOf(['none', 'ministry'] as const, 'none'),
       MAX_DEPTH: env.int(12, 2, 100),
       MAX_ALIASES: env.int(30, 0, 10000),
@@ -135,12 +150,20 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: env.int(50, 0, 1000000),
       LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: env.int(200, 0, 100000000),
       PERSISTED_OPERATIONS_FILE: env.optionalString(),
-      INTROSPECTION: env.oneOf(['true', 'false'] as const, 'true'),
+      INTROSPECTION: env.oneOf(['true', 'false'] as const, source.SECURE === 'true' ? 'false' : 'true'),
       ANSWER_CACHE: env.oneOf(['on', 'off'] as const, 'on'),
       ANSWER_CACHE_MB: env.int(64, 1, 65536),
     },
     source,
   );
+  if (config.SECURE === 'true') {
+    const problems: string[] = [];
+    if (!config.AUTH_ISSUER) problems.push('AUTH_ISSUER is required with SECURE=true (the iss tokens must carry)');
+    if (!config.AUTH_AUDIENCE) problems.push('AUTH_AUDIENCE is required with SECURE=true (the aud tokens must carry)');
+    if (config.AUTH_ANONYMOUS !== 'none') problems.push('AUTH_ANONYMOUS must be none with SECURE=true');
+    if (problems.length) throw new ConfigError(problems);
+  }
+  return config;
 }
 
 /** Subgraph name in the supergraph → its URL override, where one is set. */

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_MAX_NESTING, createLogger, ensureApiKeyTable, startService, type RunningService } from '@thads/kit';
 import { credentialOf, type AuthOptions } from './auth/authenticate';
 import { authenticateCaller } from './auth/caller';
+import { RevocationList } from './auth/revocation-list';
 import { JwtVerifier } from './auth/jwt';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
@@ -89,6 +90,10 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const keys = config.DATABASE_URL ? new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'gateway' }) : undefined;
   keys?.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
   if (keys) await ensureApiKeyTable(keys);
+  // Revoked token ids, read again every couple of seconds; without a database, tokens cannot be revoked.
+  const revocations = keys ? new RevocationList(keys, logger) : undefined;
+  await revocations?.start();
+  if (!revocations && config.SECURE === 'true') logger.warn('SECURE=true without DATABASE_URL: bearer tokens cannot be revoked.');
   const auth: AuthOptions = {
     verifier: new JwtVerifier({
       secret: config.AUTH_JWT_SECRET,
@@ -96,8 +101,10 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
       clockSkew: config.AUTH_CLOCK_SKEW_S,
+      maxTtl: config.AUTH_MAX_TTL,
     }),
     keys,
+    revoked: revocations,
     anonymousRole: config.AUTH_ANONYMOUS === 'ministry' ? 'ministry' : undefined,
   };
   if (auth.anonymousRole) logger.warn('AUTH_ANONYMOUS=ministry: callers without credentials read everything. For a local demo only.');
@@ -153,6 +160,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
               fanout.close();
               await engine?.stop();
               await caches?.notices.stop();
+              revocations?.stop();
               await keys?.end();
             },
           };
@@ -197,6 +205,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
       ),
     caps: new SubscriptionCaps(config.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION, config.LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL),
     parseLimits: { maxTokens: config.MAX_TOKENS, maxNesting },
+    revocations,
     authorize: async (_identity, document) => {
       const operation = getOperationAST(document);
       try {

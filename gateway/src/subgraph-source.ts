@@ -2,7 +2,8 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, scopeKey, signIdentity } from '@thads/kit';
+import { IDENTITY_HEADER, REQUEST_ID_HEADER, scopeKey } from '@thads/kit';
+import { pendingIdentity, signingFetcher } from './auth/request-signing';
 import type { FetchCache } from './cache/fetch-cache';
 import type { GatewayContext } from './context';
 
@@ -13,12 +14,12 @@ import type { GatewayContext } from './context';
  */
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
-    options: { url: string; fetcher?: Fetcher },
-    private readonly identitySecret: string,
+    options: { url: string; fetcher: Fetcher },
+    identitySecret: string,
     private readonly subgraph: string,
     private readonly fetchCache?: FetchCache,
   ) {
-    super(options);
+    super({ url: options.url, fetcher: signingFetcher(options.fetcher, identitySecret, subgraph) });
   }
 
   override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -33,8 +34,8 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const { requestId, identity } = context as Partial<GatewayContext>;
     if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
-    // The subgraphs enforce access themselves, from this signed identity only.
-    if (identity) request.http?.headers.set(IDENTITY_HEADER, signIdentity(identity, this.identitySecret));
+    // The subgraphs enforce access themselves, from this identity only, signed by the fetcher over the body it sends.
+    if (identity) request.http?.headers.set(IDENTITY_HEADER, pendingIdentity(identity));
   }
 
   /**

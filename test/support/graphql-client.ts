@@ -1,4 +1,4 @@
-import { defaultHeaders } from './auth';
+import { defaultHeaders, signForwarded } from './auth';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -12,7 +12,9 @@ export async function gql<T = Record<string, any>>(
   variables?: Record<string, unknown>,
   headers: Record<string, string> = defaultHeaders(),
 ): Promise<GraphQLResponse<T> & { status: number; headers: Headers }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const payload = JSON.stringify({ query, variables });
+  const sent = await signForwarded(url, 'POST', payload, headers);
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...sent }, body: payload });
   const body = (await res.json()) as GraphQLResponse<T>;
   return { ...body, status: res.status, headers: res.headers };
 }

@@ -20,6 +20,8 @@ export const TEST_GATEWAY_AUTH = {
   AUTH_ISSUER: undefined,
   AUTH_AUDIENCE: undefined,
   AUTH_CLOCK_SKEW_S: 60,
+  AUTH_MAX_TTL: 86400,
+  SECURE: 'false' as const,
   AUTH_ANONYMOUS: 'none' as const,
   MAX_DEPTH: 12,
   MAX_ALIASES: 30,

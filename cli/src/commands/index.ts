@@ -37,13 +37,24 @@ function untilSignal(stop: () => Promise<void>): number {
 const start: CommandSpec = {
   name: 'start',
   summary: 'Start the whole hub: database (embedded unless DATABASE_URL is set), migrations, demo data when empty, four subgraphs and the gateway.',
-  usage: 'hub start [--cases N] [--port 4000] [--live postgres|nats] [--secure] [--json]',
+  usage: 'hub start [--cases N] [--port 4000] [--host 127.0.0.1] [--subgraph-host 127.0.0.1] [--live postgres|nats] [--secure] [--json]',
   options: {
     cases: { type: 'string', description: 'Demo cases to seed when the database is empty.', default: '20000' },
     port: { type: 'string', description: 'Gateway port; the subgraphs take the next four.', default: '4000' },
-    host: { type: 'string', description: 'Address every process listens on.', default: '127.0.0.1' },
+    host: { type: 'string', description: 'Address the gateway listens on.', default: '127.0.0.1' },
+    'subgraph-host': {
+      type: 'string',
+      description:
+        'Address the subgraphs listen on: loopback, so that only the gateway reaches them; a private interface only when the gateway runs elsewhere.',
+      default: '127.0.0.1',
+    },
     json: { type: 'boolean', description: 'Print the processes’ JSON log lines as they are.', default: false },
-    secure: { type: 'boolean', description: 'Refuse callers without a token or key (by default a local hub lets them read as the ministry).', default: false },
+    secure: {
+      type: 'boolean',
+      description:
+        'Refuse callers without a token or key (by default a local hub lets them read as the ministry); tokens must carry the issuer and audience AUTH_ISSUER / AUTH_AUDIENCE (default thads-hub / thads-hub-api, as "hub keys --action token" makes them) and live at most AUTH_MAX_TTL seconds (86400); introspection is off unless INTROSPECTION=true.',
+      default: false,
+    },
     live: {
       type: 'string',
       description:
@@ -60,6 +71,7 @@ const start: CommandSpec = {
         json: Boolean(v.json),
         gatewayPort: positiveInt(v.port, 'port'),
         host: String(v.host),
+        subgraphHost: String(v['subgraph-host']),
         secure: Boolean(v.secure),
       },
       say,
@@ -203,11 +215,12 @@ const bench: CommandSpec = {
 
 const keys: CommandSpec = {
   name: 'keys',
-  summary: 'Manage access: create, revoke or list API keys (stored hashed in PostgreSQL), or print a bearer token signed with the hub’s secret.',
+  summary:
+    'Manage access: create, revoke or list API keys (stored hashed in PostgreSQL), print a bearer token signed with the hub’s secret, or revoke a token by its id (jti).',
   usage:
-    'hub keys --action create --name NAME --role integrator --units 2001 --families cases,money | --action revoke --id N | --action list | --action token --role ministry',
+    'hub keys --action create --name NAME --role integrator --units 2001 --families cases,money | --action revoke --id N | --action list | --action token --role ministry [--ttl 3600] | --action revoke-token --jti ID',
   options: {
-    action: { type: 'string', description: 'create, revoke, list or token.', default: 'list' },
+    action: { type: 'string', description: 'create, revoke, list, token or revoke-token.', default: 'list' },
     name: { type: 'string', description: 'A name for the key (who uses it).' },
     owner: {
       type: 'string',
@@ -217,14 +230,15 @@ const keys: CommandSpec = {
     units: { type: 'string', description: 'Unit ids the key or token covers, comma-separated (a province id for a province; 1 is the whole country).' },
     families: { type: 'string', description: 'For integrators: field families granted, from units, cases, money, complaints.' },
     id: { type: 'string', description: 'Id of the key to revoke.' },
-    ttl: { type: 'string', description: 'Token lifetime in seconds.', default: '3600' },
+    jti: { type: 'string', description: 'Id of the token to revoke (token prints it); the gateway refuses it within seconds and closes its live connections.' },
+    ttl: { type: 'string', description: 'Token lifetime in seconds (the gateway refuses more than its AUTH_MAX_TTL, default 86400).', default: '3600' },
   },
   async run(v) {
     if (v.action === 'token') {
       const role = parseRole(v.role ?? 'ministry');
       const units = parseUnits(v.units);
       if (role !== 'ministry' && units.length === 0) throw new UsageError(`A ${role} token needs --units.`);
-      const token = devToken(
+      const { token, jti } = devToken(
         role,
         units,
         parseFamilies(v.families, role),
@@ -232,6 +246,7 @@ const keys: CommandSpec = {
         positiveInt(v.ttl, 'ttl'),
         v.owner ? String(v.owner) : undefined,
       );
+      say(`token id (jti) ${jti}: revoke it with "hub keys --action revoke-token --jti ${jti}"`);
       process.stdout.write(`${token}\n`);
       return 0;
     }

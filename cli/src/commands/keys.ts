@@ -1,8 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { signHs256 } from '@thads/gateway';
-import { FAMILIES, ROLES, createApiKey, ensureApiKeyTable, listApiKeys, revokeApiKey, type Family, type Role } from '@thads/kit';
+import {
+  FAMILIES,
+  ROLES,
+  createApiKey,
+  ensureApiKeyTable,
+  ensureRevokedTokenTable,
+  listApiKeys,
+  revokeApiKey,
+  revokeToken,
+  type Family,
+  type Role,
+} from '@thads/kit';
 import { UsageError } from '../cli-args';
 import { hubSecrets } from '../secrets';
+import { tokenClaims } from '../token-claims';
 
 export function parseRole(value: unknown): Role {
   if (!ROLES.includes(value as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got "${String(value)}".`);
@@ -29,10 +42,17 @@ export function parseFamilies(value: unknown, role: Role): Family[] {
   return families as Family[];
 }
 
-/** A bearer token signed with the hub's HS256 secret; `org` names the organisation whose limits it shares. */
-export function devToken(role: Role, units: number[], families: Family[], subject: string, ttlSeconds: number, org?: string): string {
+/**
+ * A bearer token signed with the hub's HS256 secret, for the hub's issuer and audience (which
+ * `hub start --secure` requires), with an id (jti) by which it can be revoked; `org` names the
+ * organisation whose limits it shares.
+ */
+export function devToken(role: Role, units: number[], families: Family[], subject: string, ttlSeconds: number, org?: string): { token: string; jti: string } {
   const now = Math.floor(Date.now() / 1000);
-  return signHs256({ sub: subject, role, units, families, iat: now, exp: now + ttlSeconds, ...(org ? { org } : {}) }, hubSecrets().jwtSecret);
+  const { issuer, audience } = tokenClaims();
+  const jti = randomUUID();
+  const claims = { sub: subject, role, units, families, iss: issuer, aud: audience, jti, iat: now, exp: now + ttlSeconds, ...(org ? { org } : {}) };
+  return { token: signHs256(claims, hubSecrets().jwtSecret), jti };
 }
 
 export async function keysCommand(url: string, action: string, v: Record<string, string | boolean | undefined>): Promise<string> {
@@ -52,6 +72,13 @@ export async function keysCommand(url: string, action: string, v: Record<string,
       if (!v.id) throw new UsageError('Give the id of the key to revoke: --id 3 (see "hub keys --action list").');
       return (await revokeApiKey(pool, String(v.id))) ? `revoked key ${String(v.id)}\n` : `no active key ${String(v.id)}\n`;
     }
+    if (action === 'revoke-token') {
+      if (!v.jti) throw new UsageError('Give the id of the token to revoke: --jti <id> (printed by "hub keys --action token").');
+      await ensureRevokedTokenTable(pool);
+      return (await revokeToken(pool, String(v.jti)))
+        ? `revoked token ${String(v.jti)}: the gateway refuses it within seconds, and closes its live connections\n`
+        : `token ${String(v.jti)} was revoked already\n`;
+    }
     if (action === 'list') {
       const keys = await listApiKeys(pool);
       return (
@@ -63,7 +90,7 @@ export async function keysCommand(url: string, action: string, v: Record<string,
           .join('\n') + '\n'
       );
     }
-    throw new UsageError(`--action must be create, revoke, list or token; got "${action}".`);
+    throw new UsageError(`--action must be create, revoke, list, token or revoke-token; got "${action}".`);
   } finally {
     await pool.end();
   }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { todayInVietnam } from '@thads/kit';
 import { GATEWAY, PROJECT_ROOT, SERVICES } from '../services';
 import { hubSecrets } from '../secrets';
+import { tokenClaims } from '../token-claims';
 import { openDatabase } from '../database';
 import { startChild, stopChildren, waitForReady, type Child } from '../processes';
 import { migrateAll } from './migrate';
@@ -13,8 +14,18 @@ export interface StartOptions {
   json: boolean;
   /** Gateway port; the subgraphs take the next four (4000 → 4001–4004). */
   gatewayPort: number;
+  /** Address the gateway listens on. */
   host: string;
-  /** Refuse callers without credentials (else they read as the ministry: local demo). */
+  /**
+   * Address the subgraphs listen on: loopback unless set, so that nothing but the gateway on
+   * this machine reaches them (a private interface when the gateway runs elsewhere).
+   * @default 127.0.0.1
+   */
+  subgraphHost?: string;
+  /**
+   * Refuse callers without credentials (else they read as the ministry: local demo), require
+   * tokens of the hub's issuer and audience, and serve no introspection unless INTROSPECTION=true.
+   */
   secure: boolean;
   /** How changes reach the gateway: PostgreSQL NOTIFY, or the services' outbox relays to NATS JetStream. */
   live?: 'postgres' | 'nats';
@@ -50,19 +61,26 @@ export async function startHub(options: StartOptions, log: (line: string) => voi
       await seedAll(db.url, { cases: options.cases, seed: 'demo', until: todayInVietnam() }, log);
     }
     const secrets = hubSecrets();
-    const env = {
-      DATABASE_URL: db.url,
-      HOST: options.host,
-      IDENTITY_SECRET: secrets.identitySecret,
-      IMPORT_DIR: process.env.IMPORT_DIR ?? join(PROJECT_ROOT, '.data', 'imports'),
-    };
+    const env = { DATABASE_URL: db.url, IDENTITY_SECRET: secrets.identitySecret, IMPORT_DIR: process.env.IMPORT_DIR ?? join(PROJECT_ROOT, '.data', 'imports') };
     if (options.live === 'nats') Object.assign(env, { LIVE_TRANSPORT: 'nats', OUTBOX_RELAY: 'nats' });
+    const subgraphHost = options.subgraphHost ?? '127.0.0.1';
     const ports = SERVICES.map((_s, i) => subgraphPort(options.gatewayPort, i));
-    SERVICES.forEach((s, i) => children.push(startChild(s.name, s.entry, { ...env, PORT: String(ports[i]), DB_POOL_SIZE: '8' }, options.json, log)));
-    await Promise.all(SERVICES.map((_s, i) => waitForReady(`http://${options.host}:${ports[i]}/ready`, children[i]!)));
-    const urls = Object.fromEntries(SERVICES.map((s, i) => [`${s.name.toUpperCase().replace('-', '_')}_URL`, `http://${options.host}:${ports[i]}/graphql`]));
-    const auth = { AUTH_JWT_SECRET: secrets.jwtSecret, AUTH_ANONYMOUS: options.secure ? 'none' : 'ministry' };
-    const gateway = startChild(GATEWAY.name, GATEWAY.entry, { ...env, ...urls, ...auth, PORT: String(options.gatewayPort) }, options.json, log);
+    SERVICES.forEach((s, i) =>
+      children.push(startChild(s.name, s.entry, { ...env, HOST: subgraphHost, PORT: String(ports[i]), DB_POOL_SIZE: '8' }, options.json, log)),
+    );
+    await Promise.all(SERVICES.map((_s, i) => waitForReady(`http://${subgraphHost}:${ports[i]}/ready`, children[i]!)));
+    const urls = Object.fromEntries(SERVICES.map((s, i) => [`${s.name.toUpperCase().replace('-', '_')}_URL`, `http://${subgraphHost}:${ports[i]}/graphql`]));
+    const { issuer, audience } = tokenClaims();
+    const auth = options.secure
+      ? { AUTH_JWT_SECRET: secrets.jwtSecret, AUTH_ANONYMOUS: 'none', SECURE: 'true', AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience }
+      : { AUTH_JWT_SECRET: secrets.jwtSecret, AUTH_ANONYMOUS: 'ministry' };
+    const gateway = startChild(
+      GATEWAY.name,
+      GATEWAY.entry,
+      { ...env, ...urls, ...auth, HOST: options.host, PORT: String(options.gatewayPort) },
+      options.json,
+      log,
+    );
     children.push(gateway);
     await waitForReady(`http://${options.host}:${options.gatewayPort}/ready`, gateway);
   } catch (err) {

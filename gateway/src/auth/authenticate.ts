@@ -9,13 +9,26 @@ export interface AuthOptions {
   keys?: Pool;
   /** The role of a caller with no credentials; undefined refuses them. */
   anonymousRole?: Role;
+  /** Revoked token ids (jti); without it, tokens cannot be revoked. */
+  revoked?: { has(jti: string): boolean };
 }
 
 /** The subject of callers without credentials (where they are let in); their limits go by client address. */
 export const ANONYMOUS = 'anonymous';
 
-export const unauthenticated = (message: string) =>
-  new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } } });
+/** Who a credential names, with what a live connection needs to close when it no longer holds. */
+export interface Authenticated {
+  identity: Identity;
+  /** When the token expires (ms since the epoch); API keys and anonymous callers have none. */
+  expiresAt?: number;
+  /** The token's id, by which it can be revoked. */
+  jti?: string;
+}
+
+export const unauthenticated = (message: string, reason?: string) =>
+  new GraphQLError(message, {
+    extensions: { code: ErrorCode.UNAUTHENTICATED, ...(reason ? { reason } : {}), http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } },
+  });
 
 function identityFromClaims(claims: Record<string, unknown>): Identity {
   const role = claims.role as Role;
@@ -32,25 +45,36 @@ function identityFromClaims(claims: Record<string, unknown>): Identity {
 
 /**
  * The caller of a request: a bearer JWT, or an API key (as a bearer token or x-api-key).
- * A bad credential is always refused, even where anonymous callers are let in.
+ * A bad credential is always refused, even where anonymous callers are let in; so is a token
+ * whose jti was revoked.
  */
-export async function authenticate(options: AuthOptions, credential: string | undefined): Promise<Identity> {
+export async function authenticateCredential(options: AuthOptions, credential: string | undefined): Promise<Authenticated> {
   if (!credential) {
     if (options.anonymousRole)
-      return { subject: ANONYMOUS, role: options.anonymousRole, units: options.anonymousRole === 'ministry' ? [] : [1], families: [...FAMILIES] };
-    throw unauthenticated('Authentication is required: send "Authorization: Bearer <token>" (or an API key) with the request.');
+      return {
+        identity: { subject: ANONYMOUS, role: options.anonymousRole, units: options.anonymousRole === 'ministry' ? [] : [1], families: [...FAMILIES] },
+      };
+    throw unauthenticated('Authentication is required: send "Authorization: Bearer <token>" (or an API key) with the request.', 'missing');
   }
   if (credential.startsWith('thads_')) {
     const identity = options.keys ? await identityOfApiKey(options.keys, credential) : null;
-    if (!identity) throw unauthenticated('The API key is unknown or revoked.');
-    return identity;
+    if (!identity) throw unauthenticated('The API key is unknown or revoked.', 'key');
+    return { identity };
   }
   try {
-    return identityFromClaims(await options.verifier.verify(credential));
+    const claims = await options.verifier.verify(credential);
+    const jti = typeof claims.jti === 'string' && claims.jti ? claims.jti : undefined;
+    if (jti && options.revoked?.has(jti)) throw new TokenError('the token was revoked', 'revoked');
+    return { identity: identityFromClaims(claims), expiresAt: (claims.exp as number) * 1000, jti };
   } catch (err) {
-    if (err instanceof TokenError) throw unauthenticated(`The token was refused: ${err.message}.`);
+    if (err instanceof TokenError) throw unauthenticated(`The token was refused: ${err.message}.`, err.reason);
     throw err;
   }
+}
+
+/** The identity of a request's caller (see authenticateCredential). */
+export async function authenticate(options: AuthOptions, credential: string | undefined): Promise<Identity> {
+  return (await authenticateCredential(options, credential)).identity;
 }
 
 /** The credential in HTTP headers or graphql-ws connectionParams. */

@@ -1,11 +1,10 @@
 import type { GraphQLError } from 'graphql';
 import { ErrorCode, type Identity } from '@thads/kit';
 import type { AuthFailureLimiter } from '../limits/auth-failures';
-import { ANONYMOUS, authenticate, type AuthOptions } from './authenticate';
+import { ANONYMOUS, authenticateCredential, type Authenticated, type AuthOptions } from './authenticate';
 
-/** An authenticated caller and the principal its limits go by. */
-export interface Caller {
-  identity: Identity;
+/** An authenticated caller (with its token's expiry and id) and the principal its limits go by. */
+export interface Caller extends Authenticated {
   principal: string;
 }
 
@@ -23,13 +22,13 @@ export function principalOf(identity: Identity, address: string): string {
  */
 export async function authenticateCaller(auth: AuthOptions, failures: AuthFailureLimiter, credential: string | undefined, address: string): Promise<Caller> {
   if (credential) failures.check(address, credential);
-  let identity: Identity;
+  let authenticated: Authenticated;
   try {
-    identity = await authenticate(auth, credential);
+    authenticated = await authenticateCredential(auth, credential);
   } catch (err) {
     if (credential && (err as GraphQLError).extensions?.code === ErrorCode.UNAUTHENTICATED) failures.failed(address);
     throw err;
   }
   if (credential) failures.succeeded(credential);
-  return { identity, principal: principalOf(identity, address) };
+  return { ...authenticated, principal: principalOf(authenticated.identity, address) };
 }

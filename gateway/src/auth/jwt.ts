@@ -1,7 +1,17 @@
 import { createHmac, createPublicKey, timingSafeEqual, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-export class TokenError extends Error {}
+/** Why a token was refused, in `extensions.reason` (stable, for clients and tests). */
+export type TokenRefusal = 'malformed' | 'signature' | 'algorithm' | 'expired' | 'not-yet-valid' | 'issuer' | 'audience' | 'lifetime' | 'revoked' | 'claims';
+
+export class TokenError extends Error {
+  constructor(
+    message: string,
+    readonly reason: TokenRefusal = 'claims',
+  ) {
+    super(message);
+  }
+}
 
 export interface JwtOptions {
   /** HS256 secret (the embedded default). */
@@ -12,6 +22,11 @@ export interface JwtOptions {
   audience?: string;
   /** Seconds of clock difference tolerated on exp and nbf. @default 60 */
   clockSkew: number;
+  /**
+   * Longest lifetime accepted, in seconds: exp - iat, and exp - now (an iat in the past is no
+   * way around it). Undefined accepts any.
+   */
+  maxTtl?: number;
 }
 
 interface Jwk extends JsonWebKey {
@@ -23,7 +38,7 @@ const b64json = (part: string): Record<string, unknown> => {
   try {
     return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
   } catch {
-    throw new TokenError('the token is not a JWT (header or payload is not base64url JSON)');
+    throw new TokenError('the token is not a JWT (header or payload is not base64url JSON)', 'malformed');
   }
 };
 
@@ -39,7 +54,7 @@ export class JwtVerifier {
 
   async verify(token: string, now = Date.now()): Promise<Record<string, unknown>> {
     const parts = token.split('.');
-    if (parts.length !== 3) throw new TokenError('the token is not a JWT (three dot-separated parts)');
+    if (parts.length !== 3) throw new TokenError('the token is not a JWT (three dot-separated parts)', 'malformed');
     const [h, p, s] = parts as [string, string, string];
     const header = b64json(h);
     const payload = b64json(p);
@@ -47,35 +62,41 @@ export class JwtVerifier {
     const signature = Buffer.from(s, 'base64url');
     const alg = header.alg;
     if (alg === 'HS256') {
-      if (!this.options.secret) throw new TokenError('HS256 tokens are not accepted here');
+      if (!this.options.secret) throw new TokenError('HS256 tokens are not accepted here', 'algorithm');
       const expected = createHmac('sha256', this.options.secret).update(signed).digest();
-      if (expected.length !== signature.length || !timingSafeEqual(expected, signature)) throw new TokenError('the token signature is not valid');
+      if (expected.length !== signature.length || !timingSafeEqual(expected, signature)) throw new TokenError('the token signature is not valid', 'signature');
     } else if (alg === 'RS256' || alg === 'ES256') {
       const key = await this.key(String(header.kid ?? ''), alg);
       const ok = verifySignature('sha256', signed, alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key, signature);
-      if (!ok) throw new TokenError('the token signature is not valid');
+      if (!ok) throw new TokenError('the token signature is not valid', 'signature');
     } else {
-      throw new TokenError(`tokens signed with ${String(alg)} are not accepted (use HS256, RS256 or ES256)`);
+      throw new TokenError(`tokens signed with ${String(alg)} are not accepted (use HS256, RS256 or ES256)`, 'algorithm');
     }
     const seconds = now / 1000;
     const skew = this.options.clockSkew;
-    if (typeof payload.exp !== 'number') throw new TokenError('the token has no expiry (exp)');
-    if (seconds > payload.exp + skew) throw new TokenError('the token has expired');
-    if (typeof payload.nbf === 'number' && seconds < payload.nbf - skew) throw new TokenError('the token is not valid yet (nbf)');
-    if (this.options.issuer && payload.iss !== this.options.issuer) throw new TokenError('the token was issued by someone else (iss)');
+    if (typeof payload.exp !== 'number') throw new TokenError('the token has no expiry (exp)', 'expired');
+    if (seconds > payload.exp + skew) throw new TokenError('the token has expired', 'expired');
+    if (typeof payload.nbf === 'number' && seconds < payload.nbf - skew) throw new TokenError('the token is not valid yet (nbf)', 'not-yet-valid');
+    const maxTtl = this.options.maxTtl;
+    if (maxTtl !== undefined) {
+      const lifetime = typeof payload.iat === 'number' ? payload.exp - payload.iat : payload.exp - seconds;
+      if (lifetime > maxTtl || payload.exp - seconds > maxTtl + skew)
+        throw new TokenError(`the token lives longer than the ${maxTtl} s accepted here (exp - iat)`, 'lifetime');
+    }
+    if (this.options.issuer && payload.iss !== this.options.issuer) throw new TokenError('the token was issued by someone else (iss)', 'issuer');
     if (this.options.audience) {
       const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-      if (!aud.includes(this.options.audience)) throw new TokenError('the token is meant for another audience (aud)');
+      if (!aud.includes(this.options.audience)) throw new TokenError('the token is meant for another audience (aud)', 'audience');
     }
     return payload;
   }
 
   private async key(kid: string, alg: string): Promise<KeyObject> {
-    if (!this.options.jwks) throw new TokenError(`${alg} tokens are not accepted here (no JWKS configured)`);
+    if (!this.options.jwks) throw new TokenError(`${alg} tokens are not accepted here (no JWKS configured)`, 'algorithm');
     if (!this.keys || Date.now() - this.keys.at > 10 * 60 * 1000 || !this.keys.byKid.has(kid)) await this.loadKeys();
     const found = this.keys!.byKid.get(kid) ?? (this.keys!.byKid.size === 1 && !kid ? [...this.keys!.byKid.values()][0] : undefined);
-    if (!found) throw new TokenError(`no key "${kid}" in the JWKS`);
-    if (found.alg !== alg) throw new TokenError(`the key "${kid}" is for ${found.alg}, not ${alg}`);
+    if (!found) throw new TokenError(`no key "${kid}" in the JWKS`, 'signature');
+    if (found.alg !== alg) throw new TokenError(`the key "${kid}" is for ${found.alg}, not ${alg}`, 'algorithm');
     return found.key;
   }
 
@@ -93,7 +114,7 @@ export class JwtVerifier {
   }
 }
 
-/** Signs an HS256 token (the embedded default, and `hub keys token`). */
+/** Signs an HS256 token (the embedded default, and `hub keys --action token`). */
 export function signHs256(claims: Record<string, unknown>, secret: string): string {
   const h = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
   const p = Buffer.from(JSON.stringify(claims)).toString('base64url');

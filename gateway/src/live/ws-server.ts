@@ -22,9 +22,16 @@ export interface LiveServerOptions {
   caps: SubscriptionCaps;
   /** As for HTTP: tokens a document may have, and brackets it may nest (checked before parsing). */
   parseLimits: { maxTokens: number; maxNesting: number };
+  /** Tells which tokens were revoked, so that their connections close; without it they stay open until expiry. */
+  revocations?: { onRevoked(listener: (jtis: string[]) => void): () => void };
   metrics: LiveMetrics;
   logger: Logger;
 }
+
+/** graphql-ws's close code for a connection whose credentials no longer hold; a client signs in again. */
+export const CLOSE_UNAUTHORIZED = 4401;
+/** setTimeout's longest delay; a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The document with only the operation to run (and the fragments): a refresh runs it without an operation name. */
 function onlyOperation(document: DocumentNode, operationName: string | null | undefined): DocumentNode {
@@ -42,10 +49,22 @@ const overWebSocket = (error: GraphQLError) => {
   return new GraphQLError(error.message, { extensions });
 };
 
-type Extra = Record<PropertyKey, unknown> & { identity?: Identity; principal?: string; slots?: ConnectionSlots };
+type Extra = Record<PropertyKey, unknown> & { identity?: Identity; principal?: string; slots?: ConnectionSlots; jti?: string; expiry?: NodeJS.Timeout };
 
 /** The close code of a connection refused for too many failed authentications from its address. */
 export const CLOSE_RATE_LIMITED = 4429;
+
+/** Closes the connection when its token expires: its values stop with its credentials. */
+function closeAtExpiry(extra: Extra, socket: WebSocket, expiresAt: number): void {
+  extra.expiry = setTimeout(
+    () => {
+      if (Date.now() < expiresAt) return closeAtExpiry(extra, socket, expiresAt);
+      socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: the token expired');
+    },
+    Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS),
+  );
+  extra.expiry.unref();
+}
 interface LiveContext {
   identity: Identity;
   socket: WebSocket;
@@ -97,7 +116,8 @@ class DocumentCache {
 /**
  * graphql-ws on the gateway's `/graphql` path: identity checked in onConnect from
  * connectionParams (refusal closes with 4403), each operation parsed, validated and
- * authorized in onSubscribe, then served by the live layer (LiveFanout).
+ * authorized in onSubscribe, then served by the live layer (LiveFanout). A connection is
+ * closed with 4401 when its token expires or is revoked.
  */
 export function attachLiveServer(options: LiveServerOptions): { dispose(): Promise<void> } {
   const { metrics, logger } = options;
@@ -105,12 +125,24 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
   const documents = new DocumentCache(options.parseLimits);
   // A graphql-ws message is a document and its variables: as much as an HTTP body at most (larger closes with 1009).
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: MAX_BODY_BYTES });
+  const byJti = new Map<string, Set<WebSocket>>();
+  const stopHearing = options.revocations?.onRevoked((jtis) => {
+    for (const jti of jtis) for (const socket of byJti.get(jti) ?? []) socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: the token was revoked');
+  });
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       onConnect: async (ctx) => {
+        const extra = ctx.extra as Extra;
         try {
-          const { identity, principal } = await options.authenticate(ctx.connectionParams, ctx.extra.request);
-          Object.assign(ctx.extra as Extra, { identity, principal, slots: new Set<string>() });
+          const caller = await options.authenticate(ctx.connectionParams, ctx.extra.request);
+          Object.assign(extra, { identity: caller.identity, principal: caller.principal, slots: new Set<string>() });
+          if (caller.expiresAt !== undefined) closeAtExpiry(extra, ctx.extra.socket, caller.expiresAt);
+          if (caller.jti) {
+            extra.jti = caller.jti;
+            const sockets = byJti.get(caller.jti) ?? new Set();
+            sockets.add(ctx.extra.socket);
+            byJti.set(caller.jti, sockets);
+          }
         } catch (err) {
           const extensions = (err as GraphQLError).extensions;
           if (extensions?.code === ErrorCode.RATE_LIMITED)
@@ -122,6 +154,10 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
       },
       onClose: (ctx) => {
         const extra = ctx.extra as Extra;
+        clearTimeout(extra.expiry);
+        const sockets = extra.jti ? byJti.get(extra.jti) : undefined;
+        sockets?.delete(ctx.extra.socket);
+        if (sockets?.size === 0) byJti.delete(extra.jti!);
         if (!extra.identity) return;
         metrics.connections--;
         caps.releaseAll(extra.slots!, extra.principal!);
@@ -179,6 +215,7 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
   wss.on('error', (err) => logger.error({ err }, 'websocket server error'));
   return {
     dispose: async () => {
+      stopHearing?.();
       await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

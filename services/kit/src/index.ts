@@ -60,6 +60,8 @@ export * from './demo/demo-lines';
 export * from './auth/access';
 export * from './auth/identity';
 export * from './auth/signed-identity';
+export * from './auth/nonce-store';
+export * from './auth/revoked-tokens';
 export * from './auth/api-keys';
 export * from './graphql/selection';
 export * from './events/change-stream';

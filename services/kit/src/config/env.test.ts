@@ -11,6 +11,7 @@ describe('readServiceConfig', () => {
       IMPORT_DIR: expect.stringMatching(/\.data\/imports$/),
       IMPORT_MAX_BYTES: 50 * 1024 * 1024,
       IDENTITY_SECRET: 's'.repeat(32),
+      IDENTITY_WINDOW_S: 10,
       OUTBOX_RELAY: 'none',
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_STREAM: 'THADS_CHANGES',

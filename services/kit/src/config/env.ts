@@ -73,7 +73,7 @@ export function readConfig<T extends Record<string, unknown>>(spec: { [K in keyo
 export type ServiceConfig = {
   /** Port of the HTTP server. @default the service's own port */
   PORT: number;
-  /** Address to listen on. @default 127.0.0.1 */
+  /** Address to listen on: loopback, so that only the gateway on this machine reaches it; a private interface only when set. @default 127.0.0.1 */
   HOST: string;
   /** PostgreSQL connection string. */
   DATABASE_URL: string;
@@ -87,6 +87,11 @@ export type ServiceConfig = {
   IMPORT_MAX_BYTES?: number;
   /** Secret shared with the gateway, which signs the caller's identity with it. Required. */
   IDENTITY_SECRET: string;
+  /**
+   * Seconds a forwarded identity's signature is good for, either side of the time it was made;
+   * its nonce is remembered twice as long, so that each signature serves one request. @default 10
+   */
+  IDENTITY_WINDOW_S?: number;
   /** Where committed changes go besides PostgreSQL's NOTIFY: `nats` publishes the outbox to JetStream (the gateways' LIVE_TRANSPORT=nats). @default none */
   OUTBOX_RELAY?: 'none' | 'nats';
   /** NATS server(s) for OUTBOX_RELAY=nats, comma-separated. @default nats://127.0.0.1:4222 */
@@ -114,6 +119,7 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       IMPORT_DIR: env.string(resolve('.data', 'imports')),
       IMPORT_MAX_BYTES: env.int(DEFAULT_IMPORT_MAX_BYTES, 1),
       IDENTITY_SECRET: env.secret(),
+      IDENTITY_WINDOW_S: env.int(10, 1, 300),
       OUTBOX_RELAY: env.oneOf(['none', 'nats'] as const, 'none'),
       NATS_URL: env.string(DEFAULT_NATS_URL),
       NATS_STREAM: env.string('THADS_CHANGES'),

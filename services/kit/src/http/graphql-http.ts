@@ -18,6 +18,14 @@ class BodyTooLarge extends Error {
   }
 }
 
+/** Each request's body as it came, for checks that cover the bytes sent (the signed identity). */
+const rawBodies = new WeakMap<IncomingMessage, Buffer>();
+
+/** The body of a request read by `readGraphQLRequest`, byte for byte; undefined before it is read. */
+export function rawBodyOf(req: IncomingMessage): Buffer | undefined {
+  return rawBodies.get(req);
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
@@ -36,7 +44,12 @@ function readBody(req: IncomingMessage): Promise<string> {
         reject(new BodyTooLarge(true));
       }
     });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new BodyTooLarge(false)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return reject(new BodyTooLarge(false));
+      const raw = Buffer.concat(chunks);
+      rawBodies.set(req, raw);
+      resolve(raw.toString('utf8'));
+    });
     req.on('error', reject);
   });
 }

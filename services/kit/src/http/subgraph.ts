@@ -8,7 +8,9 @@ import { setWritePipelining } from '../db/prepared';
 import { createLogger } from '../log/logger';
 import { startService, type RunningService } from './service-server';
 import { Access } from '../auth/access';
-import { IDENTITY_HEADER, verifyIdentity } from '../auth/signed-identity';
+import { DEFAULT_IDENTITY_WINDOW_S, IDENTITY_HEADER, verifyIdentity } from '../auth/signed-identity';
+import { NonceStore } from '../auth/nonce-store';
+import { rawBodyOf } from './graphql-http';
 import { NatsOutboxRelay } from '../events/nats-outbox-relay';
 import { ChangeStream, DEFAULT_NATS_URL } from '../events/change-stream';
 import { keepOpenings } from '../rollup/openings';
@@ -45,6 +47,8 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
       : undefined;
   await relay?.start();
   const stopOpenings = options.rollups?.length ? keepOpenings(db, options.rollups, logger) : undefined;
+  const windowMs = (config.IDENTITY_WINDOW_S ?? DEFAULT_IDENTITY_WINDOW_S) * 1000;
+  const nonces = new NonceStore(2 * windowMs);
   const running = await startService({
     name: options.name,
     host: config.HOST,
@@ -53,7 +57,9 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
     schema: await options.schema(),
     context: async (req, requestId) => {
       const header = req.headers[IDENTITY_HEADER];
-      const identity = verifyIdentity(Array.isArray(header) ? header[0] : header, config.IDENTITY_SECRET);
+      // The signature covers this very request (method, target, body, this subgraph) and is good once.
+      const request = { method: req.method ?? 'GET', target: req.url ?? '/', body: rawBodyOf(req), audience: options.name };
+      const identity = verifyIdentity(Array.isArray(header) ? header[0] : header, request, config.IDENTITY_SECRET, { windowMs, nonces });
       return options.context(db, requestId, config, new Access(db, identity));
     },
     ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
