@@ -1,10 +1,12 @@
 import { signHs256 } from '@thads/gateway';
 import { FAMILIES, signIdentity, type Family, type Identity, type Role } from '@thads/kit';
+import { EMBEDDED_AUDIENCE, EMBEDDED_ISSUER } from '../../cli/src/token-claims';
 
 /** Secrets of the hubs the tests start (never used outside tests). */
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 export const TEST_IDENTITY_SECRET = 'test-identity-secret-0123456789abcdef012345';
 
+/** A token of the hub's own issuer and audience (which a --secure hub requires), unless `claims` say otherwise. */
 export function token(
   role: Role,
   units: number[] = [],
@@ -14,7 +16,7 @@ export function token(
   claims: Record<string, unknown> = {},
 ): string {
   const now = Math.floor(Date.now() / 1000);
-  return signHs256({ sub: subject, role, units, families, iat: now, exp: now + ttlSeconds, ...claims }, TEST_JWT_SECRET);
+  return signHs256({ sub: subject, role, units, families, iss: EMBEDDED_ISSUER, aud: EMBEDDED_AUDIENCE, iat: now, exp: now + ttlSeconds, ...claims }, TEST_JWT_SECRET);
 }
 
 export function bearer(role: Role, units: number[] = [], families: readonly Family[] = FAMILIES): Record<string, string> {

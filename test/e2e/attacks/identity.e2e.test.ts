@@ -222,8 +222,8 @@ describe('attacks on the gateway ↔ subgraph identity and on tokens, against hu
       const refused: [string, string, string][] = [
         ['other audience', hubToken('ministry', [], { aud: 'another-api' }), 'audience'],
         ['other issuer', hubToken('ministry', [], { iss: 'https://evil.example' }), 'issuer'],
-        ['no issuer', token('ministry', [], undefined, 600, 'x', { aud: EMBEDDED_AUDIENCE }), 'issuer'],
-        ['no audience', token('ministry', [], undefined, 600, 'x', { iss: EMBEDDED_ISSUER }), 'audience'],
+        ['no issuer', token('ministry', [], undefined, 600, 'x', { iss: undefined, aud: EMBEDDED_AUDIENCE }), 'issuer'],
+        ['no audience', token('ministry', [], undefined, 600, 'x', { iss: EMBEDDED_ISSUER, aud: undefined }), 'audience'],
         ['100 years', hubToken('ministry', [], {}, 100 * 365 * 86400), 'lifetime'],
         ['100 years, no iat', hubToken('ministry', [], { iat: undefined }, 100 * 365 * 86400), 'lifetime'],
         ['100 years, recent iat', hubToken('ministry', [], { iat: now() + 100 * 365 * 86400 - 600 }, 100 * 365 * 86400), 'lifetime'],

@@ -133,7 +133,7 @@ describe('attacks on the import mutations of a hub started with --secure', () =>
     writeFileSync(join(importDir, 'foreign.ndjson'), [caseLine(mine.ward), '', caseLine(other.ward), caseLine(mine.ward)].join('\n'));
     const cases = firstError(await ask('importCaseEvents', 'foreign.ndjson', reporter()));
     expect(cases.extensions).toMatchObject({ code: 'FORBIDDEN', line: 3, unitId: String(other.ward) });
-    expect(cases.message).toBe(`Line 3: You do not report for unit ${other.ward}.`);
+    expect(cases.message).toBe(`Line 3: you do not report for unit ${other.ward}.`);
     writeFileSync(
       join(importDir, 'sub', 'foreign.csv'),
       `event,unitId,date,citizens\nCITIZENS_RECEIVED,${mine.ward},${today},2\nCITIZENS_RECEIVED,${other.ward},${today},1\n`,

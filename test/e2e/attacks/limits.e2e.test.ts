@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import WebSocket from 'ws';
 import { FAMILIES, createApiKey, ensureApiKeyTable } from '@thads/kit';
 import { signHs256 } from '@thads/gateway';
+import { EMBEDDED_AUDIENCE, EMBEDDED_ISSUER } from '../../../cli/src/token-claims';
 import { TEST_JWT_SECRET, token } from '../../support/auth';
 import { gql } from '../../support/graphql-client';
 import { freePortRange, startHubProcess, type HubProcess } from '../../support/hub-process';
@@ -76,7 +77,7 @@ let fresh = 0;
 const ownPrincipal = (claims: Record<string, unknown> = {}) => {
   const now = Math.floor(Date.now() / 1000);
   return {
-    authorization: `Bearer ${signHs256({ sub: `checker-${++fresh}`, role: 'ministry', units: [], families: FAMILIES, iat: now, exp: now + 600, ...claims }, TEST_JWT_SECRET)}`,
+    authorization: `Bearer ${signHs256({ sub: `checker-${++fresh}`, role: 'ministry', units: [], families: FAMILIES, iss: EMBEDDED_ISSUER, aud: EMBEDDED_AUDIENCE, iat: now, exp: now + 600, ...claims }, TEST_JWT_SECRET)}`,
   };
 };
 
