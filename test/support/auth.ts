@@ -16,7 +16,10 @@ export function token(
   claims: Record<string, unknown> = {},
 ): string {
   const now = Math.floor(Date.now() / 1000);
-  return signHs256({ sub: subject, role, units, families, iss: EMBEDDED_ISSUER, aud: EMBEDDED_AUDIENCE, iat: now, exp: now + ttlSeconds, ...claims }, TEST_JWT_SECRET);
+  return signHs256(
+    { sub: subject, role, units, families, iss: EMBEDDED_ISSUER, aud: EMBEDDED_AUDIENCE, iat: now, exp: now + ttlSeconds, ...claims },
+    TEST_JWT_SECRET,
+  );
 }
 
 export function bearer(role: Role, units: number[] = [], families: readonly Family[] = FAMILIES): Record<string, string> {
