@@ -26,7 +26,13 @@ export async function openDatabase(env: NodeJS.ProcessEnv = process.env, log: (l
   let starting = true;
   // Only what goes wrong while starting is worth a person's eye; shutdown chatter is not.
   const password = embeddedDatabasePassword(env);
-  const db = await startEmbeddedPostgres({ dataDir, port, password, onLog: (line) => starting && /error|fatal/i.test(line) && log(line) });
+  const db = await startEmbeddedPostgres({
+    dataDir,
+    port,
+    password,
+    onLog: (line) => starting && /error|fatal/i.test(line) && log(line),
+    onNotice: log,
+  });
   starting = false;
   return { url: db.url, embedded: true, stop: db.stop };
 }

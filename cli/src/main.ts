@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { EmbeddedStartError } from '@thads/kit';
 import { commandHelp, parseCommand, UsageError, type CommandSpec } from './cli-args';
 import { COMMANDS } from './commands';
 
@@ -30,6 +31,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError) process.stderr.write(`${err.message}\n`);
+    else if (err instanceof EmbeddedStartError) process.stderr.write(`hub: ${err.message}\n`);
     else process.stderr.write(`hub: ${(err as Error).stack ?? String(err)}\n`);
     process.exit(err instanceof UsageError ? 2 : 1);
   },
