@@ -1,33 +1,11 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import { relocatedDataDir } from '../../services/kit/src/db/postgres-user';
 import { freePortRange } from '../support/hub-process';
-import { ROOT } from '../support/pg-server';
-
-/** Runs `hub db` on a data folder until it prints its URL; `stop` ends it. */
-async function hubDb(dir: string, port: number, password: string) {
-  const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'main.js'), 'db', '--port', String(port), '--dir', dir], {
-    env: { ...process.env, EMBEDDED_PG_PASSWORD: password },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  createInterface({ input: child.stderr }).on('line', (line) => output.push(line));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string | undefined>((resolve) => {
-    createInterface({ input: child.stdout }).once('line', (line) => resolve(line.trim()));
-    void exited.then(() => resolve(undefined));
-  });
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    return exited;
-  };
-  return { url, output, stop };
-}
+import { hubDb } from '../support/hub-db';
 
 async function query(port: number, password: string, sql: string): Promise<unknown[]> {
   const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'thads' });

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createRollupLoader, DEFAULT_IMPORT_MAX_BYTES, type Access, type ImportFolder, type ServiceConfig } from '@thads/kit';
+import { createRollupLoader, importFolderOf, type Access, type ImportFolder, type ServiceConfig } from '@thads/kit';
 import { EnforcementCase } from './cases/case.entity';
 import { ADMIN_ROLLUP } from './admin/admin-rollup';
 
@@ -30,7 +30,7 @@ export function createContext(db: DataSource, requestId: string, config: Pick<Se
     requestId,
     db,
     access,
-    importFolder: { dir: config.IMPORT_DIR, maxBytes: config.IMPORT_MAX_BYTES ?? DEFAULT_IMPORT_MAX_BYTES },
+    importFolder: importFolderOf(config),
     loaders: createLoaders(db),
   };
 }

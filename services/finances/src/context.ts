@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { DEFAULT_IMPORT_MAX_BYTES, type Access, type ImportFolder, type ServiceConfig } from '@thads/kit';
+import { importFolderOf, type Access, type ImportFolder, type ServiceConfig } from '@thads/kit';
 import { CaseMoney } from './money/case-money.entity';
 
 export interface Context {
@@ -28,7 +28,7 @@ export function createContext(db: DataSource, requestId: string, config: Pick<Se
     requestId,
     db,
     access,
-    importFolder: { dir: config.IMPORT_DIR, maxBytes: config.IMPORT_MAX_BYTES ?? DEFAULT_IMPORT_MAX_BYTES },
+    importFolder: importFolderOf(config),
     loaders: createLoaders(db),
   };
 }

@@ -14,6 +14,11 @@ export interface ImportFolder {
   maxBytes: number;
 }
 
+/** The import folder of a service's settings (IMPORT_DIR, IMPORT_MAX_BYTES). */
+export function importFolderOf(config: { IMPORT_DIR: string; IMPORT_MAX_BYTES?: number }): ImportFolder {
+  return { dir: config.IMPORT_DIR, maxBytes: config.IMPORT_MAX_BYTES ?? DEFAULT_IMPORT_MAX_BYTES };
+}
+
 const bad = (message: string, details: Record<string, unknown> = {}) => userError(ErrorCode.BAD_USER_INPUT, message, details);
 
 const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
