@@ -12,6 +12,7 @@ import { TEST_IDENTITY_SECRET, TEST_JWT_SECRET, token } from '../../support/auth
 import { gql } from '../../support/graphql-client';
 import { freePortRange, startHubProcess, type HubProcess } from '../../support/hub-process';
 import { liveClient, subscribe } from '../../support/live-client';
+import { TEST_GATEWAY_AUTH } from '../../support/in-process-hub';
 import { ROOT } from '../../support/pg-server';
 import { createTestDatabase, dropTestDatabase } from '../../support/test-db';
 
@@ -130,27 +131,10 @@ describe('attacks on the gateway ↔ subgraph identity and on tokens, against hu
         LIVE_WINDOW_MS: 50,
         LIVE_BATCH_SLACK_MS: 0,
         LIVE_WORKER: 'off',
-        IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+        ...TEST_GATEWAY_AUTH,
         SECURE: 'true',
-        AUTH_JWT_SECRET: TEST_JWT_SECRET,
-        AUTH_JWKS: undefined,
         AUTH_ISSUER: EMBEDDED_ISSUER,
         AUTH_AUDIENCE: EMBEDDED_AUDIENCE,
-        AUTH_CLOCK_SKEW_S: 60,
-        AUTH_MAX_TTL: 86400,
-        AUTH_ANONYMOUS: 'none',
-        MAX_DEPTH: 12,
-        MAX_ALIASES: 30,
-        MAX_COST: 200000,
-        MAX_TOKENS: 5000,
-        RATE_LIMIT_PER_MINUTE: 0,
-        RATE_LIMIT_GLOBAL_PER_MINUTE: 0,
-        AUTH_FAILURES_PER_WINDOW: 0,
-        AUTH_FAILURE_WINDOW_S: 60,
-        TRUSTED_PROXIES: undefined,
-        LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: 0,
-        LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: 0,
-        PERSISTED_OPERATIONS_FILE: undefined,
         INTROSPECTION: 'false',
         ANSWER_CACHE: 'off',
         ANSWER_CACHE_MB: 8,
