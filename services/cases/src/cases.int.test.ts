@@ -11,7 +11,7 @@ const ENTITY_QUERY = `query($reps: [_Any!]!, $period: PeriodInput!, $asOf: Date)
   _entities(representations: $reps) { ... on OrgUnit { id caseStats(period: $period, asOf: $asOf) { ${STATS} periodStart periodEnd asOf byCategory { category ${STATS} } } } }
 }`;
 
-/** The worked example of DOMAIN.md, in one district, statistical year 2022. */
+/** The worked example of docs/domain.md (289 done of 327 enforceable: 88.38 %), in one district, statistical year 2022. */
 function workedExample(unitId: number, firstId: number): DemoCase[] {
   const cases: DemoCase[] = [];
   let id = firstId;

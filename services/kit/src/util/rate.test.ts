@@ -1,7 +1,7 @@
 import { percent } from './rate';
 
 describe('percent', () => {
-  it('reproduces the worked example of DOMAIN.md: 289 ÷ 327 = 88.38%', () => {
+  it('reproduces the worked example of docs/domain.md: 289 ÷ 327 = 88.38%', () => {
     expect(percent(289, 327)).toBe(88.38);
   });
 
