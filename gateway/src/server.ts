@@ -3,7 +3,7 @@ import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, type FragmentDefinitionNode } from 'graphql';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { DEFAULT_MAX_NESTING, createLogger, ensureApiKeyTable, startService, type RunningService } from '@thads/kit';
+import { DEFAULT_MAX_NESTING, createLogger, ensureApiKeyTable, requestIdFrom, startService, type RunningService } from '@thads/kit';
 import { credentialOf, type AuthOptions } from './auth/authenticate';
 import { authenticateCaller } from './auth/caller';
 import { RevocationList } from './auth/revocation-list';
@@ -25,6 +25,7 @@ import { executorOf } from './live/refresh-executor';
 import { WorkerEngine } from './live/worker-engine';
 import { attachLiveServer } from './live/ws-server';
 import { allReady } from './subgraphs';
+import { exportRoute } from './export/export-route';
 import { startCaches, type Caches } from './cache/caches';
 import { answerPlugin, cachedGraphQL } from './cache/cached-graphql';
 
@@ -128,6 +129,17 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   let engine: LiveEngine | undefined;
   const fanout = new LiveFanout({ watch: (spec) => engine?.watch(spec), unwatch: (key) => engine?.unwatch(key) }, metrics);
 
+  // Exports run their query as the request's caller, through the server once it has started.
+  const started: { apollo?: ApolloServer<GatewayContext> } = {};
+  const exports = exportRoute(async (req, query, variables) => {
+    const apollo = started.apollo;
+    if (!apollo) throw new Error('the gateway has not started');
+    const contextValue = await context(req, requestIdFrom(req.headers));
+    const response = await apollo.executeOperation({ query, variables }, { contextValue });
+    if (response.body.kind !== 'single') throw new Error('an export query answered incrementally');
+    return { data: response.body.singleResult.data, errors: response.body.singleResult.errors as never };
+  }, logger);
+
   const running = await startService<GatewayContext>({
     name: 'gateway',
     host: config.HOST,
@@ -168,6 +180,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
       },
     ],
     extraRoute: (req, res) => {
+      if (exports(req, res)) return true;
       if (req.url !== '/metrics') return false;
       void (engine?.metrics() ?? Promise.resolve(undefined)).then((worker) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
@@ -177,6 +190,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     },
   });
 
+  started.apollo = running.apollo as unknown as ApolloServer<GatewayContext>;
   try {
     engine = await startLiveEngine(
       config,

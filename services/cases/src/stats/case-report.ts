@@ -1,5 +1,14 @@
 import { registerEnumType } from 'type-graphql';
-import { CATEGORY_BUCKETS, CaseCategoryName, categoryBucketsSql, defineReport, enforcementFigures, type RollupRow, type RollupSpec } from '@thads/kit';
+import {
+  CATEGORY_BUCKETS,
+  CaseCategoryName,
+  categoryBucketsSql,
+  defineReport,
+  enforcementFigures,
+  enforcementFormColumns,
+  type RollupRow,
+  type RollupSpec,
+} from '@thads/kit';
 import { ADMIN_ROLLUP } from '../admin/admin-rollup';
 import { caseFlowCountsSql } from '../cases/case-flows';
 import { CaseFigures } from './case-figures.type';
@@ -87,6 +96,15 @@ export const CASE_REPORT = defineReport<CaseFigures, CaseRankingMetric>({
     description: 'The completion rate against the unit’s own target and the national target for the statistical year the period ends in.',
     rate: (f) => f.completionRate,
     of: (t) => t.caseRate,
+  },
+  form: {
+    number: 1,
+    field: 'caseReportForm',
+    description:
+      'Form 1 of the statistics circular, results of civil judgment enforcement by case, for a unit and a period: the total row, the unit’s own row and one row a unit directly under it, with the form’s columns. Downloadable as CSV or XLSX from the gateway’s /export/form.',
+    title: 'Kết quả thi hành án dân sự tính bằng việc',
+    titleEn: 'Results of civil judgment enforcement by case',
+    columns: enforcementFormColumns<CaseFigures>('COUNT'),
   },
   ranking: {
     metric: {

@@ -1,5 +1,5 @@
 import { Int, registerEnumType } from 'type-graphql';
-import { defineReport, percent, type RollupRow, type RollupSpec } from '@thads/kit';
+import { defineReport, percent, type RollupRow, type RollupSpec, type Rows } from '@thads/kit';
 import { PETITION_BUCKETS, PetitionKind } from '../petitions/petition.entity';
 import { PetitionFigures } from './complaint-figures.type';
 
@@ -26,6 +26,14 @@ export const COMPLAINT_ROLLUP: RollupSpec = {
           FROM complaints.citizen_reception r
       ) f
       GROUP BY unit_id, month, bucket`,
+};
+
+/** How form 8 heads each kind of petition, in Vietnamese and English. */
+const PETITION_KIND_LABELS: Record<PetitionKind, readonly [string, string]> = {
+  [PetitionKind.COMPLAINT]: ['Khiếu nại', 'Complaints'],
+  [PetitionKind.DENUNCIATION]: ['Tố cáo', 'Denunciations'],
+  [PetitionKind.REQUEST]: ['Yêu cầu', 'Requests'],
+  [PetitionKind.RECOMMENDATION]: ['Kiến nghị, phản ánh', 'Recommendations'],
 };
 
 /** Petition indicators of the circular's report on complaints and denunciations, from one rollup row. */
@@ -85,6 +93,45 @@ export const COMPLAINT_REPORT = defineReport<PetitionFigures, ComplaintRankingMe
     keyType: PetitionKind,
     keyDescription: 'The kind.',
     buckets: PETITION_BUCKETS,
+  },
+  form: {
+    number: 8,
+    field: 'complaintReportForm',
+    description:
+      'Form 8 of the statistics circular, citizen reception and the handling of complaints and denunciations, for a unit and a period: the total row, the unit’s own row and one row a unit directly under it. Downloadable as CSV or XLSX from the gateway’s /export/form.',
+    title: 'Kết quả tiếp công dân, giải quyết khiếu nại, tố cáo',
+    titleEn: 'Citizen reception and the handling of complaints and denunciations',
+    readsBuckets: true,
+    columns: [
+      { key: 'receptions', label: 'Số lượt tiếp công dân', labelEn: 'Reception sessions', kind: 'COUNT', value: (_f, rows) => rows.get(0)!.receptions ?? 0n },
+      { key: 'citizensReceived', label: 'Số người được tiếp', labelEn: 'Citizens received', kind: 'COUNT', value: (_f, rows) => rows.get(0)!.citizens ?? 0n },
+      { key: 'carriedOver', label: 'Kỳ trước chuyển sang', labelEn: 'Carried over', kind: 'COUNT', value: (f) => f.carriedOver },
+      { key: 'newlyReceived', label: 'Tiếp nhận mới', labelEn: 'Newly received', kind: 'COUNT', value: (f) => f.newlyReceived },
+      { key: 'toResolve', label: 'Tổng số phải giải quyết', labelEn: 'To resolve', kind: 'COUNT', value: (f) => f.toResolve },
+      ...PETITION_BUCKETS.flatMap(([kind, bucket]) => {
+        const [label, labelEn] = PETITION_KIND_LABELS[kind];
+        const of = (rows: Rows) => (rows.has(bucket) ? petitionFigures(rows.get(bucket)!) : undefined);
+        return [
+          {
+            key: `${kind.toLowerCase()}ToResolve`,
+            label: `${label}: phải giải quyết`,
+            labelEn: `${labelEn}: to resolve`,
+            kind: 'COUNT' as const,
+            value: (_f: PetitionFigures, rows: Rows) => of(rows)?.toResolve ?? 0,
+          },
+          {
+            key: `${kind.toLowerCase()}Resolved`,
+            label: `${label}: đã giải quyết`,
+            labelEn: `${labelEn}: resolved`,
+            kind: 'COUNT' as const,
+            value: (_f: PetitionFigures, rows: Rows) => of(rows)?.resolved ?? 0,
+          },
+        ];
+      }),
+      { key: 'resolved', label: 'Đã giải quyết', labelEn: 'Resolved', kind: 'COUNT', value: (f) => f.resolved },
+      { key: 'pending', label: 'Chưa giải quyết, chuyển kỳ sau', labelEn: 'Pending, carried to the next period', kind: 'COUNT', value: (f) => f.pending },
+      { key: 'resolutionRate', label: 'Tỷ lệ giải quyết (%)', labelEn: 'Resolution rate (%)', kind: 'RATE', value: (f) => f.resolutionRate },
+    ],
   },
   ranking: {
     metric: {

@@ -6,6 +6,7 @@ import {
   categoryBucketsSql,
   defineReport,
   enforcementFigures,
+  enforcementFormColumns,
   type RollupRow,
   type RollupSpec,
 } from '@thads/kit';
@@ -90,6 +91,25 @@ export const MONEY_REPORT = defineReport<MoneyFigures, MoneyRankingMetric>({
     description: 'The money completion rate against the unit’s own target and the national target for the statistical year the period ends in.',
     rate: (f) => f.completionRate,
     of: (t) => t.moneyRate,
+  },
+  form: {
+    number: 2,
+    field: 'moneyReportForm',
+    description:
+      'Form 2 of the statistics circular, results of civil judgment enforcement by money (VND), for a unit and a period: the total row, the unit’s own row and one row a unit directly under it, with the form’s columns. Downloadable as CSV or XLSX from the gateway’s /export/form.',
+    title: 'Kết quả thi hành án dân sự tính bằng tiền',
+    titleEn: 'Results of civil judgment enforcement by money',
+    readsBuckets: true,
+    columns: enforcementFormColumns<MoneyFigures>('VND', [
+      { key: 'collected', label: 'Trong đó: thu được', labelEn: 'Of which collected', kind: 'VND', value: (f) => f.collected },
+      {
+        key: 'stateBudgetCollected',
+        label: 'Thu cho ngân sách nhà nước',
+        labelEn: 'Collected for the state budget',
+        kind: 'VND',
+        value: (_f, rows) => rows.get(STATE_BUDGET)?.collected ?? 0n,
+      },
+    ]),
   },
   ranking: {
     metric: {

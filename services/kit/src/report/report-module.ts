@@ -3,8 +3,10 @@ import type { ClassType } from 'type-graphql';
 import type { LeanResolvers } from '../graphql/federation';
 import type { PeriodSpec } from '../time/period';
 import type { ReportContext } from './report-loaders';
+import { reportFormResolver } from './report-form';
 import { reportResolvers } from './report-resolvers';
 import type { ReportSpec } from './report-spec';
+import type { FormSpec } from './report-form-spec';
 import { resolveStats } from './report-stats';
 import { reportTypes, type ReportTypes } from './report-types';
 
@@ -28,7 +30,7 @@ export function reportModule(spec: ReportSpec, OrgUnit: ClassType): ReportModule
   return {
     spec,
     ...types,
-    resolvers: reportResolvers(spec, OrgUnit, types),
+    resolvers: [...reportResolvers(spec, OrgUnit, types), ...(spec.form ? [reportFormResolver(spec, spec.form as FormSpec<object>)] : [])],
     lean: {
       resolvers: { OrgUnit: { [`${spec.name}Stats`]: stats } },
       plainTypes: [types.names.stats, types.names.item, types.names.row, types.names.figures, 'TargetAchievement', 'RankPosition'],

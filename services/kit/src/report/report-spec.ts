@@ -4,6 +4,7 @@ import type { Family } from '../auth/identity';
 import type { RollupRow } from '../rollup/rollup-query';
 import type { RollupSpec } from '../rollup/rollup-spec';
 import type { Targets } from '../stats/targets';
+import type { FormSpec } from './report-form-spec';
 
 /** A unit's rollup rows for one period, by bucket (0: everything). */
 export type Rows = ReadonlyMap<number, RollupRow>;
@@ -58,6 +59,8 @@ export interface ReportSpec<F extends object = object, M extends string = string
   extras?: readonly ExtraFigure[];
   /** A rate compared with the targets of finances' unit_target. */
   target?: { description: string; rate(figures: F): number | null; of(targets: Targets): number };
+  /** The official report form this report fills, served as its own query. */
+  form?: FormSpec<F>;
   ranking: {
     /** The registered enum of what units are ranked by, its default and each metric's value. */
     metric: {
