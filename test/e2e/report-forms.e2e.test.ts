@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { bearer } from '../support/auth';
-import { gqlData } from '../support/graphql-client';
+import { gql, gqlData } from '../support/graphql-client';
 import { migrateAll, startInProcessHub, type InProcessHub } from '../support/in-process-hub';
 import { demoCases, leavesOf, seedTestCases, seedTestComplaints, seedTestMoney, seedTestUnits } from '../support/seeded-db';
 import { createTestDatabase, dropTestDatabase } from '../support/test-db';
@@ -164,6 +164,44 @@ describe('report forms and their exports', () => {
       .split('\r\n');
     expect(lines[1]).toBe('Rank,Unit,Enforceable,Done,Completion rate (%)');
     expect(lines.slice(2).map((l) => l.split(',').slice(0, 2))).toEqual(caseRanking.map((r) => [String(r.rank), r.unit.name]));
+  });
+
+  it('lets a province rank its own wards, as its figures rank them, and no other province’s', async () => {
+    // The province of the ward with the best enforceable share nationwide: its wards have figures to rank.
+    const { top } = await gqlData<{ top: { unit: { parent: { id: string } } }[] }>(
+      hub.url,
+      `query($p: PeriodInput!) { top: caseRanking(period: $p, level: WARD, metric: ENFORCEABLE_SHARE) { unit { parent { id } } } }`,
+      { p: PERIOD },
+      MINISTRY,
+    );
+    const mine = top[0]!.unit.parent.id;
+    const elsewhere = mine === String(province) ? String(otherProvince) : String(province);
+    const provinceToken = bearer('province', [Number(mine)]);
+    const RANK = `query($p: PeriodInput!, $within: ID) { caseRanking(period: $p, level: WARD, metric: ENFORCEABLE_SHARE, within: $within) { rank value unit { id } figures { enforceableShare } } }`;
+    const { caseRanking } = await gqlData<{
+      caseRanking: { rank: number; value: string | null; unit: { id: string }; figures: { enforceableShare: number | null } }[];
+    }>(hub.url, RANK, { p: PERIOD, within: mine }, provinceToken);
+    const { unit } = await gqlData<{ unit: { children: { id: string; caseStats: { enforceableShare: number | null } }[] } }>(
+      hub.url,
+      `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { children { id caseStats(period: $p) { enforceableShare } } } }`,
+      { id: mine, p: PERIOD },
+      MINISTRY,
+    );
+    expect(caseRanking.map((r) => r.unit.id).sort()).toEqual(unit.children.map((c) => c.id).sort());
+    const rates = new Map(unit.children.map((c) => [c.id, c.caseStats.enforceableShare]));
+    caseRanking.forEach((r, i) => {
+      expect(r.figures.enforceableShare).toBe(rates.get(r.unit.id));
+      const before = caseRanking[i - 1];
+      if (before && r.value !== null) expect(Number(before.value)).toBeGreaterThanOrEqual(Number(r.value));
+      if (before) expect(r.rank).toBeGreaterThanOrEqual(before.rank);
+    });
+    expect(caseRanking.some((r) => r.value !== null)).toBe(true);
+    const foreign = await gql(hub.url, RANK, { p: PERIOD, within: elsewhere }, provinceToken);
+    expect(foreign.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const national = await gql(hub.url, RANK, { p: PERIOD }, provinceToken);
+    expect(national.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const csv = await fetch(`${origin}/export/ranking?report=case&level=WARD&within=${mine}&year=${PERIOD.year}`, { headers: provinceToken });
+    expect((await csv.text()).trimEnd().split('\r\n')).toHaveLength(2 + caseRanking.length);
   });
 
   it('answers bad requests and foreign units with the API’s codes, and keeps serving', async () => {

@@ -101,7 +101,7 @@ const RANKINGS: Record<string, { field: string; figures: [string, string, string
 
 const cell = (value: unknown): string | null => (value === null || value === undefined ? null : typeof value === 'number' ? String(value) : String(value));
 
-/** A national ranking (report=case|money|complaint, level, period) as a table: rank, unit, then the figures. */
+/** A ranking (report=case|money|complaint, level, within, period) as a table: rank, unit, then the figures. */
 export async function rankingTable(params: URLSearchParams, execute: Execute, english: boolean): Promise<ExportTable> {
   const report = RANKINGS[params.get('report') ?? 'case'];
   if (!report) throw badRequest(`"report" must be case, money or complaint, e.g. report=money.`, { field: 'report' });
@@ -109,9 +109,9 @@ export async function rankingTable(params: URLSearchParams, execute: Execute, en
   if (!/^[A-Z]{1,20}$/.test(level)) throw badRequest('"level" must be PROVINCE, DISTRICT or WARD.', { field: 'level' });
   const period = periodOf(params);
   const data = await execute(
-    `query($period: PeriodInput!, $asOf: Date) { ranking: ${report.field}(period: $period, level: ${level}, asOf: $asOf) {
+    `query($period: PeriodInput!, $asOf: Date, $within: ID) { ranking: ${report.field}(period: $period, level: ${level}, asOf: $asOf, within: $within) {
       rank unit { name } figures { ${report.figures.map(([key]) => key).join(' ')} } } }`,
-    { period, asOf: params.get('asOf') || undefined },
+    { period, asOf: params.get('asOf') || undefined, within: params.get('within') || undefined },
   );
   const rows = data.ranking as { rank: number; unit: { name: string }; figures: Record<string, unknown> }[];
   const when = Object.entries(period)

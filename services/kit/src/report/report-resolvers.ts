@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import { PeriodInput } from '../graphql/period.input';
 import { DateScalar } from '../graphql/scalars';
 import { parseUnitId, statsScope } from '../rollup/stats-args';
@@ -15,6 +15,8 @@ const PERIOD = { description: 'The reporting period.' };
 const STATS_AS_OF = { nullable: true, description: "Date whose hierarchy to roll up on. Default: the period's last day." };
 const RANKING_AS_OF = { nullable: true, description: "Date whose units and hierarchy to use. Default: the period's last day." };
 const METRIC = 'What to rank by.';
+const WITHIN =
+  'Rank only the units of the level under this unit on the hierarchy of `asOf`: a province ranks its own wards with `level: WARD, within: <its id>`. Anyone who may read the unit may rank under it. Default: the whole country.';
 
 /**
  * The report's resolvers on a subgraph's OrgUnit (type-graphql's generic resolvers: classes
@@ -34,10 +36,14 @@ export function reportResolvers(spec: ReportSpec, OrgUnit: ClassType, types: Rep
       @Arg('metric', () => Metric, { defaultValue: ranking.metric.default, description: METRIC }) metric: string,
       @Arg('level', () => RankingLevel, { defaultValue: RankingLevel.PROVINCE, description: 'Which units to rank.' }) level: RankingLevel,
       @Arg('asOf', () => DateScalar, RANKING_AS_OF) asOf: string | undefined,
+      @Arg('within', () => ID, { nullable: true, description: WITHIN }) within: string | undefined,
       @Ctx() ctx: ReportContext,
     ): Promise<unknown[]> {
-      ctx.access.assertRanking(level, spec.family);
-      const rows = rankingRows(await reportLoaders(ctx, spec).ranking.load({ level, metric, scope: statsScope(period, asOf) }));
+      const under = within === undefined || within === null ? undefined : parseUnitId(within);
+      // Units under one's own unit are one's own to rank; the country's are the national ranking's.
+      if (under === undefined) ctx.access.assertRanking(level, spec.family);
+      else await ctx.access.assertRead(under, spec.family);
+      const rows = rankingRows(await reportLoaders(ctx, spec).ranking.load({ level, metric, scope: statsScope(period, asOf), within: under }));
       return rows.map((r) => ({ ...r, figures: r.figures.figures }));
     }
 

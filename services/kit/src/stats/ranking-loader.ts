@@ -10,10 +10,12 @@ export interface RankingKey<M extends string> {
   level: RankingLevel;
   metric: M;
   scope: StatsScope;
+  /** Only the units under this one (a province ranking its own wards); the whole country when absent. */
+  within?: number;
 }
 
 /**
- * Per-request loader of whole rankings: all units of a level valid at asOf, their figures
+ * Per-request loader of whole rankings: all units of a level valid at asOf (under `within`), their figures
  * from one grouped rollup statement, ranked by the metric (ties share a rank).
  */
 export function createRankingLoader<M extends string, F>(
@@ -26,8 +28,8 @@ export function createRankingLoader<M extends string, F>(
   return new DataLoader<RankingKey<M>, RankedRow<F>[], string>(
     (keys) =>
       Promise.all(
-        keys.map(async ({ level, metric, scope }) => {
-          const ids = await unitsOfLevel(db, level, scope.asOf);
+        keys.map(async ({ level, metric, scope, within }) => {
+          const ids = await unitsOfLevel(db, level, scope.asOf, within);
           const byUnit = await queryRollup(db, spec, ids, scope.period, scope.asOf, buckets);
           return rank(
             ids.map((unitId) => {
@@ -37,7 +39,7 @@ export function createRankingLoader<M extends string, F>(
           );
         }),
       ),
-    { cacheKeyFn: (k) => `${k.level}|${k.metric}|${k.scope.period.firstMonth}|${k.scope.period.lastMonth}|${k.scope.asOf}` },
+    { cacheKeyFn: (k) => `${k.level}|${k.metric}|${k.scope.period.firstMonth}|${k.scope.period.lastMonth}|${k.scope.asOf}|${k.within ?? ''}` },
   );
 }
 
