@@ -23,7 +23,7 @@ const FORM = (field: string) => `query($id: ID!, $p: PeriodInput!) { f: ${field}
 const STATS = `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { id name
   caseStats(period: $p) { ...C } moneyStats(period: $p) { ...M } complaintStats(period: $p) { ...P }
   children { id name caseStats(period: $p) { ...C } moneyStats(period: $p) { ...M } complaintStats(period: $p) { ...P } } } }
-  fragment C on CaseStats { carriedOver newlyReceived totalHandled entrustedOut withdrawn separateBook toEnforce enforceable notEnforceable done carriedToNext completionRate enforceableShare }
+  fragment C on CaseStats { carriedOver newlyReceived totalHandled entrustedOut withdrawn separateBook toEnforce enforceable notEnforceable done completed terminated carriedToNext completionRate enforceableShare }
   fragment M on MoneyStats { carriedOver newlyReceived totalHandled entrustedOut withdrawn separateBook toEnforce enforceable notEnforceable done collected stateBudgetCollected carriedToNext completionRate enforceableShare }
   fragment P on ComplaintStats { receptions citizensReceived carriedOver newlyReceived toResolve resolved pending resolutionRate byKind { kind toResolve resolved } }`;
 

@@ -28,7 +28,7 @@ const IMPORT_MONEY = `mutation($path: String!) { importMoneyEvents(path: $path) 
 const IMPORT_COMPLAINTS = `mutation($path: String!) { importComplaintEvents(path: $path) { applied skipped } }`;
 
 const STATS = `
-  caseStats(period: $period, asOf: $asOf) { carriedOver newlyReceived entrustedOut withdrawn separateBook toEnforce enforceable done carriedToNext periodStart periodEnd asOf }
+  caseStats(period: $period, asOf: $asOf) { carriedOver newlyReceived entrustedOut withdrawn separateBook toEnforce enforceable done completed terminated carriedToNext periodStart periodEnd asOf }
   moneyStats(period: $period, asOf: $asOf) { carriedOver newlyReceived toEnforce enforceable done collected }
   complaintStats(period: $period, asOf: $asOf) { carriedOver newlyReceived resolved citizensReceived }`;
 

@@ -38,6 +38,8 @@ export interface CaseFiguresBF {
   toEnforce: number;
   enforceable: number;
   done: number;
+  completed: number;
+  terminated: number;
   carriedToNext: number;
 }
 
@@ -57,6 +59,7 @@ export function caseFiguresBF(cases: DemoCase[], units: Set<number>, start: stri
   const withdrawn = outcome('WITHDRAWN');
   const separateBook = outcome('SEPARATE_BOOK');
   const done = outcome('COMPLETED', 'TERMINATED');
+  const terminated = outcome('TERMINATED');
   const openEnforceableAtEnd = mine.filter((c) => c.receivedOn <= end && !(c.outcome && c.outcome.on <= end) && enforceableOn(c, end)).length;
   const toEnforce = carriedOver + newlyReceived - entrustedOut - withdrawn - separateBook;
   return {
@@ -68,6 +71,8 @@ export function caseFiguresBF(cases: DemoCase[], units: Set<number>, start: stri
     toEnforce,
     enforceable: done + openEnforceableAtEnd,
     done,
+    completed: done - terminated,
+    terminated,
     carriedToNext: toEnforce - done,
   };
 }

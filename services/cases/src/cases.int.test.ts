@@ -6,7 +6,7 @@ import { demoCases, leavesOf, seedTestCases, seedTestUnits, TEST_CONFIG } from '
 import { createTestDatabase, dropTestDatabase } from '../../../test/support/test-db';
 import { start } from './server';
 
-const STATS = `carriedOver newlyReceived totalHandled entrustedOut withdrawn separateBook toEnforce enforceable notEnforceable done carriedToNext completionRate enforceableShare`;
+const STATS = `carriedOver newlyReceived totalHandled entrustedOut withdrawn separateBook toEnforce enforceable notEnforceable done completed terminated carriedToNext completionRate enforceableShare`;
 const ENTITY_QUERY = `query($reps: [_Any!]!, $period: PeriodInput!, $asOf: Date) {
   _entities(representations: $reps) { ... on OrgUnit { id caseStats(period: $period, asOf: $asOf) { ${STATS} periodStart periodEnd asOf byCategory { category ${STATS} } } } }
 }`;
@@ -79,6 +79,8 @@ describe('cases subgraph on a real PostgreSQL', () => {
       toEnforce: 343,
       enforceable: 327,
       done: 289,
+      completed: 289,
+      terminated: 0,
       carriedToNext: 54,
     });
     const all = await statsOf(district, { year: 2022 });

@@ -24,6 +24,7 @@ export { refreshRollupFanOut } from './rollup/fan-out';
 export * from './rollup/rebuild';
 export * from './rollup/verify';
 export * from './rollup/legacy-openings.migration';
+export * from './rollup/add-flow.migration';
 export * from './rollup/stats-args';
 export * from './report/report-spec';
 export * from './report/enforcement-figures';

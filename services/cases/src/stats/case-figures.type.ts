@@ -32,6 +32,12 @@ export class CaseFigures {
   @Field(() => Int, { description: 'Done (thi hành xong): completed, or terminated for all obligations, in the period.' })
   done!: number;
 
+  @Field(() => Int, { description: 'Of done: cases fully executed (thi hành xong toàn bộ) in the period = done − terminated.' })
+  completed!: number;
+
+  @Field(() => Int, { description: 'Of done: cases terminated for all their obligations (đình chỉ thi hành án) in the period.' })
+  terminated!: number;
+
   @Field(() => Int, { description: 'Carried to the next period (chuyển kỳ sau) = to be enforced − done.' })
   carriedToNext!: number;
 

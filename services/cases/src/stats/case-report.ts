@@ -10,12 +10,12 @@ import {
   type RollupSpec,
 } from '@thads/kit';
 import { ADMIN_ROLLUP } from '../admin/admin-rollup';
-import { caseFlowCountsSql } from '../cases/case-flows';
+import { CASE_FLOWS, caseFlowCountsSql } from '../cases/case-flows';
 import { CaseFigures } from './case-figures.type';
 
 export const CASE_ROLLUP: RollupSpec = {
   table: 'cases.case_month',
-  flows: ['received', 'entrusted_out', 'withdrawn', 'done', 'separate_book'],
+  flows: [...CASE_FLOWS],
   stocks: ['open_delta', 'open_enforceable_delta'],
   // Every event with the deltas it added, in each bucket of its case's categories.
   facts: `SELECT e.unit_id, date_trunc('month', e.occurred_on)::date AS month, b.bucket,
@@ -44,6 +44,8 @@ export function caseFigures(row: RollupRow): CaseFigures {
     enforceable: Number(f.enforceable),
     notEnforceable: Number(f.notEnforceable),
     done: Number(f.done),
+    completed: Number(f.done - (row.terminated ?? 0n)),
+    terminated: Number(row.terminated ?? 0n),
     carriedToNext: Number(f.carriedToNext),
     completionRate: f.completionRate,
     enforceableShare: f.enforceableShare,
@@ -104,7 +106,10 @@ export const CASE_REPORT = defineReport<CaseFigures, CaseRankingMetric>({
       'Form 1 of the statistics circular, results of civil judgment enforcement by case, for a unit and a period: the total row, the unit’s own row and one row a unit directly under it, with the form’s columns. Downloadable as CSV or XLSX from the gateway’s /export/form.',
     title: 'Kết quả thi hành án dân sự tính bằng việc',
     titleEn: 'Results of civil judgment enforcement by case',
-    columns: enforcementFormColumns<CaseFigures>('COUNT'),
+    columns: enforcementFormColumns<CaseFigures>('COUNT', [
+      { key: 'completed', label: 'Trong đó: thi hành xong toàn bộ', labelEn: 'Of which fully executed', kind: 'COUNT', value: (f) => f.completed },
+      { key: 'terminated', label: 'Trong đó: đình chỉ thi hành án', labelEn: 'Of which terminated', kind: 'COUNT', value: (f) => f.terminated },
+    ]),
   },
   ranking: {
     metric: {
