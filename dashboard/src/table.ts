@@ -65,10 +65,12 @@ export function sortableTable<R>(options: {
 }): HTMLTableElement {
   const { columns, sort } = options;
   const column = columns.find((c) => c.key === sort.key) ?? columns[0];
+  // Equal values (a shared rank) keep the names in Vietnamese order.
+  const names = columns.find((c) => c.kind === 'text');
   const rows = [...options.rows].sort((a, b) => {
     const [x, y] = [column.value(a), column.value(b)];
-    if (x === null || y === null) return compare(column.kind, x, y);
-    return sort.descending ? compare(column.kind, y, x) : compare(column.kind, x, y);
+    const order = x === null || y === null ? compare(column.kind, x, y) : sort.descending ? compare(column.kind, y, x) : compare(column.kind, x, y);
+    return order || (names ? compare('text', names.value(a), names.value(b)) : 0);
   });
   const before = new Map<string, string>();
   options.previous?.querySelectorAll<HTMLElement>('[data-row] td').forEach((td) => {
