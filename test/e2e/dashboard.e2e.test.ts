@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { defaultPeriod, periodEnd, previousYear, toPeriodInput } from '../../dashboard/src/period';
 import { todayInVietnam } from '../../dashboard/src/format';
 import { bearer, token } from '../support/auth';
@@ -203,6 +203,43 @@ describe('the dashboard in a browser', () => {
     expect(await page.getAttribute('#last-change', 'data-time')).not.toBe('');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-province.png'), fullPage: true });
     expect(problems).toEqual([]);
+    await page.close();
+  }, 60000);
+
+  it('shows a lost live connection as reconnecting, then connected again, and keeps updating', async () => {
+    const page = await browser.newPage();
+    // Every WebSocket of the page passes through the test, which can cut it as a network would.
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/graphql$/, (ws) => {
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await page.goto(`${origin}/dashboard#/province/${province.id}`);
+    await page.waitForSelector('#live-state[data-state="connected"]');
+    expect(await page.textContent('#live-state')).toBe('Đã kết nối');
+    await sockets.at(-1)!.close({ code: 1012, reason: 'cut by the test' });
+    await page.waitForSelector('#live-state[data-state="reconnecting"]');
+    expect(await page.textContent('#live-state')).toBe('Đang kết nối lại');
+    await page.waitForSelector('#live-state[data-state="connected"]', { timeout: 15000 });
+    expect(sockets.length).toBeGreaterThanOrEqual(2);
+    const figure = '[data-figure="case.newlyReceived"]';
+    const shown = Number(await page.getAttribute(figure, 'data-value'));
+    await gqlData(
+      hub.url,
+      `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id } }`,
+      {
+        input: { unitId: province.ward, receivedOn: todayInVietnam(), judgmentRef: `dash-r-${Date.now()}/2026` },
+        key: `dashboard-r-${process.pid}-${Date.now()}`,
+      },
+      bearer('reporter', [1]),
+    );
+    await page.waitForFunction(
+      ([sel, n]) => Number((globalThis as any).document.querySelector(sel)?.getAttribute('data-value')) === n,
+      [figure, shown + 1] as const,
+      {
+        timeout: 5000,
+      },
+    );
     await page.close();
   }, 60000);
 
