@@ -77,7 +77,9 @@ const start: CommandSpec = {
       },
       say,
     );
-    say(`\nThe hub is up: GraphQL at ${hub.url}\nDatabase: ${maskDatabaseUrl(hub.databaseUrl)}\nStop with Ctrl+C.\n`);
+    say(
+      `\nThe hub is up: GraphQL at ${hub.url}\nDashboard: ${hub.url.replace(/\/graphql$/, '/dashboard')}\nDatabase: ${maskDatabaseUrl(hub.databaseUrl)}\nStop with Ctrl+C.\n`,
+    );
     process.stdout.write(`${hub.url}\n`);
     let stopping = false;
     const stop = () => {
