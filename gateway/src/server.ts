@@ -26,6 +26,7 @@ import { WorkerEngine } from './live/worker-engine';
 import { attachLiveServer } from './live/ws-server';
 import { allReady } from './subgraphs';
 import { exportRoute } from './export/export-route';
+import { corsPolicy, parseOrigins } from './http/cors';
 import { loadDashboardFiles } from './dashboard/dashboard-files';
 import { dashboardRoute } from './dashboard/dashboard-route';
 import { startCaches, type Caches } from './cache/caches';
@@ -185,6 +186,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
         },
       },
     ],
+    cors: corsPolicy(parseOrigins(config.CORS_ORIGINS)),
     extraRoute: (req, res) => {
       if (exports(req, res)) return true;
       if (dashboard(req, res)) return true;
