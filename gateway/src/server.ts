@@ -27,6 +27,7 @@ import { attachLiveServer } from './live/ws-server';
 import { allReady } from './subgraphs';
 import { startCaches, type Caches } from './cache/caches';
 import { answerPlugin, cachedGraphQL } from './cache/cached-graphql';
+import { ideRoute } from './ide/ide-route';
 
 export interface RunningGateway extends RunningService {
   metrics: LiveMetrics;
@@ -126,6 +127,8 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   // eslint-disable-next-line prefer-const
   let live: { dispose(): Promise<void> } | undefined;
   let engine: LiveEngine | undefined;
+  // GraphiQL for integrators: it reads the schema by introspection, so it goes where introspection goes.
+  const ide = ideRoute(config.INTROSPECTION === 'true');
   const fanout = new LiveFanout({ watch: (spec) => engine?.watch(spec), unwatch: (key) => engine?.unwatch(key) }, metrics);
 
   const running = await startService<GatewayContext>({
@@ -168,6 +171,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
       },
     ],
     extraRoute: (req, res) => {
+      if (ide(req, res)) return true;
       if (req.url !== '/metrics') return false;
       void (engine?.metrics() ?? Promise.resolve(undefined)).then((worker) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
