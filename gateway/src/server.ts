@@ -49,8 +49,17 @@ function guardPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, schema, contextValue }) {
-          if (!operation || contextValue.live) return;
+        async didResolveOperation({ operation, document, schema, contextValue, request }) {
+          // No operation to run (the operationName names none, or several are sent without one): the client's mistake, said
+          // here; the gateway's executor would otherwise fail on it as an internal error.
+          if (!operation)
+            throw new GraphQLError(
+              request.operationName
+                ? `Unknown operation named "${request.operationName}".`
+                : 'The document holds several operations: name the one to run in operationName.',
+              { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
+            );
+          if (contextValue.live) return;
           if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
             throw new GraphQLError('Subscriptions are served over graphql-ws (WebSocket) at /graphql, not over HTTP.', {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },

@@ -35,7 +35,8 @@ export class LiveGateway implements GatewayInterface {
     return {
       executor: (requestContext) => {
         const schema = this.schema;
-        if (!schema || !onlyIntrospects(requestContext.operation)) return executor(requestContext);
+        // Without an operation (an operationName that names none), the inner executor says what is wrong.
+        if (!schema || !requestContext.operation || !onlyIntrospects(requestContext.operation)) return executor(requestContext);
         return Promise.resolve(
           execute({
             schema,
