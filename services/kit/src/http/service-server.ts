@@ -126,6 +126,29 @@ export async function startService<TContext extends BaseContext>(options: Servic
       });
   });
 
+  // What Node's HTTP parser refuses before any route sees it (a GET URL past 16 KiB, a malformed request line): a
+  // GraphQL error with a code like every other refusal, instead of Node's bare status line.
+  httpServer.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      errors: [
+        {
+          message: tooLarge
+            ? 'The request line and headers are over the 16 KiB the server reads; send a long operation or its variables in a POST body.'
+            : 'The request is not valid HTTP.',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host, () => resolve());
