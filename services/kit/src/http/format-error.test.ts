@@ -51,4 +51,16 @@ describe('errors a client sees', () => {
     expect(result?.errors?.[0]).toMatchObject({ message: 'No organizational unit has id "9".', extensions: { code: 'UNIT_NOT_FOUND', id: '9' } });
     expect(lines).toEqual([]);
   });
+
+  // Found by the fuzz test (test/e2e/attacks/fuzz.e2e.test.ts): Apollo Server refuses this without a code, which was masked and logged as ours.
+  it('gives a request Apollo Server refuses with a 4xx status but no code (a persisted query whose hash does not match) BAD_REQUEST, and logs nothing', async () => {
+    lines.length = 0;
+    const res = await server.executeOperation(
+      { query: '{ fine }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } },
+      { contextValue: { requestId: 'req-44' } },
+    );
+    const result = res.body.kind === 'single' ? res.body.singleResult : undefined;
+    expect(result?.errors?.[0]).toMatchObject({ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } });
+    expect(lines).toEqual([]);
+  });
 });

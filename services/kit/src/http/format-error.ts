@@ -18,7 +18,11 @@ const CLIENT_CODES = new Set([
 function shownCode(error: unknown, formattedCode: unknown): string | undefined {
   const own = ownErrorCode(error);
   const code = own ?? (formattedCode as string | undefined);
-  return own || (code && CLIENT_CODES.has(code)) ? code : undefined;
+  if (own || (code && CLIENT_CODES.has(code))) return code;
+  // Apollo Server refuses some malformed requests without a code but with a 4xx status (a persisted query whose
+  // sha256 does not match its text): the request's fault, not ours.
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | undefined)?.extensions?.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? 'BAD_REQUEST' : undefined;
 }
 
 const internalMessage = (requestId: string) => `Internal error. Quote request id ${requestId} when you report it.`;
