@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorCode, MAX_BODY_BYTES, checkDocumentText, checkVariables, type Identity } from '@thads/kit';
@@ -11,6 +10,7 @@ import type { ConnectionSlots, SubscriptionCaps } from '../limits/subscription-c
 import type { LiveFanout } from './live-fanout';
 import type { LiveMetrics } from './metrics';
 import { SocketSubscriber } from './socket-subscriber';
+import { serveGraphQLWs } from './ws-adapter';
 
 export interface LiveServerOptions {
   httpServer: Server;
@@ -129,7 +129,7 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
   const stopHearing = options.revocations?.onRevoked((jtis) => {
     for (const jti of jtis) for (const socket of byJti.get(jti) ?? []) socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: the token was revoked');
   });
-  const server = useServer<Record<string, unknown> | undefined, Extra>(
+  const server = serveGraphQLWs<Record<string, unknown> | undefined, Extra>(
     {
       onConnect: async (ctx) => {
         const extra = ctx.extra as Extra;
@@ -211,6 +211,7 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
       },
     },
     wss,
+    logger,
   );
   wss.on('error', (err) => logger.error({ err }, 'websocket server error'));
   return {
