@@ -67,10 +67,10 @@ const start: CommandSpec = {
   async run(v) {
     if (v.live !== 'postgres' && v.live !== 'nats') throw new UsageError(`--live is postgres or nats, not "${String(v.live)}".`);
     // Set once the hub is up: a process given up on stops everything, and the hub exits 1.
-    let stopHub: (() => Promise<void>) | undefined;
+    const up: { stop?: () => Promise<void> } = {};
     const giveUp = (name: string, lastLines: readonly string[]) => {
       say(`\n${name} keeps crashing; stopping the hub. Its last lines:\n${lastLines.map((l) => `  ${l}`).join('\n') || '  (none)'}`);
-      void (stopHub ?? (async () => {}))().finally(() => process.exit(1));
+      void (up.stop ?? (async () => {}))().finally(() => process.exit(1));
     };
     const hub = await startHub(
       {
@@ -85,7 +85,7 @@ const start: CommandSpec = {
       say,
       giveUp,
     );
-    stopHub = () => hub.stop();
+    up.stop = () => hub.stop();
     say(
       `\nThe hub is up: GraphQL at ${hub.url}\nDashboard: ${hub.url.replace(/\/graphql$/, '/dashboard')}\nDatabase: ${maskDatabaseUrl(hub.databaseUrl)}\nStop with Ctrl+C.\n`,
     );
