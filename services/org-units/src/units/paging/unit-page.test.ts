@@ -8,9 +8,10 @@ const units = ['Bắc Ninh', 'An Giang', 'Đồng Nai', 'Dak Lak', 'Ê Đê', '�
   code: `c${9 - i}`,
 }));
 const byName = { field: UnitOrderField.NAME, direction: OrderDirection.ASC };
-const codeOf = (f: () => unknown) => {
+const codeOf = (f: () => unknown): string | undefined => {
   try {
     f();
+    return undefined;
   } catch (err) {
     return (err as { extensions: { code: string } }).extensions.code;
   }
@@ -21,7 +22,7 @@ describe('unit pages', () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const page = pageOf(units, byName, 3, after);
+      const page: ReturnType<typeof pageOf<(typeof units)[number]>> = pageOf(units, byName, 3, after);
       expect(page.totalCount).toBe(8);
       seen.push(...page.nodes.map((u) => `${u.name}#${u.id}`));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
