@@ -37,6 +37,8 @@ import { WorkerEngine } from './live/worker-engine';
 import { attachLiveServer } from './live/ws-server';
 import { allReady } from './subgraphs';
 import { exportRoute } from './export/export-route';
+import { loadDashboardFiles } from './dashboard/dashboard-files';
+import { dashboardRoute } from './dashboard/dashboard-route';
 import { startCaches, type Caches } from './cache/caches';
 import { answerPlugin, cachedGraphQL } from './cache/cached-graphql';
 
@@ -144,6 +146,10 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   // eslint-disable-next-line prefer-const
   let live: { dispose(): Promise<void> } | undefined;
   let engine: LiveEngine | undefined;
+  // The dashboard's files, read once: a page for people on the same port as the API it calls.
+  const dashboardFiles = loadDashboardFiles();
+  if (!dashboardFiles) logger.warn('The dashboard is not built (dashboard/dist): /dashboard answers 404 until `npm run build`.');
+  const dashboard = dashboardRoute(dashboardFiles);
   const fanout = new LiveFanout({ watch: (spec) => engine?.watch(spec), unwatch: (key) => engine?.unwatch(key) }, metrics);
 
   // Exports run their query as the request's caller, through the server once it has started.
@@ -199,6 +205,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     ],
     extraRoute: (req, res) => {
       if (exports(req, res)) return true;
+      if (dashboard(req, res)) return true;
       if (req.url !== '/metrics') return false;
       void (engine?.metrics() ?? Promise.resolve(undefined)).then((worker) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
