@@ -1,5 +1,6 @@
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { HierarchySizes, STATIC_SIZES, type UnitRow } from './hierarchy-sizes';
+import { HierarchySource } from './hierarchy-source';
 import { measureOperation } from './operation-limits';
 
 // A ministry; 3 old provinces (2 districts each) until 2025-07-01; 2 new provinces with 4 and 6 wards from then.
@@ -60,5 +61,31 @@ describe('the cost model', () => {
 
   it('falls back to generous static sizes without a database', () => {
     expect(cost(`{ units(type: WARD) { children { name } } }`, STATIC_SIZES)).toBe(1 + 4000 * (1 + 200));
+  });
+});
+
+describe('the hierarchy source', () => {
+  const logger = { warn: jest.fn() } as unknown as ConstructorParameters<typeof HierarchySource>[1];
+
+  it('reads again when a change is announced during a read, and keeps the sizes known when a read fails', async () => {
+    let rows = units.slice(0, 1);
+    let fail = false;
+    const reads: number[] = [];
+    const source = new HierarchySource(async () => {
+      reads.push(rows.length);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (fail) throw new Error('down');
+      return { rows };
+    }, logger);
+    expect(source.sizes).toBe(STATIC_SIZES);
+    const first = source.refresh();
+    rows = units; // the hierarchy changes while the first read runs
+    void source.refresh();
+    await first;
+    expect(reads).toEqual([1, units.length]);
+    expect(source.sizes.anyDate.ofType.WARD).toBe(10);
+    fail = true;
+    await source.refresh();
+    expect(source.sizes.anyDate.ofType.WARD).toBe(10);
   });
 });

@@ -16,6 +16,7 @@ export class HierarchySource {
   sizes: HierarchySizes = STATIC_SIZES;
   private timer?: NodeJS.Timeout;
   private reading?: Promise<void>;
+  private again = false;
 
   constructor(
     private readonly query: Query,
@@ -33,17 +34,27 @@ export class HierarchySource {
     clearInterval(this.timer);
   }
 
-  /** Reads the units again; one read at a time, a failed read keeps the sizes known. */
+  /**
+   * Reads the units again; one read at a time, and a change announced during a read reads
+   * once more after it (the read under way may have started before the change committed). A
+   * failed read keeps the sizes known.
+   */
   refresh(): Promise<void> {
-    this.reading ??= (async () => {
-      try {
-        const { rows } = await this.query(UNITS_SQL);
-        this.sizes = HierarchySizes.fromUnits(rows as UnitRow[]);
-      } catch (err) {
-        this.logger.warn({ err: (err as Error).message }, 'could not read the unit hierarchy for the cost guard; the sizes known before serve');
-      } finally {
-        this.reading = undefined;
-      }
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      do {
+        this.again = false;
+        try {
+          const { rows } = await this.query(UNITS_SQL);
+          this.sizes = HierarchySizes.fromUnits(rows as UnitRow[]);
+        } catch (err) {
+          this.logger.warn({ err: (err as Error).message }, 'could not read the unit hierarchy for the cost guard; the sizes known before serve');
+        }
+      } while (this.again);
+      this.reading = undefined;
     })();
     return this.reading;
   }
