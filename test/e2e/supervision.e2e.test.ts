@@ -97,7 +97,9 @@ describe('hub start supervises its processes', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, HUB_RUNNING_FILE: record };
     delete env.DATABASE_URL;
     const hub2 = join(ROOT, 'cli', 'dist', 'main.js');
-    const created = await run(process.execPath, [hub2, 'keys', '--action', 'create', '--name', 'Cổng bên cạnh', '--owner', 'beside', '--role', 'ministry'], { env });
+    const created = await run(process.execPath, [hub2, 'keys', '--action', 'create', '--name', 'Cổng bên cạnh', '--owner', 'beside', '--role', 'ministry'], {
+      env,
+    });
     expect(created.stderr).toMatch(/using the database of the hub running at/);
     const listed = await run(process.execPath, [hub2, 'keys', '--action', 'list'], { env });
     expect(listed.stdout + listed.stderr).toMatch(/beside/);
