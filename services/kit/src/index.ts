@@ -12,6 +12,7 @@ export * from './graphql/scalars';
 export * from './http/request-id';
 export * from './http/format-error';
 export * from './http/graphql-http';
+export * from './http/unavailable';
 export * from './http/input-checks';
 export * from './http/service-server';
 export * from './log/logger';
