@@ -123,3 +123,61 @@ export interface LineageEdge {
 export interface ProvinceTree {
   unit: { id: string; name: string; lineage: LineageEdge[]; children: { id: string; name: string; wardKind: string | null; lineage: LineageEdge[] }[] };
 }
+
+/** The query of each report form the API fills: form 1 by case, 2 by money, 8 complaints. */
+export const FORM_QUERIES: Record<FormNumber, string> = {
+  1: 'caseReportForm',
+  2: 'moneyReportForm',
+  8: 'complaintReportForm',
+};
+/** The report forms the API fills. */
+export type FormNumber = 1 | 2 | 8;
+
+/** A report form as the API returns it, for a unit and a period. */
+export function reportFormQuery(form: FormNumber): string {
+  return `query ReportForm($unitId: ID!, $period: PeriodInput!, $asOf: Date) {
+  form: ${FORM_QUERIES[form]}(unitId: $unitId, period: $period, asOf: $asOf) {
+    form title titleEn unitId unitName periodStart periodEnd asOf
+    columns { key label labelEn kind }
+    rows { kind label unitId values }
+  }
+}`;
+}
+
+/** The units a form may be asked for at first: the top one the caller reads (the nation or its province) and those directly under it. */
+export const FORM_UNITS_OF_NATION = `query FormUnitsOfNation($asOf: Date!) { top: ministry { id name children(asOf: $asOf) { id name } } }`;
+/** See FORM_UNITS_OF_NATION: a province's token starts at its province. */
+export const FORM_UNITS_OF_UNIT = `query FormUnitsOfUnit($id: ID!, $asOf: Date!) { top: unit(id: $id) { id name children(asOf: $asOf) { id name } } }`;
+
+/** The answer of the form units' queries. */
+export interface FormUnits {
+  top: { id: string; name: string; children: { id: string; name: string }[] };
+}
+
+/** One column of a form. */
+export interface ReportFormColumn {
+  key: string;
+  label: string;
+  labelEn: string;
+  kind: 'COUNT' | 'VND' | 'RATE';
+}
+/** One row of a form: TOTAL first, then OWN, then the SUBORDINATE units. */
+export interface ReportFormRow {
+  kind: 'TOTAL' | 'OWN' | 'SUBORDINATE';
+  label: string;
+  unitId: string;
+  values: (string | null)[];
+}
+/** A report form. */
+export interface ReportForm {
+  form: number;
+  title: string;
+  titleEn: string;
+  unitId: string;
+  unitName: string;
+  periodStart: string;
+  periodEnd: string;
+  asOf: string;
+  columns: ReportFormColumn[];
+  rows: ReportFormRow[];
+}
