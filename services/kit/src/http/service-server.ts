@@ -30,6 +30,8 @@ export interface ServiceOptions<TContext extends BaseContext> {
   plugins?: ApolloServerPlugin<TContext>[];
   /** Called on stop after HTTP has drained: close pools, brokers. */
   onStop?: () => Promise<void>;
+  /** Cross-origin headers and preflights (the gateway's allow-list), before any route; return true when it answered. */
+  cors?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Extra routes (the gateway's metrics); return true when handled. */
   extraRoute?: (req: IncomingMessage, res: ServerResponse) => boolean;
   introspection?: boolean;
@@ -98,6 +100,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdFrom(req.headers);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    if (options.cors?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return json(res, 200, { status: 'ok', service: options.name });
     if (path === '/ready') {
