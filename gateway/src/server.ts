@@ -3,7 +3,7 @@ import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, type FragmentDefinitionNode } from 'graphql';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { DEFAULT_MAX_NESTING, createLogger, ensureApiKeyTable, requestIdFrom, startService, type RunningService } from '@thads/kit';
+import { DEFAULT_MAX_NESTING, createLogger, ensureApiKeyTable, observePools, requestIdFrom, startService, type RunningService } from '@thads/kit';
 import { credentialOf, type AuthOptions } from './auth/authenticate';
 import { authenticateCaller } from './auth/caller';
 import { RevocationList } from './auth/revocation-list';
@@ -91,6 +91,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const keys = config.DATABASE_URL ? new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'gateway' }) : undefined;
   keys?.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
   if (keys) await ensureApiKeyTable(keys);
+  const forgetPools = observePools('gateway', () => ({ keys }));
   // Revoked token ids, read again every couple of seconds; without a database, tokens cannot be revoked.
   const revocations = keys ? new RevocationList(keys, logger) : undefined;
   await revocations?.start();
@@ -174,20 +175,14 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
               await caches?.notices.stop();
               revocations?.stop();
               await keys?.end();
+              forgetPools();
             },
           };
         },
       },
     ],
-    extraRoute: (req, res) => {
-      if (exports(req, res)) return true;
-      if (req.url !== '/metrics') return false;
-      void (engine?.metrics() ?? Promise.resolve(undefined)).then((worker) => {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(metrics.render(worker, caches?.answers.stats, caches?.fetches.stats));
-      });
-      return true;
-    },
+    extraRoute: exports,
+    metrics: async () => metrics.render(await engine?.metrics(), caches?.answers.stats, caches?.fetches.stats),
   });
 
   started.apollo = running.apollo as unknown as ApolloServer<GatewayContext>;
