@@ -38,6 +38,7 @@ COPY tsconfig.base.json tsconfig.json ./
 COPY services/ services/
 COPY gateway/ gateway/
 COPY cli/ cli/
+COPY dashboard/ dashboard/
 RUN npm run build
 
 # ---- prod-deps: production dependencies only (cached apart from the sources) ----------
@@ -75,6 +76,9 @@ COPY --from=build /app/services/finances/dist services/finances/dist
 COPY --from=build /app/services/complaints/dist services/complaints/dist
 COPY --from=build /app/gateway/dist gateway/dist
 COPY --from=build /app/cli/dist cli/dist
+# The dashboard the gateway serves at /dashboard: its compiled modules and its stylesheet.
+COPY --from=build /app/dashboard/dist dashboard/dist
+COPY dashboard/static/ dashboard/static/
 
 # Files stay root-owned (read-only for the process); nothing is written at run time.
 USER node

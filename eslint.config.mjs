@@ -20,4 +20,9 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  // The dashboard is browser code (DOM, ES modules): its own TypeScript project.
+  {
+    files: ['dashboard/**/*.ts'],
+    languageOptions: { parserOptions: { project: './dashboard/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+  },
 );

@@ -5,6 +5,8 @@ export interface CommandSpec {
   summary: string;
   usage: string;
   options: Record<string, { type: 'string' | 'boolean'; description: string; default?: string | boolean }>;
+  /** Words that may follow the command in place of `--action <word>`: `hub schema check`. */
+  subcommands?: readonly string[];
   run(values: Record<string, string | boolean | undefined>): Promise<number>;
 }
 

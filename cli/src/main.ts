@@ -17,7 +17,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const spec: CommandSpec | undefined = COMMANDS.find((c) => c.name === name);
   if (!spec) throw new UsageError(`Unknown command "${name}".\n\n${mainHelp()}`);
-  const values = parseCommand(spec, rest);
+  const sub = rest[0] !== undefined && spec.subcommands?.includes(rest[0]) ? rest[0] : undefined;
+  const values = parseCommand(spec, sub ? rest.slice(1) : rest);
+  if (sub) values.action = sub;
   if (values.help) {
     process.stdout.write(commandHelp(spec));
     return 0;

@@ -26,6 +26,8 @@ import { WorkerEngine } from './live/worker-engine';
 import { attachLiveServer } from './live/ws-server';
 import { allReady } from './subgraphs';
 import { exportRoute } from './export/export-route';
+import { loadDashboardFiles } from './dashboard/dashboard-files';
+import { dashboardRoute } from './dashboard/dashboard-route';
 import { startCaches, type Caches } from './cache/caches';
 import { answerPlugin, cachedGraphQL } from './cache/cached-graphql';
 
@@ -128,6 +130,10 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   // eslint-disable-next-line prefer-const
   let live: { dispose(): Promise<void> } | undefined;
   let engine: LiveEngine | undefined;
+  // The dashboard's files, read once: a page for people on the same port as the API it calls.
+  const dashboardFiles = loadDashboardFiles();
+  if (!dashboardFiles) logger.warn('The dashboard is not built (dashboard/dist): /dashboard answers 404 until `npm run build`.');
+  const dashboard = dashboardRoute(dashboardFiles);
   const fanout = new LiveFanout({ watch: (spec) => engine?.watch(spec), unwatch: (key) => engine?.unwatch(key) }, metrics);
 
   // Exports run their query as the request's caller, through the server once it has started.
@@ -181,7 +187,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
         },
       },
     ],
-    extraRoute: exports,
+    extraRoute: (req, res) => exports(req, res) || dashboard(req, res),
     metrics: async () => metrics.render(await engine?.metrics(), caches?.answers.stats, caches?.fetches.stats),
   });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import { apiSchemaSdl } from '@thads/gateway';
 import { PROJECT_ROOT, SERVICES, subgraphUrl } from '../services';
 
 export const SCHEMA_DIR = join(PROJECT_ROOT, 'schema');
@@ -12,7 +13,7 @@ export interface Composition {
   hints: string[];
 }
 
-/** Prints every subgraph's SDL and composes them into the supergraph the gateway serves. */
+/** Prints every subgraph's SDL, composes them into the supergraph the gateway serves, and prints the API schema clients see. */
 export async function compose(): Promise<Composition> {
   const files = new Map<string, string>();
   const subgraphs = [];
@@ -26,6 +27,8 @@ export async function compose(): Promise<Composition> {
     throw new Error(`Composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
   }
   files.set('supergraph.graphql', `${result.supergraphSdl.trim()}\n`);
+  // What integrators see by introspection (Subscription included): the file their code generators and schema checks read.
+  files.set('api.graphql', apiSchemaSdl(result.supergraphSdl));
   return { files, hints: result.hints.map((h) => h.toString()) };
 }
 

@@ -4,6 +4,7 @@ import { parseDay, positiveInt, UsageError, type CommandSpec } from '../cli-args
 import { openDatabase } from '../database';
 import { SECRETS_FILE } from '../secrets';
 import { compose, staleFiles, writeComposition } from './compose';
+import { checkSchema, describeChange, releaseSchema, INTENDED_CHANGES, RELEASED_SCHEMA } from './schema-check';
 import { benchImport } from './bench-import';
 import { importFile } from './import';
 import { devToken, keysCommand, parseFamilies, parseRole, parseUnits } from './keys';
@@ -76,7 +77,9 @@ const start: CommandSpec = {
       },
       say,
     );
-    say(`\nThe hub is up: GraphQL at ${hub.url}\nDatabase: ${maskDatabaseUrl(hub.databaseUrl)}\nStop with Ctrl+C.\n`);
+    say(
+      `\nThe hub is up: GraphQL at ${hub.url}\nDashboard: ${hub.url.replace(/\/graphql$/, '/dashboard')}\nDatabase: ${maskDatabaseUrl(hub.databaseUrl)}\nStop with Ctrl+C.\n`,
+    );
     process.stdout.write(`${hub.url}\n`);
     let stopping = false;
     const stop = () => {
@@ -160,6 +163,45 @@ const composeCommand: CommandSpec = {
     }
     writeComposition(composition);
     say(`wrote ${[...composition.files.keys()].map((f) => `schema/${f}`).join(', ')}`);
+    return 0;
+  },
+};
+
+const schemaCommand: CommandSpec = {
+  name: 'schema',
+  summary: 'Check the API schema against the last released one (fails on a breaking change not listed as intended), or release it.',
+  usage: 'hub schema check | hub schema release   (or --action check|release)',
+  subcommands: ['check', 'release'],
+  options: {
+    action: { type: 'string', description: 'check (default) or release.', default: 'check' },
+    released: { type: 'string', description: 'The released schema to compare with.', default: relative(process.cwd(), RELEASED_SCHEMA) },
+    intended: {
+      type: 'string',
+      description: 'The breaking changes made on purpose (JSON: { "intended": [{ path, type, reason }] }).',
+      default: relative(process.cwd(), INTENDED_CHANGES),
+    },
+  },
+  async run(v) {
+    const current = (await compose()).files.get('api.graphql')!;
+    const released = String(v.released);
+    const intended = String(v.intended);
+    if (v.action === 'release') {
+      releaseSchema(current, released, intended);
+      say(`released: ${released} is now the current API schema; ${intended} is empty.`);
+      return 0;
+    }
+    if (v.action !== 'check') throw new UsageError(`Unknown action "${String(v.action)}": use check or release.`);
+    const result = await checkSchema(current, released, intended);
+    for (const c of result.intended) say(`intended breaking change: ${describeChange(c)}`);
+    for (const c of result.dangerous) say(`may affect clients: ${describeChange(c)}`);
+    for (const c of result.breaking) say(`BREAKING: ${describeChange(c)}`);
+    if (result.breaking.length) {
+      say(
+        `${result.breaking.length} breaking change(s) against ${released}: existing clients' queries would fail. Deprecate instead of removing, or, if it is meant, list each one (path, type, reason) in ${intended}.`,
+      );
+      return 1;
+    }
+    say(`no breaking change against ${released} (${result.safe.length} safe, ${result.dangerous.length} to note, ${result.intended.length} intended).`);
     return 0;
   },
 };
@@ -280,4 +322,4 @@ const dbCommand: CommandSpec = {
   },
 };
 
-export const COMMANDS: CommandSpec[] = [start, seed, importCommand, migrate, rebuild, verify, composeCommand, bench, keys, dbCommand];
+export const COMMANDS: CommandSpec[] = [start, seed, importCommand, migrate, rebuild, verify, composeCommand, schemaCommand, bench, keys, dbCommand];
