@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, DEFAULT_NATS_URL, LOG_LEVELS, env, readConfig } from '@thads/kit';
 import { trustedProxiesProblem } from './limits/client-address';
+import { parseOrigins } from './http/cors';
 
 export type GatewayConfig = {
   /** @default 4000 */
@@ -86,6 +87,8 @@ export type GatewayConfig = {
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: number;
   /** Live subscriptions one principal may hold over all its connections (0: no cap). @default 200 */
   LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: number;
+  /** Origins whose pages may call the API from a browser (comma-separated, `*` for any); unset, none but the gateway's own. */
+  CORS_ORIGINS: string | undefined;
   /** JSON file of registered operations (sha256 → document): when set, only those run. */
   PERSISTED_OPERATIONS_FILE: string | undefined;
   /** Whether introspection is served (integrators need it). @default true, false when SECURE=true */
@@ -149,6 +152,14 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
       },
       LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: env.int(50, 0, 1000000),
       LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: env.int(200, 0, 100000000),
+      CORS_ORIGINS: (raw, name) => {
+        try {
+          parseOrigins(raw);
+        } catch (err) {
+          throw new Error(`${name}: ${(err as Error).message}`, { cause: err });
+        }
+        return raw || undefined;
+      },
       PERSISTED_OPERATIONS_FILE: env.optionalString(),
       INTROSPECTION: env.oneOf(['true', 'false'] as const, source.SECURE === 'true' ? 'false' : 'true'),
       ANSWER_CACHE: env.oneOf(['on', 'off'] as const, 'on'),

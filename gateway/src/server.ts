@@ -26,10 +26,12 @@ import { WorkerEngine } from './live/worker-engine';
 import { attachLiveServer } from './live/ws-server';
 import { allReady } from './subgraphs';
 import { exportRoute } from './export/export-route';
+import { corsPolicy, parseOrigins } from './http/cors';
 import { loadDashboardFiles } from './dashboard/dashboard-files';
 import { dashboardRoute } from './dashboard/dashboard-route';
 import { startCaches, type Caches } from './cache/caches';
 import { answerPlugin, cachedGraphQL } from './cache/cached-graphql';
+import { ideRoute } from './ide/ide-route';
 
 export interface RunningGateway extends RunningService {
   metrics: LiveMetrics;
@@ -134,6 +136,8 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const dashboardFiles = loadDashboardFiles();
   if (!dashboardFiles) logger.warn('The dashboard is not built (dashboard/dist): /dashboard answers 404 until `npm run build`.');
   const dashboard = dashboardRoute(dashboardFiles);
+  // GraphiQL for integrators: it reads the schema by introspection, so it goes where introspection goes.
+  const ide = ideRoute(config.INTROSPECTION === 'true');
   const fanout = new LiveFanout({ watch: (spec) => engine?.watch(spec), unwatch: (key) => engine?.unwatch(key) }, metrics);
 
   // Exports run their query as the request's caller, through the server once it has started.
@@ -187,7 +191,8 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
         },
       },
     ],
-    extraRoute: (req, res) => exports(req, res) || dashboard(req, res),
+    cors: corsPolicy(parseOrigins(config.CORS_ORIGINS)),
+    extraRoute: (req, res) => exports(req, res) || dashboard(req, res) || ide(req, res),
     metrics: async () => metrics.render(await engine?.metrics(), caches?.answers.stats, caches?.fetches.stats),
   });
 

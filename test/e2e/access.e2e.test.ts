@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { createApiKey, ensureApiKeyTable, revokeApiKey, type RunningService } from '@thads/kit';
 import { signHs256 } from '@thads/gateway';
 import { TEST_JWT_SECRET, bearer, forwarded, signedIdentityHeader, token } from '../support/auth';
-import { gql } from '../support/graphql-client';
+import { gql, ACCEPT } from '../support/graphql-client';
 import { migrateAll, startExtraGateway, startInProcessHub, type InProcessHub } from '../support/in-process-hub';
 import { liveClient, subscribe } from '../support/live-client';
 import { demoCases, leavesOf, provinceAndWard, seedTestCases, seedTestUnits } from '../support/seeded-db';
@@ -244,9 +244,11 @@ describe('access control and protection of the API', () => {
     const persisted = await startExtraGateway(hub, db, { PERSISTED_OPERATIONS_FILE: join(dir, 'ops.json'), INTROSPECTION: 'false' });
     extra.push(persisted);
     const post = (body: unknown) =>
-      fetch(persisted.url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer('ministry') }, body: JSON.stringify(body) }).then(
-        async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] } }),
-      );
+      fetch(persisted.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: ACCEPT, ...bearer('ministry') },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] } }));
     expect((await post({ documentId: hash })).body.data).toEqual({ ministry: { name: expect.stringMatching(/Bộ Tư pháp/) } });
     expect((await post({ query: registered })).status).toBe(200);
     const unregistered = await post({ query: '{ ministry { id } }' });

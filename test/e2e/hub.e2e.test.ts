@@ -32,7 +32,7 @@ describe('the whole hub, started as a user starts it', () => {
         unitByCode(code: $code) {
           id name type
           ${ALL}
-          children { id name type wardKind ${ALL} }
+          children { id name type wardKind ${ALL} lineage { from { id ${ALL} } } }
           lineage { kind from { id name ${ALL} } }
         }
       }`,
@@ -42,9 +42,13 @@ describe('the whole hub, started as a user starts it', () => {
     expect(province).toMatchObject({ name: 'Tuyên Quang', type: 'PROVINCE' });
     expect(province.children.length).toBeGreaterThan(10);
     expect(province.children.every((w: { type: string; name: string }) => w.type === 'WARD' && /^(Xã|Phường|Đặc khu) /.test(w.name))).toBe(true);
-    // A merged province = its wards + its predecessors (each with its old districts).
+    // A merged province = its wards + its predecessors (each with its old districts), where
+    // the wards also carry the old districts merged into them: those are counted once.
     const parts = [...province.children, ...province.lineage.map((l: { from: unknown }) => l.from)];
-    const sum = (pick: (u: any) => string | number) => parts.reduce((s: bigint, u: unknown) => s + BigInt(pick(u)), 0n).toString();
+    const mergedDistricts = province.children.flatMap((w: { lineage: { from: unknown }[] }) => w.lineage.map((l) => l.from));
+    expect(mergedDistricts.length).toBeGreaterThan(0);
+    const total = (units: unknown[], pick: (u: any) => string | number) => units.reduce((s: bigint, u: unknown) => s + BigInt(pick(u)), 0n);
+    const sum = (pick: (u: any) => string | number) => (total(parts, pick) - total(mergedDistricts, pick)).toString();
     expect(String(province.caseStats.done)).toBe(sum((u) => u.caseStats.done));
     expect(String(province.caseStats.newlyReceived)).toBe(sum((u) => u.caseStats.newlyReceived));
     expect(province.moneyStats.done).toBe(sum((u) => u.moneyStats.done));
@@ -52,6 +56,45 @@ describe('the whole hub, started as a user starts it', () => {
     expect(String(province.complaintStats.newlyReceived)).toBe(sum((u) => u.complaintStats.newlyReceived));
     expect(province.caseStats.done).toBeGreaterThan(0);
     expect(BigInt(province.moneyStats.done)).toBeGreaterThan(0n);
+  });
+
+  it('gives a ward the previous year of the old district merged into it, through the API', async () => {
+    const CASE_FIGURES = '{ toEnforce newlyReceived done enforceable }';
+    const MONEY_FIGURES = '{ enforceable done }';
+    const data = await gqlData(
+      hub.url,
+      `{
+        unitByCode(code: "tuyen-quang", asOf: "2026-03-31") {
+          children {
+            id
+            caseStats(period: { year: 2026, months: 6 }) { previousYear ${CASE_FIGURES} }
+            moneyStats(period: { year: 2026, months: 6 }) { previousYear ${MONEY_FIGURES} }
+            lineage {
+              kind
+              from { id type caseStats(period: { year: 2025, months: 6 }) ${CASE_FIGURES} moneyStats(period: { year: 2025, months: 6 }) ${MONEY_FIGURES} }
+            }
+          }
+        }
+      }`,
+    );
+    type Figures = Record<string, string | number>;
+    type Ward = {
+      id: string;
+      caseStats: { previousYear: Figures };
+      moneyStats: { previousYear: Figures };
+      lineage: { kind: string; from: { type: string; caseStats: Figures; moneyStats: Figures } }[];
+    };
+    const wards = (data.unitByCode.children as Ward[]).filter((w) => w.lineage.length > 0);
+    expect(wards.length).toBeGreaterThan(0);
+    for (const ward of wards) {
+      // One district a ward here; its Oct 2024 – Mar 2025 is the ward's previous year.
+      expect(ward.lineage).toHaveLength(1);
+      const [{ kind, from }] = ward.lineage as [Ward['lineage'][number]];
+      expect([kind, from.type]).toEqual(['MERGED_INTO', 'DISTRICT']);
+      expect({ id: ward.id, ...ward.caseStats.previousYear }).toEqual({ id: ward.id, ...from.caseStats });
+      expect({ id: ward.id, ...ward.moneyStats.previousYear }).toEqual({ id: ward.id, ...from.moneyStats });
+    }
+    expect(wards.some((w) => Number(w.caseStats.previousYear.toEnforce) > 0 && BigInt(w.moneyStats.previousYear.enforceable) > 0n)).toBe(true);
   });
 
   it('ranks nothing yet but serves the national figures equal to the sum of the 34 provinces', async () => {

@@ -20,6 +20,8 @@ export function coveredUnits(units: UnitRow[], lineage: { fromUnitId: number; to
   for (const u of units) {
     const parent = u.parentId === null ? undefined : byId.get(u.parentId);
     if (u.parentId === ancestorId) out.add(u.id);
+    // A ward covers the old districts merged into it, before and after the reorganization.
+    if (a.type === 'WARD' && u.type === 'DISTRICT' && successor.get(u.id) === ancestorId) out.add(u.id);
     if (a.type !== 'PROVINCE') continue;
     const isNew = a.validTo === null;
     // A new province covers its predecessors and their districts on any date; an old one only its own.

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin, HTTPGraphQLRequest, HTTPGraphQLResponse } from '@apollo/server';
 import { isPlainResponse, readGraphQLRequest, scopeKey, writeGraphQLResponse, type PlainResponse } from '@thads/kit';
 import type { GatewayContext } from '../context';
+import { withSpecStatus } from '../http/status';
 import type { AnswerCache, Computed } from './answer-cache';
 import { Dependencies } from './dependencies';
 
@@ -69,13 +70,16 @@ export function cachedGraphQL(options: CachedGraphQLOptions) {
   const { apollo, cache } = options;
   return async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
     const request = await readGraphQLRequest(req, options.rewriteBody, options.maxNesting);
-    if (isPlainResponse(request)) return writeGraphQLResponse(res, request);
+    if (isPlainResponse(request)) return writeGraphQLResponse(res, withSpecStatus(req, request));
     let context: GatewayContext;
     try {
       context = await options.context(req, requestId);
     } catch (err) {
       // Refused (no credential, rate limit): Apollo Server shapes the error and its status.
-      return writeGraphQLResponse(res, await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => Promise.reject(err) }));
+      return writeGraphQLResponse(
+        res,
+        withSpecStatus(req, await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => Promise.reject(err) })),
+      );
     }
     const compute = async (): Promise<Computed> => {
       const dependencies = new Dependencies();
@@ -86,7 +90,7 @@ export function cachedGraphQL(options: CachedGraphQLOptions) {
       if (answer.operation === 'mutation') await options.afterMutation?.();
       return { response, cacheable: answer.cacheable === true, dependencies };
     };
-    if (!cache?.isEnabled) return writeGraphQLResponse(res, (await compute()).response);
-    await writeGraphQLResponse(res, await cache.answer(keyOf(context, request), compute));
+    if (!cache?.isEnabled) return writeGraphQLResponse(res, withSpecStatus(req, (await compute()).response));
+    await writeGraphQLResponse(res, withSpecStatus(req, await cache.answer(keyOf(context, request), compute)));
   };
 }

@@ -5,7 +5,7 @@ import { FAMILIES, createApiKey, ensureApiKeyTable } from '@thads/kit';
 import { signHs256 } from '@thads/gateway';
 import { EMBEDDED_AUDIENCE, EMBEDDED_ISSUER } from '../../../cli/src/token-claims';
 import { TEST_JWT_SECRET, token } from '../../support/auth';
-import { gql } from '../../support/graphql-client';
+import { gql, ACCEPT } from '../../support/graphql-client';
 import { freePortRange, startHubProcess, type HubProcess } from '../../support/hub-process';
 import { createTestDatabase, dropTestDatabase } from '../../support/test-db';
 
@@ -46,7 +46,7 @@ function post(
         method: 'POST',
         agent: options.agent,
         localAddress: options.localAddress,
-        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers },
+        headers: { 'content-type': 'application/json', accept: ACCEPT, 'content-length': String(Buffer.byteLength(body)), ...headers },
       },
       (res) => {
         const chunks: Buffer[] = [];

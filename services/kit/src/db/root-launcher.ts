@@ -34,6 +34,15 @@ function rootOwnedFolder(path: string, mode: number): void {
   chmodSync(path, mode);
 }
 
+/**
+ * The runtime base itself, made root-owned and searchable by all before anything is put in
+ * it: a relocated cluster's folder sits there, and initdb (as the postgres user) reads its
+ * password file there. Made on the way by a 0700 data folder, it would keep postgres out.
+ */
+export function runtimeBaseForPostgresUser(base = ROOT_RUNTIME_BASE): void {
+  rootOwnedFolder(base, 0o755);
+}
+
 /** Makes every folder searchable and every file readable by all (the copy runs as another user). */
 function openToAll(path: string): void {
   const stat = lstatSync(path);

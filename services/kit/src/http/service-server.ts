@@ -33,6 +33,8 @@ export interface ServiceOptions<TContext extends BaseContext> {
   onStop?: () => Promise<void>;
   /** More Prometheus text for /metrics (the gateway's live layer), after the service's and the process's. */
   metrics?: () => Promise<string>;
+  /** Cross-origin headers and preflights (the gateway's allow-list), before any route; return true when it answered. */
+  cors?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Extra routes (the gateway's exports); return true when handled. */
   extraRoute?: (req: IncomingMessage, res: ServerResponse) => boolean;
   introspection?: boolean;
@@ -104,6 +106,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdFrom(req.headers);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    if (options.cors?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return json(res, 200, { status: 'ok', service: options.name });
     if (path === '/ready') {

@@ -21,9 +21,30 @@ describe('generateUnits', () => {
     expect(count((u) => u.wardKind === WardKind.SPECIAL_ZONE)).toBe(13);
   });
 
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const provinceLineage = lineage.filter((l) => byId.get(l.fromUnitId)!.type === OrgUnitType.PROVINCE);
+  const districtLineage = lineage.filter((l) => byId.get(l.fromUnitId)!.type === OrgUnitType.DISTRICT);
+
   it('leads every old province to exactly one new province', () => {
-    expect(lineage).toHaveLength(63);
-    expect(new Set(lineage.map((l) => l.fromUnitId)).size).toBe(63);
+    // 63 edges of provinces; the other 705 lead the districts into wards (below).
+    expect(lineage).toHaveLength(63 + 705);
+    expect(provinceLineage).toHaveLength(63);
+    expect(new Set(provinceLineage.map((l) => l.fromUnitId)).size).toBe(63);
+  });
+
+  it('merges every old district into exactly one ward of the new province that continues its old province', () => {
+    expect(districtLineage).toHaveLength(705);
+    expect(new Set(districtLineage.map((l) => l.fromUnitId)).size).toBe(705);
+    const successorOf = new Map(provinceLineage.map((l) => [l.fromUnitId, l.toUnitId]));
+    for (const l of districtLineage) {
+      const district = byId.get(l.fromUnitId)!;
+      const ward = byId.get(l.toUnitId)!;
+      expect(ward.type).toBe(OrgUnitType.WARD);
+      expect(ward.parentId).toBe(successorOf.get(district.parentId!));
+      expect(l).toMatchObject({ kind: 'MERGED_INTO', effectiveOn: '2025-07-01' });
+    }
+    // Every province has more wards than its predecessors had districts: one district a ward.
+    expect(new Set(districtLineage.map((l) => l.toUnitId)).size).toBe(705);
   });
 
   it('keeps Vietnamese names with diacritics and a folded form for search', () => {

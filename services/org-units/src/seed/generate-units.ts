@@ -1,6 +1,7 @@
 import { Prng, foldVietnamese, seedFrom } from '@thads/kit';
 import { LineageKind } from '../lineage/lineage.entity';
 import { OrgUnitType, WardKind } from '../units/org-unit-type';
+import { districtLineage } from './district-lineage';
 import { FIRST_SYLLABLES, SECOND_SYLLABLES } from './place-names';
 
 /** The shape of `data/provinces-2025.json`. */
@@ -82,7 +83,8 @@ function placeNames(rng: Prng, count: number): string[] {
 /**
  * The ministry, the 63 old and 34 new provinces with their lineage, generated historic
  * districts under the old ones and generated wards (communes, wards, special zones) under
- * the new ones. Deterministic: the same data file gives the same units and ids.
+ * the new ones, each old district merged into one ward of its province's successor.
+ * Deterministic: the same data file gives the same units, ids and lineage.
  */
 export function generateUnits(data: ProvinceData, options: UnitGeneratorOptions = {}): GeneratedUnits {
   const reorg = data.effectiveFrom;
@@ -182,5 +184,5 @@ export function generateUnits(data: ProvinceData, options: UnitGeneratorOptions 
       );
     });
   });
-  return { units, lineage };
+  return { units, lineage: [...lineage, ...districtLineage(units, lineage, reorg)] };
 }
