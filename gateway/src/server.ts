@@ -3,7 +3,17 @@ import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, type FragmentDefinitionNode } from 'graphql';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { DEFAULT_MAX_NESTING, createLogger, ensureApiKeyTable, observePools, requestIdFrom, startService, type RunningService } from '@thads/kit';
+import {
+  DEFAULT_MAX_NESTING,
+  EVERYTHING,
+  createLogger,
+  ensureApiKeyTable,
+  observePools,
+  requestIdFrom,
+  startService,
+  type ChangeNotice,
+  type RunningService,
+} from '@thads/kit';
 import { credentialOf, type AuthOptions } from './auth/authenticate';
 import { authenticateCaller } from './auth/caller';
 import { RevocationList } from './auth/revocation-list';
@@ -13,6 +23,8 @@ import type { GatewayContext } from './context';
 import { federatedGateway } from './federated-gateway';
 import { PersistedOperations } from './limits/persisted-operations';
 import { checkOperation, type OperationLimits } from './limits/operation-limits';
+import { STATIC_SIZES, type HierarchySizes } from './limits/hierarchy-sizes';
+import { HierarchySource } from './limits/hierarchy-source';
 import { AuthFailureLimiter } from './limits/auth-failures';
 import { ClientAddresses } from './limits/client-address';
 import { RequestLimits } from './limits/rate-limit';
@@ -45,18 +57,18 @@ function fragmentsOf(document: { definitions: readonly { kind: string }[] }): Re
  * Every request: subscriptions refused over HTTP, and the
  * operation limits (depth, aliases, cost) checked before any subgraph is called.
  */
-function guardPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext> {
+function guardPlugin(limits: OperationLimits, sizes: () => HierarchySizes): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, schema, contextValue }) {
+        async didResolveOperation({ operation, document, schema, contextValue, request }) {
           if (!operation || contextValue.live) return;
           if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
             throw new GraphQLError('Subscriptions are served over graphql-ws (WebSocket) at /graphql, not over HTTP.', {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
             });
           }
-          checkOperation(schema, operation, fragmentsOf(document), limits);
+          checkOperation(schema, operation, fragmentsOf(document), limits, sizes(), request.variables ?? {});
         },
       };
     },
@@ -96,6 +108,12 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   keys?.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
   if (keys) await ensureApiKeyTable(keys);
   const forgetPools = observePools('gateway', () => ({ keys }));
+  // The cost guard's list sizes: the hierarchy's real counts, read again when a new hierarchy is announced.
+  const hierarchy = keys ? new HierarchySource((text) => keys.query(text), logger) : undefined;
+  await hierarchy?.start();
+  caches?.notices.on('notice', (notice: ChangeNotice) => notice.schema === EVERYTHING && void hierarchy?.refresh());
+  caches?.notices.on('connected', () => void hierarchy?.refresh()); // announcements may have been missed meanwhile
+  const sizes = () => hierarchy?.sizes ?? STATIC_SIZES;
   // Revoked token ids, read again every couple of seconds; without a database, tokens cannot be revoked.
   const revocations = keys ? new RevocationList(keys, logger) : undefined;
   await revocations?.start();
@@ -173,7 +191,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
       }),
     ready: () => allReady(subgraphUrls),
     plugins: [
-      guardPlugin(limits),
+      guardPlugin(limits, sizes),
       answerPlugin(),
       {
         async serverWillStart() {
@@ -184,6 +202,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
               await engine?.stop();
               await caches?.notices.stop();
               revocations?.stop();
+              hierarchy?.stop();
               await keys?.end();
               forgetPools();
             },
@@ -226,10 +245,10 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     caps: new SubscriptionCaps(config.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION, config.LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL),
     parseLimits: { maxTokens: config.MAX_TOKENS, maxNesting },
     revocations,
-    authorize: async (_identity, document) => {
+    authorize: async (_identity, document, variables) => {
       const operation = getOperationAST(document);
       try {
-        if (operation && gateway.schema) checkOperation(gateway.schema, operation, fragmentsOf(document), limits);
+        if (operation && gateway.schema) checkOperation(gateway.schema, operation, fragmentsOf(document), limits, sizes(), variables);
         return null;
       } catch (err) {
         return [err as GraphQLError];

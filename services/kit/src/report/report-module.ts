@@ -4,6 +4,8 @@ import type { LeanResolvers } from '../graphql/federation';
 import type { PeriodSpec } from '../time/period';
 import type { ReportContext } from './report-loaders';
 import { reportFormResolver } from './report-form';
+import { reportGridResolver } from './report-grid';
+import { reportSeriesResolver } from './report-series';
 import { reportResolvers } from './report-resolvers';
 import type { ReportSpec } from './report-spec';
 import type { FormSpec } from './report-form-spec';
@@ -30,7 +32,11 @@ export function reportModule(spec: ReportSpec, OrgUnit: ClassType): ReportModule
   return {
     spec,
     ...types,
-    resolvers: [...reportResolvers(spec, OrgUnit, types), ...(spec.form ? [reportFormResolver(spec, spec.form as FormSpec<object>)] : [])],
+    resolvers: [
+      ...reportResolvers(spec, OrgUnit, types),
+      reportSeriesResolver(spec, OrgUnit),
+      ...(spec.form ? [reportFormResolver(spec, spec.form as FormSpec<object>), reportGridResolver(spec, spec.form as FormSpec<object>)] : []),
+    ],
     lean: {
       resolvers: { OrgUnit: { [`${spec.name}Stats`]: stats } },
       plainTypes: [types.names.stats, types.names.item, types.names.row, types.names.figures, 'TargetAchievement', 'RankPosition'],

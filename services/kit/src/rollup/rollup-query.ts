@@ -20,7 +20,7 @@ export type RollupRow = Record<string, bigint>;
  * instead, so a stale choice of $6 costs time, never a wrong figure. Without, every month
  * back to the first is read.
  */
-export function buildRollupSql(spec: RollupSpec, options: { openings?: boolean } = {}): string {
+export function buildRollupSql(spec: RollupSpec, options: { openings?: boolean; byMonth?: boolean } = {}): string {
   const table = rollupTable(spec);
   const cols = valueColumns(spec);
   const flows = spec.flows.map((c) => `coalesce(sum(a.${c}) FILTER (WHERE a.month >= $2::date), 0)::text AS "${c}"`);
@@ -34,11 +34,16 @@ export function buildRollupSql(spec: RollupSpec, options: { openings?: boolean }
     `SELECT ${alias}.unit_id, ${alias}.bucket, ${alias}.month, ${cols.map((c) => `${alias}.${c}`).join(', ')}
   FROM ${from} ${alias}
   WHERE ${alias}.epoch ${epoch} AND ${alias}.unit_id = ANY($1::int[]) AND ${alias}.bucket = ANY($5::smallint[]) AND ${range}`;
-  const select = `SELECT a.unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}`;
+  // By month: each month of the range on its own row, and every month before it summed into
+  // one row (month NULL) whose stocks open the range; the caller sums any periods inside it.
+  const select = options.byMonth
+    ? `SELECT a.unit_id, a.bucket AS bucket, to_char(${MONTH_OR_BEFORE}, 'YYYY-MM-DD') AS month, ${cols.map((c) => `coalesce(sum(a.${c}), 0)::text AS "${c}"`).join(', ')}`
+    : `SELECT a.unit_id, a.bucket AS bucket, ${[...flows, ...stocks].join(', ')}`;
+  const groupBy = options.byMonth ? `GROUP BY a.unit_id, a.bucket, ${MONTH_OR_BEFORE}` : 'GROUP BY a.unit_id, a.bucket';
   if (!options.openings || spec.stocks.length === 0) {
     return `${select}
 FROM (${rows('r', table, 'r.month <= $3::date')}) a
-GROUP BY a.unit_id, a.bucket`;
+${groupBy}`;
   }
   // An opening row is a month before every month of the period: it counts in the stocks only.
   return `WITH built AS (SELECT EXISTS (SELECT 1 FROM ${openingBuiltTable(spec)} WHERE month = $6::date) AS yes)
@@ -52,8 +57,11 @@ FROM (
   UNION ALL
   ${rows('r', table, 'r.month < $6::date AND NOT (SELECT yes FROM built)')}
 ) a
-GROUP BY a.unit_id, a.bucket`;
+${groupBy}`;
 }
+
+/** A month of the range, or NULL for every month before it (the opening of the stocks). */
+const MONTH_OR_BEFORE = 'CASE WHEN a.month >= $2::date THEN a.month END';
 
 const statements = new WeakMap<RollupSpec, { full: string; openings: string }>();
 

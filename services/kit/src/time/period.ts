@@ -114,3 +114,47 @@ export function previousYear(period: Period): Period {
     label: `same period of the previous year (${period.label})`,
   };
 }
+
+/** How a series steps through its range. */
+export type SeriesStepKind = 'MONTH' | 'QUARTER' | 'YEAR';
+
+/** The most points a series may have: twenty years of months. */
+export const MAX_SERIES_POINTS = 240;
+
+/** The start of a step's period holding a month: the month, its quarter (Oct, Jan, Apr, Jul) or its statistical year (Oct). */
+function stepStart(index: MonthIndex, step: SeriesStepKind): MonthIndex {
+  if (step === 'MONTH') return index;
+  if (step === 'QUARTER') return index - (index % 3);
+  return index - ((index - 9 + 12) % 12); // October, month 9 of 0–11
+}
+
+function stepLabel(first: MonthIndex, step: SeriesStepKind): string {
+  const month = firstDay(first).slice(0, 7);
+  if (step === 'MONTH') return month;
+  const year = statisticalYearOf(firstDay(first));
+  if (step === 'YEAR') return `statistical year ${year}`;
+  return `quarter ${Math.floor(((first - 9 + 12) % 12) / 3) + 1} of statistical year ${year}`;
+}
+
+/**
+ * The periods of a series from one month to another (YYYY-MM, inclusive): each month, quarter
+ * of the statistical year (October–December is the first) or statistical year, cut to the
+ * range at its ends. Cumulative, each period starts on 1 October of its statistical year
+ * instead, as the ministry's reports count ("the first N months").
+ */
+export function seriesPeriods(fromMonth: string, toMonth: string, step: SeriesStepKind, cumulative: boolean): Period[] {
+  const first = parseMonth(fromMonth, 'from');
+  const last = parseMonth(toMonth, 'to');
+  if (last < first) throw userError(ErrorCode.INVALID_PERIOD, `to ${toMonth} is before from ${fromMonth}.`, { field: 'to' });
+  const periods: Period[] = [];
+  for (let start = first; start <= last;) {
+    const next = stepStart(start, step) + (step === 'MONTH' ? 1 : step === 'QUARTER' ? 3 : 12);
+    const end = Math.min(next - 1, last);
+    const from = cumulative ? stepStart(end, 'YEAR') : start;
+    periods.push(fromIndices(from, end, stepLabel(stepStart(start, step), step)));
+    if (periods.length > MAX_SERIES_POINTS)
+      throw userError(ErrorCode.INVALID_PERIOD, `A series has at most ${MAX_SERIES_POINTS} points; take a longer step or a shorter range.`, { field: 'step' });
+    start = next;
+  }
+  return periods;
+}
