@@ -8,6 +8,7 @@ import {
   EVERYTHING,
   createLogger,
   ensureApiKeyTable,
+  observePools,
   requestIdFrom,
   startService,
   type ChangeNotice,
@@ -106,6 +107,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const keys = config.DATABASE_URL ? new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'gateway' }) : undefined;
   keys?.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
   if (keys) await ensureApiKeyTable(keys);
+  const forgetPools = observePools('gateway', () => ({ keys }));
   // The cost guard's list sizes: the hierarchy's real counts, read again when a new hierarchy is announced.
   const hierarchy = keys ? new HierarchySource((text) => keys.query(text), logger) : undefined;
   await hierarchy?.start();
@@ -202,23 +204,15 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
               revocations?.stop();
               hierarchy?.stop();
               await keys?.end();
+              forgetPools();
             },
           };
         },
       },
     ],
     cors: corsPolicy(parseOrigins(config.CORS_ORIGINS)),
-    extraRoute: (req, res) => {
-      if (exports(req, res)) return true;
-      if (dashboard(req, res)) return true;
-      if (ide(req, res)) return true;
-      if (req.url !== '/metrics') return false;
-      void (engine?.metrics() ?? Promise.resolve(undefined)).then((worker) => {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(metrics.render(worker, caches?.answers.stats, caches?.fetches.stats));
-      });
-      return true;
-    },
+    extraRoute: (req, res) => exports(req, res) || dashboard(req, res) || ide(req, res),
+    metrics: async () => metrics.render(await engine?.metrics(), caches?.answers.stats, caches?.fetches.stats),
   });
 
   started.apollo = running.apollo as unknown as ApolloServer<GatewayContext>;

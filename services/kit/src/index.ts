@@ -75,3 +75,4 @@ export * from './auth/api-keys';
 export * from './graphql/selection';
 export * from './events/change-stream';
 export * from './events/nats-outbox-relay';
+export * from './observe';
