@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
+import { Client } from 'pg';
 import { startEmbeddedPostgres } from '@thads/kit';
+import { runningHub } from './running-hub';
 import { embeddedDatabasePassword } from './secrets';
 import { PROJECT_ROOT } from './services';
 
@@ -7,32 +9,69 @@ export interface Database {
   url: string;
   embedded: boolean;
   stop(): Promise<void>;
+  /** Starts the embedded PostgreSQL again after it died (a database of its own only). */
+  restart?(): Promise<void>;
 }
 
 /** Port of the embedded PostgreSQL: not 5432, which a system server may hold. */
 export const EMBEDDED_PORT_DEFAULT = 54329;
 
 /**
- * The database to use: `DATABASE_URL` when set, else an embedded PostgreSQL whose data
- * folder (`.data/postgres` by default) survives restarts and whose superuser password is the
- * one kept in .data/secrets.json (or EMBEDDED_PG_PASSWORD). The URL carries that password:
- * print it through maskDatabaseUrl only.
+ * The database to use: `DATABASE_URL` when set; else the database of the hub running from this
+ * clone (`hub start` records it), so that a command beside a running hub uses its database;
+ * else an embedded PostgreSQL whose data folder (`.data/postgres` by default) survives restarts
+ * and whose superuser password is the one kept in .data/secrets.json (or
+ * EMBEDDED_PG_PASSWORD). The URL carries that password: print it through maskDatabaseUrl only.
  */
 export async function openDatabase(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => {}): Promise<Database> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
+  const running = runningHub();
+  if (running) {
+    log(`using the database of the hub running at ${running.url} (process ${running.pid})`);
+    return { url: running.databaseUrl, embedded: false, stop: async () => {} };
+  }
   const port = Number(env.EMBEDDED_PG_PORT ?? EMBEDDED_PORT_DEFAULT);
   const dataDir = resolve(env.EMBEDDED_PG_DIR ?? resolve(PROJECT_ROOT, '.data', 'postgres'));
   log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`);
   let starting = true;
   // Only what goes wrong while starting is worth a person's eye; shutdown chatter is not.
   const password = embeddedDatabasePassword(env);
-  const db = await startEmbeddedPostgres({
-    dataDir,
-    port,
-    password,
-    onLog: (line) => starting && /error|fatal/i.test(line) && log(line),
-    onNotice: log,
-  });
+  const start = () =>
+    startEmbeddedPostgres({
+      dataDir,
+      port,
+      password,
+      onLog: (line) => starting && /error|fatal/i.test(line) && log(line),
+      onNotice: log,
+    });
+  let db = await start();
   starting = false;
-  return { url: db.url, embedded: true, stop: db.stop };
+  return {
+    url: db.url,
+    embedded: true,
+    stop: () => db.stop(),
+    async restart() {
+      // What is left of it (its shared memory, its pid file); a stop of a server that was
+      // killed may wait for an exit that already happened, so it gets a few seconds only.
+      await Promise.race([db.stop().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+      starting = true;
+      db = await start();
+      starting = false;
+    },
+  };
+}
+
+/** Whether the database answers a query within `timeoutMs`. */
+export async function databaseAnswers(url: string, timeoutMs = 2000): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

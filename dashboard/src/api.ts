@@ -22,6 +22,7 @@ const PLAIN: Record<string, LabelKey> = {
   INVALID_DATE: 'errDate',
   FUTURE_DATE: 'errDate',
   RATE_LIMITED: 'errRateLimited',
+  BAD_USER_INPUT: 'errBadInput',
   NETWORK: 'errNetwork',
 };
 

@@ -1,14 +1,17 @@
-// The dashboard's entry: the header (who you are, sign-in, language, live state), the period
-// picker, and the view the address names (#/national or #/province/<id>).
+// The dashboard's entry: the header (who you are, sign-in, language, live state), the views'
+// links, the period picker, and the view the address names (#/national, #/province/<id>,
+// #/forms or #/forms/<form>/<unit>).
 
 import { query } from './api.js';
 import { h } from './dom.js';
 import { formatTime, todayInVietnam } from './format.js';
 import { currentLang, setLang, t, type LabelKey } from './i18n.js';
 import { Live, type LiveState } from './live.js';
+import { formsView } from './forms-view.js';
 import { nationalView } from './national-view.js';
 import { periodPicker, type Selection } from './picker.js';
 import { defaultPeriod } from './period.js';
+import type { FormNumber } from './queries.js';
 import { provinceView } from './province-view.js';
 import { caller, setCredential } from './session.js';
 
@@ -97,6 +100,18 @@ function homeRoute(): string {
 
 const main = h('main', { id: 'view' });
 
+/** Links to the views: the nation, one's own province (a province's token), the report forms. */
+function nav(): HTMLElement {
+  const me = caller();
+  return h(
+    'nav',
+    { class: 'views', id: 'views' },
+    h('a', { href: '#/national', id: 'nav-national' }, t('national')),
+    me.role === 'province' && me.units.length ? h('a', { href: `#/province/${me.units[0]}`, id: 'nav-province' }, t('myProvince')) : null,
+    h('a', { href: '#/forms', id: 'nav-forms' }, t('forms')),
+  );
+}
+
 function drawFrame(): void {
   document.title = t('title');
   document.documentElement.lang = currentLang();
@@ -107,6 +122,7 @@ function drawFrame(): void {
   );
   app.replaceChildren(
     h('header', {}, h('h1', {}, h('a', { href: '#/national' }, t('title'))), h('div', { class: 'me' }, whoAmI(), signInForm(), lang)),
+    nav(),
     status,
     periodPicker(selection, (next) => {
       selection = next;
@@ -130,6 +146,8 @@ async function route(): Promise<void> {
   const ctx = { root: main, selection, live, onLeave: (cleanup: () => void) => leave.push(cleanup), isCurrent: () => generation === mine };
   const province = /^#\/province\/(\d+)$/.exec(location.hash);
   if (province) return provinceView(ctx, province[1]);
+  const forms = /^#\/forms(?:\/(1|2|8)\/(\d+))?$/.exec(location.hash);
+  if (forms) return formsView(ctx, forms[1] ? (Number(forms[1]) as FormNumber) : 1, forms[2]);
   if (location.hash !== '#/national') {
     location.replace(homeRoute());
     return;

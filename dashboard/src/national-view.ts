@@ -4,6 +4,7 @@
 import { query, type ApiError } from './api.js';
 import { rateChart } from './chart.js';
 import { h, present } from './dom.js';
+import { exportButtons, type ExportRequest } from './downloads.js';
 import { formatRate, rateChange } from './format.js';
 import { t } from './i18n.js';
 import { describePeriod, effectiveAsOf, periodSlug } from './picker.js';
@@ -125,6 +126,12 @@ export async function nationalView(ctx: ViewContext): Promise<void> {
   }
   if (!ctx.isCurrent()) return;
   let sort: SortState = { key: 'caseRank', descending: false };
+  const ranking = (report: 'case' | 'money'): ExportRequest => ({
+    path: '/export/ranking',
+    params: { report, level: 'PROVINCE' },
+    period: variables.period,
+    asOf,
+  });
   let liveError: ApiError | undefined;
 
   const draw = () => {
@@ -160,7 +167,10 @@ export async function nationalView(ctx: ViewContext): Promise<void> {
         h(
           'div',
           { class: 'actions' },
-          csvButton(t('downloadCsv'), 'national-table', () => `thads-toan-quoc-${periodSlug(selection.period)}.csv`),
+          exportButtons('national-case', t('exportCases'), () => ranking('case')),
+          exportButtons('national-money', t('exportMoney'), () => ranking('money')),
+          // The joined table with last year's change and the national total has no server export: it is saved as shown.
+          csvButton(t('downloadScreenCsv'), 'national-table', () => `thads-toan-quoc-${periodSlug(selection.period)}.csv`),
         ),
         h('div', { class: 'table-wrap' }, table),
         h(

@@ -1,16 +1,30 @@
-// A province's view: its figures, its wards ranked by completion rate, and the tree of its
-// units with the old provinces and districts they came from; live.
+// A province's view: its figures, its wards as the API ranks them (caseRanking and
+// moneyRanking with `level: WARD, within:` the province), and the tree of its units with the
+// old provinces and districts they came from; live.
 
 import { query, type ApiError } from './api.js';
 import { h, present } from './dom.js';
+import { exportButtons, type ExportRequest } from './downloads.js';
 import { collator, formatCount, formatPoints, formatRate, formatVnd } from './format.js';
 import { t, type LabelKey } from './i18n.js';
-import { describePeriod, effectiveAsOf, periodSlug } from './picker.js';
+import { describePeriod, effectiveAsOf } from './picker.js';
 import { toPeriodInput } from './period.js';
-import { LIVE_PROVINCE_FIGURES, PROVINCE_FIGURES, PROVINCE_TREE, type LineageEdge, type Province, type ProvinceTree } from './queries.js';
-import { csvButton, sortableTable, type Column, type SortState } from './table.js';
+import {
+  LIVE_PROVINCE_FIGURES,
+  LIVE_WARD_CASES,
+  LIVE_WARD_MONEY,
+  PROVINCE_FIGURES,
+  PROVINCE_TREE,
+  type CaseFigures,
+  type LineageEdge,
+  type MoneyFigures,
+  type Province,
+  type ProvinceFigures,
+  type ProvinceTree,
+  type RankingRow,
+} from './queries.js';
+import { sortableTable, type Column, type SortState } from './table.js';
 import { errorBox, type ViewContext } from './view.js';
-import { rankByRate } from './ward-ranking.js';
 
 /** One ward's line (or the province's total line). */
 interface Line {
@@ -21,8 +35,8 @@ interface Line {
   enforceable: number;
   done: number;
   caseRate: number | null;
-  moneyEnforceable: string;
-  moneyDone: string;
+  moneyEnforceable: string | null;
+  moneyDone: string | null;
   moneyRate: number | null;
 }
 
@@ -40,19 +54,25 @@ function columns(): Column<Line>[] {
   ];
 }
 
-function line(unit: Pick<Province, 'id' | 'name' | 'caseStats' | 'moneyStats'>, rank: number | null): Line {
+function line(id: string, name: string, rank: number | null, cases: CaseFigures, money: MoneyFigures | undefined): Line {
   return {
-    id: unit.id,
-    name: unit.name,
+    id,
+    name,
     rank,
-    toEnforce: unit.caseStats.toEnforce,
-    enforceable: unit.caseStats.enforceable,
-    done: unit.caseStats.done,
-    caseRate: unit.caseStats.completionRate,
-    moneyEnforceable: unit.moneyStats.enforceable,
-    moneyDone: unit.moneyStats.done,
-    moneyRate: unit.moneyStats.completionRate,
+    toEnforce: cases.toEnforce,
+    enforceable: cases.enforceable,
+    done: cases.done,
+    caseRate: cases.completionRate,
+    moneyEnforceable: money?.enforceable ?? null,
+    moneyDone: money?.done ?? null,
+    moneyRate: money?.completionRate ?? null,
   };
+}
+
+/** The wards' lines: the API's case ranking (its ranks) joined with its money ranking by unit id. */
+function wardLines(cases: RankingRow<CaseFigures>[], money: RankingRow<MoneyFigures>[]): Line[] {
+  const moneyOf = new Map(money.map((r) => [r.unit.id, r.figures]));
+  return cases.map((r) => line(r.unit.id, r.unit.name, r.rank, r.figures, moneyOf.get(r.unit.id)));
 }
 
 /** One figure card: the label, the formatted value, and the exact value in data-value. */
@@ -150,10 +170,12 @@ export async function provinceView(ctx: ViewContext, id: string): Promise<void> 
   const variables = { id, period: toPeriodInput(selection.period), asOf };
   root.replaceChildren(h('p', { class: 'loading' }, t('loading')));
   let province: Province;
+  let wardCases: RankingRow<CaseFigures>[];
+  let wardMoney: RankingRow<MoneyFigures>[];
   let lineage: ProvinceTree['unit'] | undefined;
   let treeError: unknown;
   try {
-    province = (await query<{ unit: Province }>(PROVINCE_FIGURES, variables)).unit;
+    ({ unit: province, wardCases, wardMoney } = await query<ProvinceFigures>(PROVINCE_FIGURES, variables));
   } catch (err) {
     if (ctx.isCurrent()) root.replaceChildren(h('p', {}, h('a', { href: '#/national' }, t('backToNational'))), errorBox(err));
     return;
@@ -165,18 +187,24 @@ export async function provinceView(ctx: ViewContext, id: string): Promise<void> 
   }
   if (!ctx.isCurrent()) return;
   let sort: SortState = { key: 'rank', descending: false };
+  // The same rankings as the table, as files: the API's wards of this province.
+  const ranking = (report: 'case' | 'money'): ExportRequest => ({
+    path: '/export/ranking',
+    params: { report, level: 'WARD', within: id },
+    period: variables.period,
+    asOf,
+  });
   let liveError: ApiError | undefined;
   const treeNode = lineage ? tree(lineage) : errorBox(treeError);
 
   const draw = () => {
-    const ranked = rankByRate(province.children, (w) => w.caseStats.completionRate).map(({ item, rank }) => line(item, rank));
     const table = sortableTable({
       id: 'ward-table',
       caption: `${t('wardsHeading')} · ${describePeriod(selection.period)} · ${t('hierarchyOf')} ${asOf}`,
       columns: columns(),
-      rows: ranked,
+      rows: wardLines(wardCases, wardMoney),
       rowKey: (l) => l.id,
-      footer: { ...line(province, null), name: t('provinceTotal') },
+      footer: line(province.id, t('provinceTotal'), null, province.caseStats, province.moneyStats),
       sort,
       onSort: (next) => {
         sort = next;
@@ -195,7 +223,8 @@ export async function provinceView(ctx: ViewContext, id: string): Promise<void> 
         h(
           'div',
           { class: 'actions' },
-          csvButton(t('downloadCsv'), 'ward-table', () => `thads-${province.code}-${periodSlug(selection.period)}.csv`),
+          exportButtons('ward-case', t('exportCases'), () => ranking('case')),
+          exportButtons('ward-money', t('exportMoney'), () => ranking('money')),
         ),
         h('div', { class: 'table-wrap' }, table),
         h('h3', {}, t('treeHeading')),
@@ -204,19 +233,25 @@ export async function provinceView(ctx: ViewContext, id: string): Promise<void> 
     );
   };
   draw();
+  const failed = (err: ApiError) => {
+    liveError = err;
+    draw();
+  };
+  const updated = (apply: () => void) => {
+    apply();
+    liveError = undefined;
+    draw();
+  };
+  ctx.onLeave(live.subscribe<{ liveUnit: Province }>(LIVE_PROVINCE_FIGURES, variables, (v) => updated(() => (province = v.liveUnit)), failed));
   ctx.onLeave(
-    live.subscribe<{ liveUnit: Province }>(
-      LIVE_PROVINCE_FIGURES,
+    live.subscribe<{ liveCaseRanking: RankingRow<CaseFigures>[] }>(LIVE_WARD_CASES, variables, (v) => updated(() => (wardCases = v.liveCaseRanking)), failed),
+  );
+  ctx.onLeave(
+    live.subscribe<{ liveMoneyRanking: RankingRow<MoneyFigures>[] }>(
+      LIVE_WARD_MONEY,
       variables,
-      (v) => {
-        province = v.liveUnit;
-        liveError = undefined;
-        draw();
-      },
-      (err) => {
-        liveError = err;
-        draw();
-      },
+      (v) => updated(() => (wardMoney = v.liveMoneyRanking)),
+      failed,
     ),
   );
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import type { Logger } from 'pino';
-import { apolloLogger, installScalarChecks } from '@thads/kit';
+import { apolloLogger, installScalarChecks, observedFetcher } from '@thads/kit';
 import { subgraphUrlOverrides, type GatewayConfig } from './config';
 import { LiveGateway } from './live/live-gateway';
 import type { FetchCache } from './cache/fetch-cache';
@@ -21,7 +21,8 @@ export function federatedGateway(config: GatewayConfig, logger: Logger, fetchCac
   const fetcher = subgraphFetcher();
   const inner = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource({ url: overrides[name] ?? url ?? '', fetcher }, config.IDENTITY_SECRET, name, fetchCache),
+    buildService: ({ name, url }) =>
+      new SubgraphSource({ url: overrides[name] ?? url ?? '', fetcher: observedFetcher(fetcher, name) }, config.IDENTITY_SECRET, name, fetchCache),
     logger: apolloLogger(logger),
   });
   return {

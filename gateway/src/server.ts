@@ -3,7 +3,17 @@ import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST, type FragmentDefinitionNode } from 'graphql';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { DEFAULT_MAX_NESTING, createLogger, ensureApiKeyTable, requestIdFrom, startService, type RunningService } from '@thads/kit';
+import {
+  DEFAULT_MAX_NESTING,
+  EVERYTHING,
+  createLogger,
+  ensureApiKeyTable,
+  observePools,
+  requestIdFrom,
+  startService,
+  type ChangeNotice,
+  type RunningService,
+} from '@thads/kit';
 import { credentialOf, type AuthOptions } from './auth/authenticate';
 import { authenticateCaller } from './auth/caller';
 import { RevocationList } from './auth/revocation-list';
@@ -13,6 +23,8 @@ import type { GatewayContext } from './context';
 import { federatedGateway } from './federated-gateway';
 import { PersistedOperations } from './limits/persisted-operations';
 import { checkOperation, type OperationLimits } from './limits/operation-limits';
+import { STATIC_SIZES, type HierarchySizes } from './limits/hierarchy-sizes';
+import { HierarchySource } from './limits/hierarchy-source';
 import { AuthFailureLimiter } from './limits/auth-failures';
 import { ClientAddresses } from './limits/client-address';
 import { RequestLimits } from './limits/rate-limit';
@@ -45,7 +57,7 @@ function fragmentsOf(document: { definitions: readonly { kind: string }[] }): Re
  * Every request: subscriptions refused over HTTP, and the
  * operation limits (depth, aliases, cost) checked before any subgraph is called.
  */
-function guardPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext> {
+function guardPlugin(limits: OperationLimits, sizes: () => HierarchySizes): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
@@ -65,7 +77,7 @@ function guardPlugin(limits: OperationLimits): ApolloServerPlugin<GatewayContext
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
             });
           }
-          checkOperation(schema, operation, fragmentsOf(document), limits);
+          checkOperation(schema, operation, fragmentsOf(document), limits, sizes(), request.variables ?? {});
         },
       };
     },
@@ -104,6 +116,13 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
   const keys = config.DATABASE_URL ? new Pool({ connectionString: config.DATABASE_URL, max: 4, application_name: 'gateway' }) : undefined;
   keys?.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
   if (keys) await ensureApiKeyTable(keys);
+  const forgetPools = observePools('gateway', () => ({ keys }));
+  // The cost guard's list sizes: the hierarchy's real counts, read again when a new hierarchy is announced.
+  const hierarchy = keys ? new HierarchySource((text) => keys.query(text), logger) : undefined;
+  await hierarchy?.start();
+  caches?.notices.on('notice', (notice: ChangeNotice) => notice.schema === EVERYTHING && void hierarchy?.refresh());
+  caches?.notices.on('connected', () => void hierarchy?.refresh()); // announcements may have been missed meanwhile
+  const sizes = () => hierarchy?.sizes ?? STATIC_SIZES;
   // Revoked token ids, read again every couple of seconds; without a database, tokens cannot be revoked.
   const revocations = keys ? new RevocationList(keys, logger) : undefined;
   await revocations?.start();
@@ -181,7 +200,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
       }),
     ready: () => allReady(subgraphUrls),
     plugins: [
-      guardPlugin(limits),
+      guardPlugin(limits, sizes),
       answerPlugin(),
       {
         async serverWillStart() {
@@ -192,24 +211,17 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
               await engine?.stop();
               await caches?.notices.stop();
               revocations?.stop();
+              hierarchy?.stop();
               await keys?.end();
+              forgetPools();
             },
           };
         },
       },
     ],
     cors: corsPolicy(parseOrigins(config.CORS_ORIGINS)),
-    extraRoute: (req, res) => {
-      if (exports(req, res)) return true;
-      if (dashboard(req, res)) return true;
-      if (ide(req, res)) return true;
-      if (req.url !== '/metrics') return false;
-      void (engine?.metrics() ?? Promise.resolve(undefined)).then((worker) => {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(metrics.render(worker, caches?.answers.stats, caches?.fetches.stats));
-      });
-      return true;
-    },
+    extraRoute: (req, res) => exports(req, res) || dashboard(req, res) || ide(req, res),
+    metrics: async () => metrics.render(await engine?.metrics(), caches?.answers.stats, caches?.fetches.stats),
   });
 
   started.apollo = running.apollo as unknown as ApolloServer<GatewayContext>;
@@ -242,10 +254,10 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     caps: new SubscriptionCaps(config.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION, config.LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL),
     parseLimits: { maxTokens: config.MAX_TOKENS, maxNesting },
     revocations,
-    authorize: async (_identity, document) => {
+    authorize: async (_identity, document, variables) => {
       const operation = getOperationAST(document);
       try {
-        if (operation && gateway.schema) checkOperation(gateway.schema, operation, fragmentsOf(document), limits);
+        if (operation && gateway.schema) checkOperation(gateway.schema, operation, fragmentsOf(document), limits, sizes(), variables);
         return null;
       } catch (err) {
         return [err as GraphQLError];

@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, scopeKey } from '@thads/kit';
+import { ErrorCode, IDENTITY_HEADER, REQUEST_ID_HEADER, isNetworkError, scopeKey } from '@thads/kit';
 import { pendingIdentity, signingFetcher } from './auth/request-signing';
 import type { FetchCache } from './cache/fetch-cache';
 import type { GatewayContext } from './context';
@@ -22,7 +22,23 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     super({ url: options.url, fetcher: signingFetcher(options.fetcher, identitySecret, subgraph) });
   }
 
-  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+  /** The error of this subgraph being away: its fields are null in the answer, the others are answered. */
+  private unavailable(why: string): GraphQLError {
+    return new GraphQLError(`The ${this.subgraph} service is not answering (${why}); its fields are null in this answer. Retry in a few seconds.`, {
+      extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: this.subgraph, retryable: true },
+    });
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await this.fetch(options);
+    } catch (err) {
+      if (isNetworkError(err)) throw this.unavailable((err as Error).message.replace(/^.*reason: /, ''));
+      throw err;
+    }
+  }
+
+  private fetch(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     if (!('context' in options)) return super.process(options); // a health check or schema load
     const { identity, dependencies, live, cachesSettled } = options.context as Partial<GatewayContext>;
     dependencies?.noteFetch(this.subgraph, options.request.query, options.request.variables);
@@ -47,7 +63,8 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     const body = (generic.extensions.response as { body?: unknown } | undefined)?.body as
       { errors?: { message?: string; extensions?: Record<string, unknown> }[] } | undefined;
     const first = body?.errors?.[0];
-    if (!first?.message || typeof first.extensions?.code !== 'string') return generic;
+    if (!first?.message || typeof first.extensions?.code !== 'string')
+      return response.status >= 502 && response.status <= 504 ? this.unavailable(`HTTP ${response.status}`) : generic;
     return new GraphQLError(first.message, { extensions: { ...first.extensions } });
   }
 }

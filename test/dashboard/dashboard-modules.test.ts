@@ -1,7 +1,6 @@
 import { toCsv } from '../../dashboard/src/csv';
 import { collator, formatCount, formatPoints, formatRate, formatVnd, rateChange, todayInVietnam } from '../../dashboard/src/format';
 import { defaultPeriod, periodEnd, previousYear, statisticalYearOf, toPeriodInput } from '../../dashboard/src/period';
-import { rankByRate } from '../../dashboard/src/ward-ranking';
 
 describe("the dashboard's pure modules", () => {
   it('writes numbers the Vietnamese way and keeps VND exact past 2^53', () => {
@@ -46,20 +45,6 @@ describe("the dashboard's pure modules", () => {
     expect(previousYear({ kind: 'range', fromMonth: '2025-07', toMonth: '2026-02' })).toEqual({ kind: 'range', fromMonth: '2024-07', toMonth: '2025-02' });
     // Vietnam is UTC+7: 18:00 UTC on 31 December is already 1 January there.
     expect(todayInVietnam(new Date('2026-12-31T18:00:00Z'))).toBe('2027-01-01');
-  });
-
-  it('ranks ties together and leaves units without a rate last, unranked', () => {
-    const ranked = rankByRate(
-      [
-        { n: 'a', r: 50 },
-        { n: 'b', r: null },
-        { n: 'c', r: 80 },
-        { n: 'd', r: 50 },
-        { n: 'e', r: 10 },
-      ],
-      (x) => x.r,
-    );
-    expect(ranked.map(({ item, rank }) => `${item.n}${rank ?? '-'}`)).toEqual(['c1', 'a2', 'd2', 'e4', 'b-']);
   });
 
   it('writes CSV with a byte order mark, quoted fields and CRLF', () => {

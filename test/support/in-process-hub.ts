@@ -44,6 +44,8 @@ export const TEST_GATEWAY_AUTH = {
 export interface InProcessHub {
   url: string;
   importDir: string;
+  /** The subgraphs' settings (PORT 0: each took a free port), to start one again. */
+  subgraphConfig: Record<string, unknown>;
   subgraphs: RunningSubgraph[];
   gateway: RunningService;
   stop(): Promise<void>;
@@ -82,13 +84,21 @@ export async function startExtraGateway(hub: InProcessHub, databaseUrl: string, 
 /** How changes reach the gateway: PostgreSQL NOTIFY (default), or the outbox relays to a NATS JetStream stream of this name. */
 export type LiveOption = { transport: 'postgres' } | { transport: 'nats'; natsUrl: string; stream: string };
 
-export async function startInProcessHub(databaseUrl: string, live: LiveOption = { transport: 'postgres' }): Promise<InProcessHub> {
+/**
+ * The four subgraphs and a gateway in this process. `subgraphDatabaseUrl` gives the subgraphs
+ * another way to the same database (a proxy a fault test can cut); the gateway keeps `databaseUrl`.
+ */
+export async function startInProcessHub(
+  databaseUrl: string,
+  live: LiveOption = { transport: 'postgres' },
+  subgraphDatabaseUrl = databaseUrl,
+): Promise<InProcessHub> {
   const importDir = mkdtempSync(join(tmpdir(), 'thads-import-'));
   const nats = live.transport === 'nats' ? { NATS_URL: live.natsUrl, NATS_STREAM: live.stream } : {};
   const config = {
     PORT: 0,
     HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: subgraphDatabaseUrl,
     LOG_LEVEL: 'warn' as const,
     DB_POOL_SIZE: 6,
     IMPORT_DIR: importDir,
@@ -118,6 +128,7 @@ export async function startInProcessHub(databaseUrl: string, live: LiveOption = 
   return {
     url: gateway.url,
     importDir,
+    subgraphConfig: config,
     subgraphs,
     gateway,
     stop: async () => {

@@ -37,7 +37,8 @@ function untilSignal(stop: () => Promise<void>): number {
 
 const start: CommandSpec = {
   name: 'start',
-  summary: 'Start the whole hub: database (embedded unless DATABASE_URL is set), migrations, demo data when empty, four subgraphs and the gateway.',
+  summary:
+    'Start the whole hub: database (embedded unless DATABASE_URL is set), migrations, demo data when empty, four subgraphs and the gateway; a process that crashes is started again.',
   usage: 'hub start [--cases N] [--port 4000] [--host 127.0.0.1] [--subgraph-host 127.0.0.1] [--live postgres|nats] [--secure] [--json]',
   options: {
     cases: { type: 'string', description: 'Demo cases to seed when the database is empty.', default: '20000' },
@@ -65,6 +66,12 @@ const start: CommandSpec = {
   },
   async run(v) {
     if (v.live !== 'postgres' && v.live !== 'nats') throw new UsageError(`--live is postgres or nats, not "${String(v.live)}".`);
+    // Set once the hub is up: a process given up on stops everything, and the hub exits 1.
+    const up: { stop?: () => Promise<void> } = {};
+    const giveUp = (name: string, lastLines: readonly string[]) => {
+      say(`\n${name} keeps crashing; stopping the hub. Its last lines:\n${lastLines.map((l) => `  ${l}`).join('\n') || '  (none)'}`);
+      void (up.stop ?? (async () => {}))().finally(() => process.exit(1));
+    };
     const hub = await startHub(
       {
         live: v.live,
@@ -76,24 +83,14 @@ const start: CommandSpec = {
         secure: Boolean(v.secure),
       },
       say,
+      giveUp,
     );
+    up.stop = () => hub.stop();
     say(
       `\nThe hub is up: GraphQL at ${hub.url}\nDashboard: ${hub.url.replace(/\/graphql$/, '/dashboard')}\nDatabase: ${maskDatabaseUrl(hub.databaseUrl)}\nStop with Ctrl+C.\n`,
     );
     process.stdout.write(`${hub.url}\n`);
-    let stopping = false;
-    const stop = () => {
-      stopping = true;
-      return hub.stop();
-    };
-    for (const child of hub.children) {
-      void child.exited.then((code) => {
-        if (stopping) return;
-        say(`${child.name} exited unexpectedly (code ${code}); stopping the hub.`);
-        void stop().then(() => process.exit(1));
-      });
-    }
-    return untilSignal(stop);
+    return untilSignal(() => hub.stop());
   },
 };
 

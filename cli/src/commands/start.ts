@@ -3,8 +3,10 @@ import { todayInVietnam } from '@thads/kit';
 import { GATEWAY, PROJECT_ROOT, SERVICES } from '../services';
 import { hubSecrets } from '../secrets';
 import { tokenClaims } from '../token-claims';
-import { openDatabase } from '../database';
+import { databaseAnswers, openDatabase, type Database } from '../database';
 import { startChild, stopChildren, waitForReady, type Child } from '../processes';
+import { forgetRunningHub, recordRunningHub } from '../running-hub';
+import { Supervisor, type CrashPolicy } from '../supervisor';
 import { migrateAll } from './migrate';
 import { isEmpty, seedAll } from './seed';
 
@@ -39,19 +41,72 @@ export function subgraphPort(gatewayPort: number, index: number): number {
 export interface RunningHub {
   url: string;
   databaseUrl: string;
-  children: Child[];
+  /** The processes as they run now. */
+  readonly children: Child[];
   stop(): Promise<void>;
+}
+
+/** How often the embedded PostgreSQL is asked whether it answers, and how many misses in a row mean it is down. */
+const DATABASE_CHECK_MS = 2000;
+const DATABASE_MISSES = 2;
+
+/**
+ * Restarts the embedded PostgreSQL when it stops answering (killed, crashed): the services'
+ * pools reconnect by themselves once it is back, and /ready says 503 meanwhile. A database of
+ * someone else's (DATABASE_URL) is theirs to keep running.
+ */
+function watchDatabase(db: Database, supervisor: Supervisor, log: (line: string) => void): () => void {
+  if (!db.restart) return () => {};
+  let misses = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void databaseAnswers(db.url)
+      .then((ok) => {
+        misses = ok ? 0 : misses + 1;
+        if (misses < DATABASE_MISSES) return;
+        misses = 0;
+        return new Promise<void>((resolve) =>
+          supervisor.failed('postgres', `does not answer (${DATABASE_MISSES} checks ${DATABASE_CHECK_MS / 1000} s apart)`, () =>
+            db.restart!().then(
+              () => {
+                log('postgres is back; the services reconnect by themselves.');
+                resolve();
+              },
+              (err: unknown) => {
+                log(`postgres did not start again: ${(err as Error).message}`);
+                resolve();
+              },
+            ),
+          ),
+        );
+      })
+      .finally(() => (busy = false));
+  }, DATABASE_CHECK_MS);
+  return () => clearInterval(timer);
 }
 
 /**
  * Starts the whole hub: the database (embedded unless DATABASE_URL is set), migrations, the
- * demo data when empty, the four subgraphs and the gateway, each its own process.
+ * demo data when empty, the four subgraphs and the gateway, each its own process, kept
+ * running by a supervisor (a crashed process is restarted after a growing wait; one that keeps
+ * crashing is given up on, and `giveUp` hears which with its last output lines).
  */
-export async function startHub(options: StartOptions, log: (line: string) => void): Promise<RunningHub> {
+export async function startHub(
+  options: StartOptions,
+  log: (line: string) => void,
+  giveUp: (name: string, lastLines: readonly string[]) => void = () => {},
+  policy?: CrashPolicy,
+): Promise<RunningHub> {
   const db = await openDatabase(process.env, log);
-  const children: Child[] = [];
+  const supervisor = new Supervisor(log, giveUp, policy);
+  let unwatch = () => {};
   const stop = async () => {
-    await stopChildren(children);
+    supervisor.stop();
+    unwatch();
+    forgetRunningHub();
+    await stopChildren(supervisor.children);
     await db.stop();
   };
   try {
@@ -65,27 +120,41 @@ export async function startHub(options: StartOptions, log: (line: string) => voi
     if (options.live === 'nats') Object.assign(env, { LIVE_TRANSPORT: 'nats', OUTBOX_RELAY: 'nats' });
     const subgraphHost = options.subgraphHost ?? '127.0.0.1';
     const ports = SERVICES.map((_s, i) => subgraphPort(options.gatewayPort, i));
-    SERVICES.forEach((s, i) =>
-      children.push(startChild(s.name, s.entry, { ...env, HOST: subgraphHost, PORT: String(ports[i]), DB_POOL_SIZE: '8' }, options.json, log)),
+    const out = (tail: (line: string) => void) => (line: string) => {
+      tail(line);
+      log(line);
+    };
+    const subgraphs = SERVICES.map((s, i) =>
+      supervisor.run({
+        name: s.name,
+        start: (tail) => startChild(s.name, s.entry, { ...env, HOST: subgraphHost, PORT: String(ports[i]), DB_POOL_SIZE: '8' }, options.json, out(tail)),
+      }),
     );
-    await Promise.all(SERVICES.map((_s, i) => waitForReady(`http://${subgraphHost}:${ports[i]}/ready`, children[i]!)));
+    await Promise.all(SERVICES.map((_s, i) => waitForReady(`http://${subgraphHost}:${ports[i]}/ready`, subgraphs[i]!)));
     const urls = Object.fromEntries(SERVICES.map((s, i) => [`${s.name.toUpperCase().replace('-', '_')}_URL`, `http://${subgraphHost}:${ports[i]}/graphql`]));
     const { issuer, audience } = tokenClaims();
     const auth = options.secure
       ? { AUTH_JWT_SECRET: secrets.jwtSecret, AUTH_ANONYMOUS: 'none', SECURE: 'true', AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience }
       : { AUTH_JWT_SECRET: secrets.jwtSecret, AUTH_ANONYMOUS: 'ministry' };
-    const gateway = startChild(
-      GATEWAY.name,
-      GATEWAY.entry,
-      { ...env, ...urls, ...auth, HOST: options.host, PORT: String(options.gatewayPort) },
-      options.json,
-      log,
-    );
-    children.push(gateway);
+    const gateway = supervisor.run({
+      name: GATEWAY.name,
+      start: (tail) =>
+        startChild(GATEWAY.name, GATEWAY.entry, { ...env, ...urls, ...auth, HOST: options.host, PORT: String(options.gatewayPort) }, options.json, out(tail)),
+    });
     await waitForReady(`http://${options.host}:${options.gatewayPort}/ready`, gateway);
+    unwatch = watchDatabase(db, supervisor, log);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url: `http://${options.host}:${options.gatewayPort}/graphql`, databaseUrl: db.url, children, stop };
+  const url = `http://${options.host}:${options.gatewayPort}/graphql`;
+  recordRunningHub({ pid: process.pid, url, databaseUrl: db.url });
+  return {
+    url,
+    databaseUrl: db.url,
+    get children() {
+      return supervisor.children;
+    },
+    stop,
+  };
 }

@@ -4,7 +4,8 @@ import { LineageFields } from './lineage/lineage.fields';
 import { OrgUnitFields } from './units/org-unit.fields';
 import { orgUnitReference } from './units/org-unit.reference';
 import { OrgUnitQueries } from './units/org-unit.resolver';
+import { UnitConnections } from './units/paging/unit-connection.resolver';
 
 export function buildOrgUnitsSchema() {
-  return buildFederatedSchema({ resolvers: [OrgUnitQueries, OrgUnitFields, LineageFields, CalendarResolver] }, orgUnitReference);
+  return buildFederatedSchema({ resolvers: [OrgUnitQueries, OrgUnitFields, LineageFields, CalendarResolver, UnitConnections] }, orgUnitReference);
 }

@@ -16,7 +16,11 @@ const KEY = 'A key the client makes once per intended change (a UUID); a retry w
 
 @Resolver(() => OrgUnit)
 export class AdminMonitoringResolver {
-  @FieldResolver(() => AdminMonitoring, { description: 'Monitoring of administrative judgment enforcement for this unit and everything under it.' })
+  @FieldResolver(() => AdminMonitoring, {
+    nullable: true,
+    description:
+      'Monitoring of administrative judgment enforcement for this unit and everything under it. Null only when the cases service is not answering (SUBGRAPH_UNAVAILABLE).',
+  })
   async adminMonitoring(
     @Root() unit: OrgUnit,
     @Arg('period', () => PeriodInput, { description: 'The reporting period.' }) period: PeriodInput,

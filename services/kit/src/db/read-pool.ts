@@ -36,6 +36,11 @@ export async function readQuery<R = Record<string, unknown>>(db: DataSource, tex
   return (await readPool(db).query(text, values)).rows as R[];
 }
 
+/** The report reads' pool of a data source if it is open (for the pool gauges), without opening it. */
+export function openReadPool(db: DataSource): Pool | undefined {
+  return pools.get(db);
+}
+
 export async function closeReadPool(db: DataSource): Promise<void> {
   const pool = pools.get(db);
   pools.delete(db);

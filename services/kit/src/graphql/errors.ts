@@ -39,6 +39,10 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** Too many live subscriptions open on one connection or for one principal; complete some first. */
   SUBSCRIPTION_LIMIT: 'SUBSCRIPTION_LIMIT',
+  /** A service behind the gateway did not answer: its fields are null in this answer; retry in a few seconds (extensions.serviceName). */
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** The database did not answer: nothing was written; retry in a few seconds (the same idempotency key is safe). */
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   /** Something failed on our side; the request id in the logs tells what. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode, ownErrorCode } from '../graphql/errors';
+import { databaseUnavailable, isDatabaseUnavailable } from './unavailable';
 
 /** Codes that describe the request itself; their messages are safe and useful to show. */
 const CLIENT_CODES = new Set([
@@ -34,6 +35,10 @@ const internalMessage = (requestId: string) => `Internal error. Quote request id
  */
 export function makeFormatError() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (!ownErrorCode(error) && isDatabaseUnavailable(error)) {
+      const away = databaseUnavailable();
+      return { message: away.message, locations: formatted.locations, path: formatted.path, extensions: away.extensions };
+    }
     const code = shownCode(error, formatted.extensions?.code);
     if (code) {
       const { stacktrace: _dropped, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
@@ -56,7 +61,9 @@ export function errorReportingPlugin(logger: Logger): ApolloServerPlugin<BaseCon
         async didEncounterErrors({ errors, contextValue }) {
           const requestId = (contextValue as { requestId?: string }).requestId;
           for (const err of errors as readonly GraphQLError[]) {
-            if (!shownCode(err, err.extensions?.code)) logger.error({ err, requestId, path: err.path }, 'unexpected error in a resolver');
+            if (isDatabaseUnavailable(err) && !ownErrorCode(err))
+              logger.warn({ requestId, path: err.path, reason: err.message }, 'the database is not answering');
+            else if (!shownCode(err, err.extensions?.code)) logger.error({ err, requestId, path: err.path }, 'unexpected error in a resolver');
           }
         },
         async willSendResponse({ response, contextValue }) {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { ErrorCode } from '../graphql/errors';
 import { DEFAULT_MAX_NESTING, checkRequestInputs } from './input-checks';
+import { linkGraphQLRequest, noteAnswer } from '../observe/request-observer';
 
 /** The largest body read. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -140,7 +141,9 @@ export async function readGraphQLRequest(
   }
   const refused = checkRequestInputs(inputsOf(body, url), maxNesting);
   if (refused) return refusalOf(refused);
-  return { method: req.method ?? 'GET', headers, search: url.search, body };
+  const request = { method: req.method ?? 'GET', headers, search: url.search, body };
+  linkGraphQLRequest(req, request);
+  return request;
 }
 
 export function isPlainResponse(value: HTTPGraphQLRequest | PlainResponse): value is PlainResponse {
@@ -149,6 +152,7 @@ export function isPlainResponse(value: HTTPGraphQLRequest | PlainResponse): valu
 
 /** Writes an answer; an incremental one (a stream) is written as it comes. */
 export async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse | PlainResponse): Promise<void> {
+  noteAnswer(res, response);
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (typeof response.body === 'string' || Buffer.isBuffer(response.body)) {

@@ -14,6 +14,7 @@ import { apolloLogger } from '../log/logger';
 import { errorReportingPlugin, makeFormatError } from './format-error';
 import { handleGraphQLRequest } from './graphql-http';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
+import { RequestObserver, flushTracing, initTracing, serveMetrics } from '../observe';
 
 export interface ServiceOptions<TContext extends BaseContext> {
   name: string;
@@ -30,9 +31,11 @@ export interface ServiceOptions<TContext extends BaseContext> {
   plugins?: ApolloServerPlugin<TContext>[];
   /** Called on stop after HTTP has drained: close pools, brokers. */
   onStop?: () => Promise<void>;
+  /** More Prometheus text for /metrics (the gateway's live layer), after the service's and the process's. */
+  metrics?: () => Promise<string>;
   /** Cross-origin headers and preflights (the gateway's allow-list), before any route; return true when it answered. */
   cors?: (req: IncomingMessage, res: ServerResponse) => boolean;
-  /** Extra routes (the gateway's metrics); return true when handled. */
+  /** Extra routes (the gateway's exports); return true when handled. */
   extraRoute?: (req: IncomingMessage, res: ServerResponse) => boolean;
   introspection?: boolean;
   /** Limits of the parser, e.g. maxTokens, applied before anything else. */
@@ -68,6 +71,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
  */
 export async function startService<TContext extends BaseContext>(options: ServiceOptions<TContext>): Promise<RunningService> {
   const { logger } = options;
+  initTracing(options.name);
+  const observer = new RequestObserver(options.name);
   const httpServer = createServer();
   const apollo = new ApolloServer<TContext>({
     ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema! }),
@@ -89,6 +94,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
       // neither (the gateway knows when an answer changes): both would wrap every field
       // resolver of every entity in a hook.
       ...(options.schema ? [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()] : []),
+      observer.plugin<TContext>(),
       ...(options.plugins ?? []),
     ],
   });
@@ -110,10 +116,12 @@ export async function startService<TContext extends BaseContext>(options: Servic
       );
       return;
     }
+    if (path === '/metrics') return serveMetrics(res, observer, options.metrics);
     if (options.extraRoute?.(req, res)) return;
     if (path !== '/graphql') return json(res, 404, { error: `No route ${path}: GraphQL is served at /graphql.` });
     const started = process.hrtime.bigint();
-    serveGraphQL(req, res, requestId)
+    observer
+      .serve(req, res, () => serveGraphQL(req, res, requestId))
       .then(() => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         logger.debug({ requestId, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'graphql request');
@@ -167,6 +175,7 @@ export async function startService<TContext extends BaseContext>(options: Servic
       (stopping ??= (async () => {
         await apollo.stop();
         await options.onStop?.();
+        await flushTracing();
         logger.info(`${options.name} stopped`);
       })()),
   };

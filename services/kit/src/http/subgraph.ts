@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { ServiceConfig } from '../config/env';
 import { migrate } from '../db/data-source';
 import { closeReadPool } from '../db/read-pool';
+import { observeServicePools } from '../observe/service-pools';
 import { setWritePipelining } from '../db/prepared';
 import { createLogger } from '../log/logger';
 import { startService, type RunningService } from './service-server';
@@ -39,6 +40,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   const logger = createLogger(options.name, config.LOG_LEVEL);
   setWritePipelining(config.WRITE_PIPELINE !== 'off');
   await db.initialize();
+  const forgetPools = observeServicePools(options.name, db);
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const relay =
@@ -65,6 +67,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
     ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
     onStop: async () => {
       stopOpenings?.();
+      forgetPools();
       await relay?.stop();
       await closeReadPool(db);
       await db.destroy();

@@ -15,6 +15,9 @@ const PERIOD = { description: 'The reporting period.' };
 const STATS_AS_OF = { nullable: true, description: "Date whose hierarchy to roll up on. Default: the period's last day." };
 const RANKING_AS_OF = { nullable: true, description: "Date whose units and hierarchy to use. Default: the period's last day." };
 const METRIC = 'What to rank by.';
+/** Why a field another service adds to OrgUnit is nullable. */
+const UNAVAILABLE =
+  'Null only when its service is not answering (an error with code SUBGRAPH_UNAVAILABLE says so), so that the other fields are still answered.';
 const WITHIN =
   'Rank only the units of the level under this unit on the hierarchy of `asOf`: a province ranks its own wards with `level: WARD, within: <its id>`. Anyone who may read the unit may rank under it. Default: the whole country.';
 
@@ -63,7 +66,7 @@ export function reportResolvers(spec: ReportSpec, OrgUnit: ClassType, types: Rep
 
   @Resolver(() => OrgUnit)
   class StatsResolver {
-    @FieldResolver(() => types.Stats, { name: `${name}Stats`, description: spec.stats.field })
+    @FieldResolver(() => types.Stats, { name: `${name}Stats`, nullable: true, description: `${spec.stats.field} ${UNAVAILABLE}` })
     stats(
       @Root() unit: { id: string },
       @Arg('period', () => PeriodInput, PERIOD) period: PeriodInput,

@@ -102,7 +102,8 @@ export function reportSeriesResolver(spec: ReportSpec, OrgUnit: ClassType): Clas
   class SeriesResolver {
     @FieldResolver(() => [Point], {
       name: `${spec.name}Series`,
-      description: `The ${spec.name} figures of this unit (and everything under it) for each step of a range of months, on one hierarchy; one read whatever the number of points.`,
+      nullable: true,
+      description: `The ${spec.name} figures of this unit (and everything under it) for each step of a range of months, on one hierarchy; one read whatever the number of points. Null only when its service is not answering (SUBGRAPH_UNAVAILABLE).`,
     })
     async series(
       @Root() unit: { id: string },

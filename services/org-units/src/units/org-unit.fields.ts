@@ -67,7 +67,7 @@ export class OrgUnitFields {
 }
 
 /** Today for a living unit; the last day of an ended one, so its own hierarchy shows. */
-function defaultDate(unit: OrgUnit): string {
+export function defaultDate(unit: OrgUnit): string {
   const today = todayInVietnam();
   return unit.validTo && unit.validTo <= today ? addDays(unit.validTo, -1) : today;
 }

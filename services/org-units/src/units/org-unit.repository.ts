@@ -1,10 +1,24 @@
 import type { DataSource } from 'typeorm';
-import { foldVietnamese, type LocalDate } from '@thads/kit';
+import type { LocalDate } from '@thads/kit';
 import { OrgUnit } from './org-unit.entity';
 import type { OrgUnitType } from './org-unit-type';
+import { nameSearchTexts } from './paging/name-abbreviations';
 
 const VALID_ON = (alias: string, param: string) =>
   `${alias}.valid_from <= ${param}::date AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${param}::date)`;
+
+/** `text` with LIKE's wildcards escaped. */
+const literal = (text: string) => text.replace(/[%_\\]/g, (c) => `\\${c}`);
+const containing = (text: string) => `%${literal(text)}%`;
+
+/** What a connection's units must satisfy; every condition given holds (several parents or ancestors: all of them). */
+export interface UnitConditions {
+  validOn: LocalDate;
+  type?: OrgUnitType;
+  parentIds: number[];
+  withinIds: number[];
+  name?: string;
+}
 
 /** SQL over org_units: the resolvers and loaders reach the database only through here. */
 export class OrgUnitRepository {
@@ -58,17 +72,39 @@ export class OrgUnitRepository {
 
   /** Units whose name contains the text, with or without diacritics; valid on `asOf` when given. */
   search(text: string, asOf: LocalDate | null, type: OrgUnitType | null, limit: number): Promise<OrgUnit[]> {
-    const folded = foldVietnamese(text);
+    const texts = nameSearchTexts(text);
     const qb = this.repo
       .createQueryBuilder('u')
-      .where(`u.name_folded LIKE :pattern`, { pattern: `%${folded.replace(/[%_\\]/g, (c) => `\\${c}`)}%` })
-      .orderBy('CASE WHEN u.name_folded LIKE :prefix THEN 0 ELSE 1 END', 'ASC')
+      .where(`u.name_folded LIKE ANY(:patterns)`, { patterns: texts.map(containing) })
+      .orderBy('CASE WHEN u.name_folded LIKE ANY(:prefixes) THEN 0 ELSE 1 END', 'ASC')
       .addOrderBy('u.type', 'ASC')
       .addOrderBy('u.name', 'ASC')
-      .setParameter('prefix', `${folded}%`)
+      .setParameter(
+        'prefixes',
+        texts.map((t) => `${literal(t)}%`),
+      )
       .limit(limit);
     if (asOf) qb.andWhere(VALID_ON('u', ':asOf'), { asOf });
     if (type) qb.andWhere('u.type = :type', { type });
+    return qb.getMany();
+  }
+
+  /** Every unit meeting the conditions, unsorted: the connections sort and cut pages in memory (a few thousand units at most). */
+  matching(conditions: UnitConditions): Promise<OrgUnit[]> {
+    const qb = this.repo.createQueryBuilder('u').where(VALID_ON('u', ':validOn'), { validOn: conditions.validOn });
+    if (conditions.type) qb.andWhere('u.type = :type', { type: conditions.type });
+    conditions.parentIds.forEach((id, i) => qb.andWhere(`u.parent_id = :parent${i}`, { [`parent${i}`]: id }));
+    conditions.withinIds.forEach((id, i) =>
+      qb.andWhere(
+        `u.id IN (WITH RECURSIVE tree(id) AS (
+           SELECT c.id FROM org_units.org_unit c WHERE c.parent_id = :within${i} AND ${VALID_ON('c', ':validOn')}
+           UNION ALL
+           SELECT c.id FROM org_units.org_unit c JOIN tree t ON c.parent_id = t.id WHERE ${VALID_ON('c', ':validOn')}
+         ) SELECT id FROM tree)`,
+        { [`within${i}`]: id },
+      ),
+    );
+    if (conditions.name) qb.andWhere('u.name_folded LIKE ANY(:names)', { names: nameSearchTexts(conditions.name).map(containing) });
     return qb.getMany();
   }
 }
