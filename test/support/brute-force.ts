@@ -16,17 +16,21 @@ export function coveredUnits(units: UnitRow[], lineage: { fromUnitId: number; to
   // count nowhere in it (they count from its own start on), at the nation as at any unit.
   const existing = (ids: Iterable<number>) => new Set([...ids].filter((id) => byId.get(id)!.validFrom <= asOf));
   if (a.type === 'MINISTRY') return existing(units.map((u) => u.id));
-  const out = new Set<number>([ancestorId]);
+  const children = new Map<number, number[]>();
+  for (const u of units) if (u.parentId !== null) (children.get(u.parentId) ?? children.set(u.parentId, []).get(u.parentId)!).push(u.id);
+  const out = new Set<number>();
+  // A unit and everything under it, whatever the date: an old district its old communes, an
+  // old province its districts and their communes, on any date.
+  const subtree = (id: number) => {
+    out.add(id);
+    for (const c of children.get(id) ?? []) subtree(c);
+  };
+  subtree(ancestorId);
   for (const u of units) {
-    const parent = u.parentId === null ? undefined : byId.get(u.parentId);
-    if (u.parentId === ancestorId) out.add(u.id);
-    // A ward covers the old districts merged into it, before and after the reorganization.
-    if (a.type === 'WARD' && u.type === 'DISTRICT' && successor.get(u.id) === ancestorId) out.add(u.id);
-    if (a.type !== 'PROVINCE') continue;
-    const isNew = a.validTo === null;
-    // A new province covers its predecessors and their districts on any date; an old one only its own.
-    if (isNew && u.type === 'PROVINCE' && successor.get(u.id) === ancestorId) out.add(u.id);
-    if (isNew && u.type === 'DISTRICT' && parent && successor.get(parent.id) === ancestorId) out.add(u.id);
+    // A ward covers the old communes merged into it, before and after the reorganization.
+    if (a.type === 'WARD' && u.type === 'WARD' && successor.get(u.id) === ancestorId) out.add(u.id);
+    // A new province covers its predecessors with their districts and communes on any date.
+    if (a.type === 'PROVINCE' && a.validTo === null && u.type === 'PROVINCE' && successor.get(u.id) === ancestorId) subtree(u.id);
   }
   return existing(out);
 }

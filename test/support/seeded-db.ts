@@ -3,7 +3,7 @@ import { generateDemoCases, generateDemoComplaints, migrate, type DemoCase, type
 import { casesDataSource, insertDemoCases, rebuildCaseAggregates } from '@thads/cases';
 import { complaintsDataSource, insertDemoComplaints, rebuildComplaintAggregates } from '@thads/complaints';
 import { financesDataSource, insertDemoMoney, rebuildMoneyAggregates } from '@thads/finances';
-import { orgUnitsDataSource, seedUnits } from '@thads/org-units';
+import { leafUnits, orgUnitsDataSource, seedUnits } from '@thads/org-units';
 import type { DataSource } from 'typeorm';
 import { TEST_IDENTITY_SECRET } from './auth';
 
@@ -33,8 +33,9 @@ export function provinceAndWard(
   return { province, ward: units.find((u) => u.parentId === province)!.id };
 }
 
-export function leavesOf(units: { id: number; type: string; validFrom: string; validTo: string | null }[]): DemoLeaf[] {
-  return units.filter((u) => u.type === 'DISTRICT' || u.type === 'WARD').map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
+/** Where the demo facts are recorded: the old communes before the reorganization, the wards after. */
+export function leavesOf(units: { id: number; type: string; parentId: number | null; validFrom: string; validTo: string | null }[]): DemoLeaf[] {
+  return leafUnits(units);
 }
 
 export function demoCases(leaves: DemoLeaf[], cases: number, seed: string): DemoCase[] {

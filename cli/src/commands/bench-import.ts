@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyRows, demoEventLines, generateDemoCases, generateDemoComplaints, toNdjson, type DemoLeaf } from '@thads/kit';
 import { casesDataSource } from '@thads/cases';
-import { orgUnitsDataSource, seedUnits } from '@thads/org-units';
+import { leafUnits, orgUnitsDataSource, seedUnits } from '@thads/org-units';
 import { importFile } from './import';
 import { migrateAll } from './migrate';
 
@@ -28,16 +28,17 @@ export async function benchImport(url: string, cases: number, log: (line: string
   const unitRows =
     n === 0
       ? (await seedUnits(units)).units
-      : ((await units.query(`SELECT id, type, valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM org_units.org_unit`)) as {
+      : ((await units.query(
+          `SELECT id, type, parent_id AS "parentId", valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM org_units.org_unit`,
+        )) as {
           id: number;
           type: string;
+          parentId: number | null;
           validFrom: string;
           validTo: string | null;
         }[]);
   await units.destroy();
-  const leaves: DemoLeaf[] = unitRows
-    .filter((u) => u.type === 'DISTRICT' || u.type === 'WARD')
-    .map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
+  const leaves: DemoLeaf[] = leafUnits(unitRows);
   // Fresh ids each run, far above seeded and server-assigned ones' ranges of collision.
   const offset = 3_000_000_000 + (Math.floor(Date.now() / 1000) % 1_000_000) * 10_000_000;
   const demo = [...generateDemoCases({ cases, leaves, seed: `bench-${offset}` })].flat().map((c) => ({ ...c, id: c.id + offset }));

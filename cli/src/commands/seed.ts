@@ -2,7 +2,7 @@ import { Progress, demoCaseTotal, generateDemoCases, generateDemoComplaints, typ
 import { clearCases, casesDataSource, insertDemoCases, rebuildCaseAggregates } from '@thads/cases';
 import { clearComplaints, complaintsDataSource, insertDemoComplaints, rebuildComplaintAggregates } from '@thads/complaints';
 import { clearMoney, financesDataSource, insertDemoMoney, rebuildMoneyAggregates } from '@thads/finances';
-import { orgUnitsDataSource, seedUnits } from '@thads/org-units';
+import { leafUnits, orgUnitsDataSource, seedUnits } from '@thads/org-units';
 import { migrateAll } from './migrate';
 
 export interface SeedOptions {
@@ -39,9 +39,7 @@ export async function seedAll(url: string, options: SeedOptions, log: (line: str
     await Promise.all([clearCases(cases), clearMoney(money), clearComplaints(complaints)]);
     const seeded = await seedUnits(units);
     log(`org-units: ${seeded.units.length} units, ${seeded.lineage.length} lineage edges, ${seeded.rollupEdges} rollup edges`);
-    const leaves: DemoLeaf[] = seeded.units
-      .filter((u) => u.type === 'DISTRICT' || u.type === 'WARD')
-      .map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
+    const leaves: DemoLeaf[] = leafUnits(seeded.units);
 
     const total = demoCaseTotal(options.cases);
     const progress = new Progress('cases + money', total, 'cases');

@@ -60,7 +60,7 @@ describe('the cost model', () => {
   });
 
   it('falls back to generous static sizes without a database', () => {
-    expect(cost(`{ units(type: WARD) { children { name } } }`, STATIC_SIZES)).toBe(1 + 4000 * (1 + 200));
+    expect(cost(`{ units(type: WARD) { children { name } } }`, STATIC_SIZES)).toBe(1 + 12000 * (1 + 200));
   });
 });
 

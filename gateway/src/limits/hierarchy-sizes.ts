@@ -117,17 +117,17 @@ function epochOn(units: readonly UnitRow[], day: string): EpochSizes {
 
 /**
  * Without a database the guard cannot count: the sizes of the largest hierarchy the hub
- * serves (the 2025 reorganization's 34 provinces and 3,321 wards, the 63 provinces and ~700
- * districts before), with room to spare.
+ * serves (the 2025 reorganization's 34 provinces and 3,321 wards, the 63 provinces, ~700
+ * districts and ~10,600 communes before), with room to spare.
  */
 export const STATIC_SIZES = new HierarchySizes(
   [
     {
       from: '0000-01-01',
-      ofType: { MINISTRY: 1, PROVINCE: 100, DISTRICT: 1000, WARD: 4000 },
-      total: 4200,
+      ofType: { MINISTRY: 1, PROVINCE: 100, DISTRICT: 1000, WARD: 12000 },
+      total: 13000,
       maxChildren: 200,
-      maxDescendants: 4200,
+      maxDescendants: 13000,
       maxBelowRoot: 1000,
       maxOfTypeBelowRoot: { DISTRICT: 200, WARD: 1000 },
     },

@@ -67,7 +67,7 @@ describe('cases subgraph on a real PostgreSQL', () => {
   };
 
   it('reproduces the worked example: 289 ÷ 327 = 88.38%, 54 carried to next year', async () => {
-    // Only the hand-made cases: the district also holds generated ones, so subtract them.
+    // Only the hand-made cases: the district also covers its communes' generated ones, so subtract them.
     const mine = cases.filter((c) => c.id >= 1_000_000);
     const bf = caseFiguresBF(mine, new Set([district]), '2021-10-01', '2022-09-30');
     expect(bf).toEqual({
@@ -86,7 +86,7 @@ describe('cases subgraph on a real PostgreSQL', () => {
     const all = await statsOf(district, { year: 2022 });
     const others = caseFiguresBF(
       cases.filter((c) => c.id < 1_000_000),
-      new Set([district]),
+      coveredUnits(seeded.units, seeded.lineage, district, all.asOf),
       '2021-10-01',
       '2022-09-30',
     );
@@ -104,7 +104,7 @@ describe('cases subgraph on a real PostgreSQL', () => {
         .filter((u) => u.type !== 'PROVINCE')
         .slice(0, 50)
         .map((u) => u.id),
-      // Wards with old districts merged into them: their figures reach back before 2025-07-01.
+      // Wards with old communes merged into them: their figures reach back before 2025-07-01.
       ...seeded.lineage
         .filter((l) => seeded.units.find((u) => u.id === l.toUnitId)!.type === 'WARD')
         .slice(0, 20)

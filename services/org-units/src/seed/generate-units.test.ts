@@ -1,5 +1,5 @@
 import { OrgUnitType, WardKind } from '../units/org-unit-type';
-import { apportion, generateUnits } from './generate-units';
+import { apportion, generateUnits, leafUnits } from './generate-units';
 import { loadProvinceData } from './seed-units';
 
 describe('generateUnits', () => {
@@ -7,44 +7,72 @@ describe('generateUnits', () => {
   const { units, lineage } = generateUnits(data);
   const count = (pred: (u: (typeof units)[number]) => boolean) => units.filter(pred).length;
 
-  it('makes the ministry, 63 old and 34 new provinces, about 700 districts and 3,321 wards', () => {
+  it('makes the ministry, 63 old and 34 new provinces, about 700 districts with about 10,600 communes, and 3,321 wards', () => {
     expect(count((u) => u.type === OrgUnitType.MINISTRY)).toBe(1);
     expect(count((u) => u.type === OrgUnitType.PROVINCE && u.validTo === '2025-07-01')).toBe(63);
     expect(count((u) => u.type === OrgUnitType.PROVINCE && u.validTo === null)).toBe(34);
     expect(count((u) => u.type === OrgUnitType.DISTRICT)).toBe(705);
-    expect(count((u) => u.type === OrgUnitType.WARD)).toBe(3321);
+    expect(count((u) => u.type === OrgUnitType.WARD && u.validTo === null)).toBe(3321);
+    // The old communes: three or four a new ward, 10,594 (about the real 10,600 before 2025).
+    expect(count((u) => u.type === OrgUnitType.WARD && u.validTo === '2025-07-01')).toBe(10594);
   });
 
   it('gives the official numbers of communes, wards and special zones', () => {
-    expect(count((u) => u.wardKind === WardKind.COMMUNE)).toBe(2621);
-    expect(count((u) => u.wardKind === WardKind.WARD)).toBe(687);
-    expect(count((u) => u.wardKind === WardKind.SPECIAL_ZONE)).toBe(13);
+    const current = (kind: WardKind) => count((u) => u.wardKind === kind && u.validTo === null);
+    expect(current(WardKind.COMMUNE)).toBe(2621);
+    expect(current(WardKind.WARD)).toBe(687);
+    expect(current(WardKind.SPECIAL_ZONE)).toBe(13);
   });
 
   const byId = new Map(units.map((u) => [u.id, u]));
   const provinceLineage = lineage.filter((l) => byId.get(l.fromUnitId)!.type === OrgUnitType.PROVINCE);
-  const districtLineage = lineage.filter((l) => byId.get(l.fromUnitId)!.type === OrgUnitType.DISTRICT);
+  const communeLineage = lineage.filter((l) => byId.get(l.fromUnitId)!.type === OrgUnitType.WARD);
+  const oldCommunes = units.filter((u) => u.type === OrgUnitType.WARD && u.validTo !== null);
 
   it('leads every old province to exactly one new province', () => {
-    // 63 edges of provinces; the other 705 lead the districts into wards (below).
-    expect(lineage).toHaveLength(63 + 705);
+    // 63 edges of provinces; the other 10,594 lead the old communes into wards (below).
+    expect(lineage).toHaveLength(63 + 10594);
     expect(provinceLineage).toHaveLength(63);
     expect(new Set(provinceLineage.map((l) => l.fromUnitId)).size).toBe(63);
   });
 
-  it('merges every old district into exactly one ward of the new province that continues its old province', () => {
-    expect(districtLineage).toHaveLength(705);
-    expect(new Set(districtLineage.map((l) => l.fromUnitId)).size).toBe(705);
-    const successorOf = new Map(provinceLineage.map((l) => [l.fromUnitId, l.toUnitId]));
-    for (const l of districtLineage) {
-      const district = byId.get(l.fromUnitId)!;
-      const ward = byId.get(l.toUnitId)!;
-      expect(ward.type).toBe(OrgUnitType.WARD);
-      expect(ward.parentId).toBe(successorOf.get(district.parentId!));
-      expect(l).toMatchObject({ kind: 'MERGED_INTO', effectiveOn: '2025-07-01' });
+  it('puts the old communes under the old districts, at least one a district, named like the wards', () => {
+    const perDistrict = new Map<number, number>();
+    for (const c of oldCommunes) {
+      const district = byId.get(c.parentId!)!;
+      expect(district).toMatchObject({ type: OrgUnitType.DISTRICT, validTo: '2025-07-01' });
+      expect(c).toMatchObject({ validFrom: '1900-01-01', validTo: '2025-07-01' });
+      expect(c.name).toMatch(/^(Xã|Phường) \S/);
+      perDistrict.set(district.id, (perDistrict.get(district.id) ?? 0) + 1);
     }
-    // Every province has more wards than its predecessors had districts: one district a ward.
-    expect(new Set(districtLineage.map((l) => l.toUnitId)).size).toBe(705);
+    expect(perDistrict.size).toBe(705);
+    const communeAndWardCodes = units.filter((u) => u.type === OrgUnitType.WARD).map((u) => u.code);
+    expect(new Set(communeAndWardCodes).size).toBe(communeAndWardCodes.length);
+  });
+
+  it('merges every old commune into exactly one ward of the new province that continues its old province, and continues every ward', () => {
+    expect(communeLineage).toHaveLength(oldCommunes.length);
+    expect(new Set(communeLineage.map((l) => l.fromUnitId)).size).toBe(oldCommunes.length);
+    const successorOf = new Map(provinceLineage.map((l) => [l.fromUnitId, l.toUnitId]));
+    const perWard = new Map<number, number>();
+    for (const l of communeLineage) {
+      const commune = byId.get(l.fromUnitId)!;
+      const ward = byId.get(l.toUnitId)!;
+      expect(ward).toMatchObject({ type: OrgUnitType.WARD, validFrom: '2025-07-01', validTo: null });
+      expect(ward.parentId).toBe(successorOf.get(byId.get(commune.parentId!)!.parentId!));
+      expect(l).toMatchObject({ kind: 'MERGED_INTO', effectiveOn: '2025-07-01' });
+      perWard.set(ward.id, (perWard.get(ward.id) ?? 0) + 1);
+    }
+    expect(perWard.size).toBe(3321);
+    expect([...perWard.values()].every((n) => n === 3 || n === 4)).toBe(true);
+    // The districts carry no lineage: their history counts through their communes only.
+    expect(lineage.filter((l) => byId.get(l.fromUnitId)!.type === OrgUnitType.DISTRICT)).toEqual([]);
+  });
+
+  it('records facts at the old communes before the reorganization and at the wards after, never at a district', () => {
+    const leaves = leafUnits(units);
+    expect(leaves).toHaveLength(10594 + 3321);
+    expect(leaves.every((l) => byId.get(l.id)!.type === OrgUnitType.WARD)).toBe(true);
   });
 
   it('keeps Vietnamese names with diacritics and a folded form for search', () => {

@@ -1,7 +1,6 @@
 import { Prng, foldVietnamese, seedFrom } from '@thads/kit';
 import { LineageKind } from '../lineage/lineage.entity';
 import { OrgUnitType, WardKind } from '../units/org-unit-type';
-import { districtLineage } from './district-lineage';
 import { FIRST_SYLLABLES, SECOND_SYLLABLES } from './place-names';
 
 /** The shape of `data/provinces-2025.json`. */
@@ -43,6 +42,7 @@ const OLD_PROVINCE_BASE = 1000;
 const NEW_PROVINCE_BASE = 2000;
 const DISTRICT_BASE = 10000;
 const WARD_BASE = 100000;
+const COMMUNE_BASE = 200000;
 
 export interface UnitGeneratorOptions {
   /** Historic districts to spread over the 63 old provinces. @default 705 */
@@ -82,8 +82,11 @@ function placeNames(rng: Prng, count: number): string[] {
 
 /**
  * The ministry, the 63 old and 34 new provinces with their lineage, generated historic
- * districts under the old ones and generated wards (communes, wards, special zones) under
- * the new ones, each old district merged into one ward of its province's successor.
+ * districts under the old ones with their old communes (until the reorganization), and
+ * generated wards (communes, wards, special zones) under the new ones. Every old commune is
+ * merged into exactly one ward of its province's successor and every ward continues three or
+ * four old communes, so that every ward has a previous year; the districts have no lineage
+ * (their communes carry their history), so that nothing counts twice (docs/domain.md).
  * Deterministic: the same data file gives the same units, ids and lineage.
  */
 export function generateUnits(data: ProvinceData, options: UnitGeneratorOptions = {}): GeneratedUnits {
@@ -184,5 +187,76 @@ export function generateUnits(data: ProvinceData, options: UnitGeneratorOptions 
       );
     });
   });
-  return { units, lineage: [...lineage, ...districtLineage(units, lineage, reorg)] };
+  lineage.push(...oldCommunes(units, lineage, reorg));
+  return { units, lineage };
+}
+
+/**
+ * The old communes (until `reorg`), added to `units`, and their lineage: each new province's
+ * wards, in id order, continue three or four old communes each (about 10,600 in all, as
+ * before 2025), spread evenly in order over the old districts of the provinces it continues,
+ * so that every district keeps at least one commune. A commune takes its ward's kind (Xã or
+ * Phường; an island zone's communes are Xã).
+ */
+function oldCommunes(units: UnitRow[], provinceLineage: readonly LineageRow[], reorg: string): LineageRow[] {
+  // The new province that continues each old one: the first named, should one ever lead to two.
+  const successor = new Map<number, number>();
+  for (const l of provinceLineage) if (!successor.has(l.fromUnitId)) successor.set(l.fromUnitId, l.toUnitId);
+  const districtsOf = new Map<number, UnitRow[]>();
+  const wardsOf = new Map<number, UnitRow[]>();
+  const push = (map: Map<number, UnitRow[]>, key: number, u: UnitRow) => (map.get(key) ?? map.set(key, []).get(key)!).push(u);
+  for (const u of [...units].sort((a, b) => a.id - b.id)) {
+    if (u.parentId === null) continue;
+    const newProvince = successor.get(u.parentId);
+    if (u.type === OrgUnitType.DISTRICT && newProvince !== undefined) push(districtsOf, newProvince, u);
+    if (u.type === OrgUnitType.WARD) push(wardsOf, u.parentId, u);
+  }
+  const rng = new Prng(seedFrom('old-communes'));
+  const lineage: LineageRow[] = [];
+  let id = COMMUNE_BASE;
+  for (const [province, districts] of [...districtsOf].sort((a, b) => a[0] - b[0])) {
+    const wards = wardsOf.get(province) ?? [];
+    if (wards.length === 0) throw new Error(`province data: new province ${province} has no wards to continue its old communes`);
+    // Which ward each of the province's old communes merges into, in order.
+    const into = wards.flatMap((w) => Array<UnitRow>(rng.chance(0.2) ? 4 : 3).fill(w));
+    const perDistrict = apportion(
+      into.length,
+      districts.map(() => 1),
+    );
+    let k = 0;
+    districts.forEach((district, d) => {
+      placeNames(new Prng(seedFrom(`communes:${district.code}`)), perDistrict[d]!).forEach((place, j) => {
+        const ward = into[k++]!;
+        const kind = ward.wardKind === WardKind.WARD ? WardKind.WARD : WardKind.COMMUNE;
+        units.push(
+          row({
+            id: ++id,
+            code: `${district.code}-x${String(j + 1).padStart(2, '0')}`,
+            name: `${kind === WardKind.WARD ? 'Phường' : 'Xã'} ${place}`,
+            type: OrgUnitType.WARD,
+            wardKind: kind,
+            parentId: district.id,
+            validFrom: EARLIEST,
+            validTo: reorg,
+          }),
+        );
+        lineage.push({ fromUnitId: id, toUnitId: ward.id, kind: LineageKind.MERGED_INTO, effectiveOn: reorg });
+      });
+    });
+  }
+  return lineage;
+}
+
+/**
+ * The units where facts are recorded, each while it is valid: the districts and wards under
+ * which no unit lies (the old communes before the reorganization, the wards after; a
+ * district with communes is not one, so that its history is recorded at its communes only).
+ */
+export function leafUnits<U extends { id: number; type: string; parentId: number | null; validFrom: string; validTo: string | null }>(
+  units: readonly U[],
+): { id: number; validFrom: string; validTo: string | null }[] {
+  const parents = new Set(units.map((u) => u.parentId));
+  return units
+    .filter((u) => (u.type === OrgUnitType.DISTRICT || u.type === OrgUnitType.WARD) && !parents.has(u.id))
+    .map((u) => ({ id: u.id, validFrom: u.validFrom, validTo: u.validTo }));
 }
