@@ -40,14 +40,20 @@ Writes bench/results/soak.md and exits 1 when a check fails.
   --pg-url URL            PostgreSQL to make the soak database in (default $PG_URL or
                           postgres://postgres@127.0.0.1:5432/postgres)
   --max-slope MB          allowed memory growth a minute after the warm-up (default 10)
+  --heap-mb N             V8 old space of every process of the hub (NODE_OPTIONS
+                          --max-old-space-size), as a deployment sets it (default 256): without
+                          a cap V8 grows its heap lazily toward ~4 GB on this machine, which
+                          reads as growth though it is garbage not yet collected; with one, a
+                          leak ends in an out-of-memory crash the soak sees (failed requests and
+                          subscriptions)
   -h, --help              this text
 `;
 
 function options(argv) {
   const o = { minutes: 10, writes: 20, readers: 4, subscribers: 1000, connections: 50, provinces: 8, cases: 5000, port: 4760,
-    pgUrl: process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', maxSlope: 10 };
+    pgUrl: process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', maxSlope: 10, heapMb: 256 };
   const names = { '--minutes': 'minutes', '--writes-per-second': 'writes', '--readers': 'readers', '--subscribers': 'subscribers', '--connections': 'connections',
-    '--provinces': 'provinces', '--cases': 'cases', '--port': 'port', '--pg-url': 'pgUrl', '--max-slope': 'maxSlope' };
+    '--provinces': 'provinces', '--cases': 'cases', '--port': 'port', '--pg-url': 'pgUrl', '--max-slope': 'maxSlope', '--heap-mb': 'heapMb' };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '-h' || argv[i] === '--help') { process.stdout.write(HELP); process.exit(0); }
     const key = names[argv[i]];
@@ -95,6 +101,8 @@ async function main() {
   log(`soak: ${o.minutes} min, ${o.writes} writes/s, ${o.readers} readers, ${o.subscribers} subscribers on ${o.connections} connections, ${o.provinces} provinces`);
   await recreateDatabase(o, db);
   const build = { name: 'soak', dir: ROOT };
+  // Every process of the hub (the seed's too) gets the heap a deployment would give it.
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${o.heapMb}`.trim();
   const seeded = await seed(o, build, db);
   log(`seeded ${seeded.cases} cases in ${seeded.seconds.toFixed(1)} s`);
   const hub = await startHub(o, build, db, o.port);
@@ -208,6 +216,7 @@ async function main() {
       `- Command: \`node bench/soak.js ${process.argv.slice(2).join(' ')}\``,
       `- Load: ${o.minutes} min; ${o.writes} receiveCase/s on the wards of ${provinces.length} provinces; ${o.readers} readers (national ranking, a province with its wards, in turn); ${subs.length} liveUnit subscriptions on ${o.connections} graphql-ws connections`,
       `- Data: \`hub seed --cases ${o.cases}\` (${seeded.cases} cases), year ${year}`,
+      `- Memory: every process of the hub ran with NODE_OPTIONS=--max-old-space-size=${o.heapMb} (--heap-mb), as a deployment would; sampled every 5 s, slope over the last 60 % of the run`,
       '',
       '| check | result |',
       '|---|---|',

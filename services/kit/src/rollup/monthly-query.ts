@@ -2,8 +2,7 @@ import type { DataSource } from 'typeorm';
 import { readQuery } from '../db/read-pool';
 import type { LocalDate } from '../time/local-date';
 import type { Period } from '../time/period';
-import { latestOpening } from './openings';
-import { buildRollupSql, emptyRow, type RollupRow } from './rollup-query';
+import { buildRollupSql, emptyRow, rollupParams, type RollupRow } from './rollup-query';
 import { valueColumns, type RollupSpec } from './rollup-spec';
 
 /** A unit's months in a range, by bucket: the opening of the stocks before it, and each month's sums. */
@@ -40,10 +39,8 @@ export async function queryMonthlyRollup(
   asOf: LocalDate,
   buckets: readonly number[] = [0],
 ): Promise<Map<number, Map<number, MonthlyRows>>> {
-  const params: unknown[] = [unitIds, range.firstMonth, range.lastMonth, asOf, buckets];
-  const opening = spec.stocks.length > 0 ? await latestOpening(db, spec, range.firstMonth) : undefined;
-  if (opening) params.push(opening);
-  const rows = await readQuery<Record<string, string | number | null>>(db, monthlySql(spec, opening !== undefined), params);
+  const { params, openings } = await rollupParams(db, spec, unitIds, range, asOf, buckets);
+  const rows = await readQuery<Record<string, string | number | null>>(db, monthlySql(spec, openings), params);
   const out = new Map<number, Map<number, MonthlyRows>>();
   for (const id of unitIds) out.set(id, new Map(buckets.map((b) => [b, { before: zeros(spec), months: new Map() }])));
   const columns = valueColumns(spec);

@@ -83,6 +83,24 @@ export function emptyRow(spec: RollupSpec): RollupRow {
 }
 
 /**
+ * The parameters of `buildRollupSql`'s statement ($1–$5, and $6 when a stock opening at or
+ * before the first month is built) and whether that form applies.
+ */
+export async function rollupParams(
+  db: DataSource,
+  spec: RollupSpec,
+  unitIds: readonly number[],
+  months: Pick<Period, 'firstMonth' | 'lastMonth'>,
+  asOf: LocalDate,
+  buckets: readonly number[],
+): Promise<{ params: unknown[]; openings: boolean }> {
+  const params: unknown[] = [unitIds, months.firstMonth, months.lastMonth, asOf, buckets];
+  const opening = spec.stocks.length > 0 ? await latestOpening(db, spec, months.firstMonth) : undefined;
+  if (opening) params.push(opening);
+  return { params, openings: opening !== undefined };
+}
+
+/**
  * Figures of many units for one period and hierarchy date, in one SQL statement.
  * Returns `unitId → bucket → row`; units and buckets with no activity get zero rows.
  */
@@ -94,10 +112,8 @@ export async function queryRollup(
   asOf: LocalDate,
   buckets: readonly number[] = [0],
 ): Promise<Map<number, Map<number, RollupRow>>> {
-  const params: unknown[] = [unitIds, period.firstMonth, period.lastMonth, asOf, buckets];
-  const opening = spec.stocks.length > 0 ? await latestOpening(db, spec, period.firstMonth) : undefined;
-  if (opening) params.push(opening);
-  const rows = await readQuery<Record<string, string | number>>(db, rollupSql(spec, opening !== undefined), params);
+  const { params, openings } = await rollupParams(db, spec, unitIds, period, asOf, buckets);
+  const rows = await readQuery<Record<string, string | number>>(db, rollupSql(spec, openings), params);
   const out = new Map<number, Map<number, RollupRow>>();
   for (const id of unitIds) out.set(id, new Map(buckets.map((b) => [b, emptyRow(spec)])));
   for (const r of rows) {
