@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT } from './pg-server';
@@ -41,7 +42,15 @@ export async function startHubProcess(
   extraArgs: string[] = [],
   env: Record<string, string> = {},
 ): Promise<HubProcess> {
-  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', AUTH_JWT_SECRET: TEST_JWT_SECRET, IDENTITY_SECRET: TEST_IDENTITY_SECRET, ...env };
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+    // Its record of the running hub goes beside the test, not over a developer's own hub's in .data/.
+    HUB_RUNNING_FILE: join(tmpdir(), `thads-test-hub-${port}.json`),
+    ...env,
+  };
   if (databaseUrl) base.DATABASE_URL = databaseUrl;
   else delete base.DATABASE_URL;
   const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'main.js'), 'start', '--port', String(port), '--json', ...extraArgs], {
