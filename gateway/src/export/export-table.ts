@@ -1,3 +1,5 @@
+import { foldVietnamese } from '@thads/kit';
+
 /** How a cell is written to a file: an exact integer (count or dong), a rate with two decimals, or text. */
 export type CellKind = 'TEXT' | 'COUNT' | 'VND' | 'RATE';
 
@@ -17,14 +19,7 @@ export function vietnameseRate(value: string): string {
   return value.replace('.', ',');
 }
 
-/** ASCII for a file name: the diacritics dropped (đ → d), anything else but letters, digits and dashes made a dash. */
+/** ASCII for a file name: the text folded as search folds it (no diacritics, đ → d, lower case), words joined by dashes. */
 export function asciiName(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .toLowerCase();
+  return foldVietnamese(text).replace(/ /g, '-');
 }

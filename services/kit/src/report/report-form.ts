@@ -6,13 +6,11 @@ import { readQuery } from '../db/read-pool';
 import type { RollupRow } from '../rollup/rollup-query';
 import { parseUnitId, statsScope, type StatsScope } from '../rollup/stats-args';
 import type { LocalDate } from '../time/local-date';
+import { vietnameseOrder } from '../util/vietnamese';
 import { formCell, type FormSpec } from './report-form-spec';
 import { ReportForm, ReportFormRowKind, type ReportFormRow } from './report-form-types';
 import { reportLoaders, type ReportContext } from './report-loaders';
 import type { ReportSpec, Rows } from './report-spec';
-
-/** Vietnamese alphabetical order (Đ after D, tones after the base letter), as the forms list units. */
-const VIETNAMESE = new Intl.Collator('vi');
 
 interface UnitRow {
   id: number;
@@ -29,7 +27,7 @@ async function unitAndChildren(ctx: ReportContext, unitId: number, asOf: LocalDa
   );
   const unit = rows.find((r) => r.is_unit);
   if (!unit) throw userError(ErrorCode.UNIT_NOT_FOUND, `No organizational unit has id "${unitId}".`, { id: String(unitId) });
-  const children = rows.filter((r) => !r.is_unit).sort((a, b) => VIETNAMESE.compare(a.name, b.name) || a.id - b.id);
+  const children = rows.filter((r) => !r.is_unit).sort((a, b) => vietnameseOrder.compare(a.name, b.name) || a.id - b.id);
   return { unit, children };
 }
 

@@ -7,11 +7,12 @@ import { rowOfPeriod } from '../rollup/monthly-query';
 import { parseUnitId } from '../rollup/stats-args';
 import { RankingLevel, unitsOfLevel } from '../stats/units-of-level';
 import { resolvePeriod } from '../time/period';
+import { vietnameseOrder } from '../util/vietnamese';
 import { formCell, type FormColumn, type FormSpec } from './report-form-spec';
 import { ReportFormValueKind } from './report-form-types';
-import { bucketsOfReport, type ReportContext } from './report-loaders';
-import type { ReportSpec } from './report-spec';
-import { monthsLoader, rangeOf } from './report-series';
+import { reportLoaders, type ReportContext } from './report-loaders';
+import { reportTypeName, type ReportSpec } from './report-spec';
+import { rangeOf } from './report-series';
 
 /** Cells one grid may hold: units × periods × indicators. */
 export const MAX_GRID_CELLS = 250_000;
@@ -75,9 +76,6 @@ export class IndicatorGrid {
 /** carriedOver → CARRIED_OVER: the enum value of a form column. */
 const enumName = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
-const capitalized = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
-const VIETNAMESE = new Intl.Collator('vi');
-
 /**
  * `<name>Grid`: the report's indicators (the columns of its form) for many units and periods
  * in one answer and one SQL statement: the months of the periods' whole range are read once
@@ -87,7 +85,7 @@ export function reportGridResolver(spec: ReportSpec, form: FormSpec<object>): Cl
   const indicatorEnum: Record<string, string> = Object.fromEntries(form.columns.map((c) => [enumName(c.key), enumName(c.key)]));
   const byName = new Map<string, FormColumn<object>>(form.columns.map((c) => [enumName(c.key), c]));
   registerEnumType(indicatorEnum, {
-    name: `${capitalized(spec.name)}Indicator`,
+    name: reportTypeName(spec, 'Indicator'),
     description: `An indicator of ${spec.name}Grid: a column of form ${form.number}.`,
     valuesConfig: Object.fromEntries(form.columns.map((c) => [enumName(c.key), { description: `${c.labelEn} (${c.label}).` }])),
   });
@@ -137,12 +135,12 @@ export function reportGridResolver(spec: ReportSpec, form: FormSpec<object>): Cl
         ]),
       );
       for (const id of ids) if (!names.has(id)) throw userError(ErrorCode.UNIT_NOT_FOUND, `No organizational unit has id "${id}".`, { id: String(id) });
-      if (!units) ids.sort((a, b) => VIETNAMESE.compare(names.get(a)!, names.get(b)!) || a - b);
+      if (!units) ids.sort((a, b) => vietnameseOrder.compare(names.get(a)!, names.get(b)!) || a - b);
       const columns = resolved.flatMap((p) => indicators.map((i) => ({ period: p, indicator: i, column: byName.get(i)! })));
-      const buckets = form.readsBuckets ? bucketsOfReport(spec) : [0];
       const range = rangeOf(resolved);
-      const loader = monthsLoader(ctx, spec);
-      const months = await Promise.all(ids.map((unitId) => loader.load({ unitId, range, asOf: on, buckets })));
+      const loaders = reportLoaders(ctx, spec);
+      const loader = form.readsBuckets ? loaders.monthsFull : loaders.monthsTotals;
+      const months = await Promise.all(ids.map((unitId) => loader.load({ unitId, range, asOf: on })));
       const rows = ids.map((unitId, r) => {
         const byBucket = months[r]!;
         const perPeriod = resolved.map((p) => {

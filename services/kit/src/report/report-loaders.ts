@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type DataLoader from 'dataloader';
 import type { Access } from '../auth/access';
-import { createRollupLoader } from '../rollup/rollup-loader';
+import { createMonthsLoader, createRollupLoader } from '../rollup/rollup-loader';
 import { createRankingLoader, type RankingKey } from '../stats/ranking-loader';
 import type { RankedRow } from '../stats/ranking';
 import { createTargetLoader } from '../stats/targets';
@@ -24,6 +24,9 @@ export interface ReportLoaders {
   full: ReturnType<typeof createRollupLoader>;
   /** Bucket 0 alone: a fraction of the rows, for selections without the breakdown. */
   totals: ReturnType<typeof createRollupLoader>;
+  /** The months of a range, bucket 0 alone and every bucket: series and grids. */
+  monthsTotals: ReturnType<typeof createMonthsLoader>;
+  monthsFull: ReturnType<typeof createMonthsLoader>;
   ranking: DataLoader<RankingKey<string>, RankedRow<RankedFigures>[], string>;
 }
 
@@ -44,6 +47,8 @@ export function reportLoaders(ctx: ReportContext, spec: ReportSpec): ReportLoade
     loaders = {
       full: createRollupLoader(ctx.db, spec.rollup, bucketsOfReport(spec)),
       totals: createRollupLoader(ctx.db, spec.rollup, [0]),
+      monthsTotals: createMonthsLoader(ctx.db, spec.rollup, [0]),
+      monthsFull: createMonthsLoader(ctx.db, spec.rollup, bucketsOfReport(spec)),
       ranking: createRankingLoader<string, RankedFigures>(
         ctx.db,
         spec.rollup,

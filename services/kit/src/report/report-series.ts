@@ -1,12 +1,11 @@
-import DataLoader from 'dataloader';
 import { Arg, Ctx, Field, FieldResolver, ObjectType, Resolver, Root, registerEnumType, type ClassType } from 'type-graphql';
 import { DateScalar } from '../graphql/scalars';
-import { queryMonthlyRollup, rowOfPeriod, type MonthlyRows } from '../rollup/monthly-query';
+import { rowOfPeriod } from '../rollup/monthly-query';
 import { parseUnitId } from '../rollup/stats-args';
 import type { LocalDate } from '../time/local-date';
 import { seriesPeriods, type Period, type SeriesStepKind } from '../time/period';
-import type { ReportContext } from './report-loaders';
-import type { ReportSpec } from './report-spec';
+import { reportLoaders, type ReportContext } from './report-loaders';
+import { reportTypeName, type ReportSpec } from './report-spec';
 
 export enum SeriesStep {
   MONTH = 'MONTH',
@@ -24,47 +23,6 @@ registerEnumType(SeriesStep, {
   },
 });
 
-/** What one statement reads: the months of a range on one hierarchy, for a batch of units. */
-interface MonthsKey {
-  unitId: number;
-  range: { firstMonth: LocalDate; lastMonth: LocalDate };
-  asOf: LocalDate;
-  buckets: readonly number[];
-}
-
-const perRequest = new WeakMap<object, Map<ReportSpec, DataLoader<MonthsKey, Map<number, MonthlyRows>, string>>>();
-const groupOf = (k: MonthsKey) => `${k.range.firstMonth}|${k.range.lastMonth}|${k.asOf}|${k.buckets.join(',')}`;
-
-/**
- * The request's loader of months by unit: every unit asking the same range, hierarchy and
- * buckets in one tick (the points of a list of units' series) is read in one statement.
- */
-export function monthsLoader(ctx: ReportContext, spec: ReportSpec): DataLoader<MonthsKey, Map<number, MonthlyRows>, string> {
-  let bySpec = perRequest.get(ctx);
-  if (!bySpec) perRequest.set(ctx, (bySpec = new Map()));
-  let loader = bySpec.get(spec);
-  if (!loader) {
-    loader = new DataLoader<MonthsKey, Map<number, MonthlyRows>, string>(
-      async (keys) => {
-        const groups = new Map<string, MonthsKey[]>();
-        for (const k of keys) groups.set(groupOf(k), [...(groups.get(groupOf(k)) ?? []), k]);
-        const results = new Map<string, Map<number, MonthlyRows>>();
-        await Promise.all(
-          [...groups.values()].map(async (group) => {
-            const { range, asOf, buckets } = group[0]!;
-            const byUnit = await queryMonthlyRollup(ctx.db, spec.rollup, [...new Set(group.map((k) => k.unitId))], range, asOf, buckets);
-            for (const [unitId, months] of byUnit) results.set(`${groupOf(group[0]!)}|${unitId}`, months);
-          }),
-        );
-        return keys.map((k) => results.get(`${groupOf(k)}|${k.unitId}`)!);
-      },
-      { cacheKeyFn: (k) => `${groupOf(k)}|${k.unitId}` },
-    );
-    bySpec.set(spec, loader);
-  }
-  return loader;
-}
-
 /** The smallest range of months holding every period. */
 export function rangeOf(periods: readonly Period[]): { firstMonth: LocalDate; lastMonth: LocalDate } {
   return {
@@ -73,15 +31,13 @@ export function rangeOf(periods: readonly Period[]): { firstMonth: LocalDate; la
   };
 }
 
-const capitalized = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
-
 /**
  * `<name>Series` on the subgraph's OrgUnit: the report's figures for each month, quarter or
  * statistical year of a range, all on one hierarchy (`asOf`, by default the range's last day,
  * so that the points compare), read in one statement whatever the number of points.
  */
 export function reportSeriesResolver(spec: ReportSpec, OrgUnit: ClassType): ClassType {
-  const pointName = `${capitalized(spec.name)}SeriesPoint`;
+  const pointName = reportTypeName(spec, 'SeriesPoint');
 
   @ObjectType(pointName, { description: `One point of a ${spec.name} series: a period and the figures of it.` })
   class Point {
@@ -124,7 +80,7 @@ export function reportSeriesResolver(spec: ReportSpec, OrgUnit: ClassType): Clas
       await ctx.access.assertRead(unitId, spec.family);
       const range = rangeOf(periods);
       const on = asOf ?? periods.at(-1)!.end;
-      const months = await monthsLoader(ctx, spec).load({ unitId, range, asOf: on, buckets: [0] });
+      const months = await reportLoaders(ctx, spec).monthsTotals.load({ unitId, range, asOf: on });
       return periods.map((p) => ({
         periodStart: p.start,
         periodEnd: p.end,

@@ -77,6 +77,11 @@ export interface ReportSpec<F extends object = object, M extends string = string
   };
 }
 
+/** A GraphQL type name derived from the report's: `case` and `SeriesPoint` give `CaseSeriesPoint`. */
+export function reportTypeName(spec: Pick<ReportSpec, 'name'>, suffix: string): string {
+  return `${spec.name.charAt(0).toUpperCase()}${spec.name.slice(1)}${suffix}`;
+}
+
 /** Declares a report (a typed identity: the spec is the module's input, checked here). */
 export function defineReport<F extends object, M extends string>(spec: ReportSpec<F, M>): ReportSpec<F, M> {
   return spec;

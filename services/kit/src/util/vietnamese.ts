@@ -11,3 +11,6 @@ export function foldVietnamese(text: string): string {
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 }
+
+/** Vietnamese alphabetical order (Đ after D, tones after their base letter): how lists of units are shown. */
+export const vietnameseOrder = new Intl.Collator('vi');

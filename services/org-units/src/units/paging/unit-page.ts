@@ -1,4 +1,4 @@
-import { ErrorCode, userError } from '@thads/kit';
+import { ErrorCode, userError, vietnameseOrder } from '@thads/kit';
 import { OrderDirection, UnitOrderField, type UnitOrder } from './unit-connection.types';
 
 /** The largest page: ~3,400 units fit in seven, and the gateway's cost guard sizes a page by `first`. */
@@ -12,15 +12,16 @@ export interface Sortable {
   code: string;
 }
 
-// Node's ICU, not PostgreSQL's: the embedded PostgreSQL may lack ICU collations, and the report forms sort the same way.
-const VIETNAMESE = new Intl.Collator('vi');
-
-/** The total order of a connection: its key, then the id. */
+/**
+ * The total order of a connection: its key, then the id. Names sort with Node's ICU
+ * (vietnameseOrder), not PostgreSQL's: the embedded PostgreSQL may lack ICU collations, and
+ * the report forms sort the same way.
+ */
 export function comparator(order: UnitOrder): (a: Sortable, b: Sortable) => number {
   const sign = order.direction === OrderDirection.DESC ? -1 : 1;
   const key =
     order.field === UnitOrderField.NAME
-      ? (a: Sortable, b: Sortable) => VIETNAMESE.compare(a.name, b.name)
+      ? (a: Sortable, b: Sortable) => vietnameseOrder.compare(a.name, b.name)
       : order.field === UnitOrderField.CODE
         ? (a: Sortable, b: Sortable) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
         : () => 0;
