@@ -69,17 +69,16 @@ function keyOf(context: GatewayContext, request: HTTPGraphQLRequest): string {
 export function cachedGraphQL(options: CachedGraphQLOptions) {
   const { apollo, cache } = options;
   return async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
+    // Every answer leaves with the status its client's Accept calls for.
+    const respond = (response: HTTPGraphQLResponse | PlainResponse) => writeGraphQLResponse(res, withSpecStatus(req, response));
     const request = await readGraphQLRequest(req, options.rewriteBody, options.maxNesting);
-    if (isPlainResponse(request)) return writeGraphQLResponse(res, withSpecStatus(req, request));
+    if (isPlainResponse(request)) return respond(request);
     let context: GatewayContext;
     try {
       context = await options.context(req, requestId);
     } catch (err) {
       // Refused (no credential, rate limit): Apollo Server shapes the error and its status.
-      return writeGraphQLResponse(
-        res,
-        withSpecStatus(req, await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => Promise.reject(err) })),
-      );
+      return respond(await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => Promise.reject(err) }));
     }
     const compute = async (): Promise<Computed> => {
       const dependencies = new Dependencies();
@@ -90,7 +89,7 @@ export function cachedGraphQL(options: CachedGraphQLOptions) {
       if (answer.operation === 'mutation') await options.afterMutation?.();
       return { response, cacheable: answer.cacheable === true, dependencies };
     };
-    if (!cache?.isEnabled) return writeGraphQLResponse(res, withSpecStatus(req, (await compute()).response));
-    await writeGraphQLResponse(res, withSpecStatus(req, await cache.answer(keyOf(context, request), compute)));
+    if (!cache?.isEnabled) return respond((await compute()).response);
+    await respond(await cache.answer(keyOf(context, request), compute));
   };
 }
