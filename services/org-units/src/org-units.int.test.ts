@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { RunningSubgraph } from '@thads/kit';
 import { gql, gqlData } from '../../../test/support/graphql-client';
 import { seedTestUnits, TEST_CONFIG } from '../../../test/support/seeded-db';
@@ -60,6 +61,41 @@ describe('org-units subgraph on a real PostgreSQL', () => {
     const total = data.ministry.now.reduce((n: number, p: { children: unknown[] }) => n + p.children.length, 0);
     expect(total).toBe(3321);
     expect(data.ministry.now[0].children[0].ancestors.map((a: { type: string }) => a.type)).toEqual(['PROVINCE', 'MINISTRY']);
+  });
+
+  it("pages each unit's children and descendants of a list in one batch, equal to asking them one by one", async () => {
+    const statements: string[] = [];
+    const query = Client.prototype.query;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      const config = args[0] as string | { text?: string };
+      statements.push(typeof config === 'string' ? config : (config?.text ?? ''));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    let batched;
+    try {
+      batched = await q(`{ units(type: PROVINCE) { id
+        childrenConnection(first: 3, orderBy: { field: CODE }) { totalCount nodes { id } pageInfo { endCursor } }
+        descendantsConnection(first: 2, filter: { type: WARD }) { totalCount nodes { id } } } }`);
+    } finally {
+      spy.mockRestore();
+    }
+    // The provinces, then their children in one statement and their descendants in two (the tree with its roots, then the units): not two a province.
+    expect(statements).toHaveLength(4);
+    expect(statements.filter((s) => /parent_id" = ANY|parent_id = ANY/.test(s))).toHaveLength(2);
+
+    const provinces = batched.units as { id: string; childrenConnection: unknown; descendantsConnection: unknown }[];
+    expect(provinces).toHaveLength(34);
+    for (const p of provinces.slice(0, 5)) {
+      const alone = await q(
+        `query($id: ID!) { unit(id: $id) { childrenConnection(first: 3, orderBy: { field: CODE }) { totalCount nodes { id } pageInfo { endCursor } }
+          descendantsConnection(first: 2, filter: { type: WARD }) { totalCount nodes { id } } } }`,
+        { id: p.id },
+      );
+      expect(p.childrenConnection).toEqual(alone.unit.childrenConnection);
+      expect(p.descendantsConnection).toEqual(alone.unit.descendantsConnection);
+    }
+    const wards = provinces.reduce((n, p) => n + (p.descendantsConnection as { totalCount: number }).totalCount, 0);
+    expect(wards).toBe(3321);
   });
 
   it('finds names with or without diacritics', async () => {

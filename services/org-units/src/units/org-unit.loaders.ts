@@ -4,13 +4,22 @@ import type { LocalDate } from '@thads/kit';
 import type { Lineage } from '../lineage/lineage.entity';
 import { LineageRepository } from '../lineage/lineage.repository';
 import type { OrgUnit } from './org-unit.entity';
-import { OrgUnitRepository } from './org-unit.repository';
+import { OrgUnitRepository, type Below, type UnitConditions } from './org-unit.repository';
 import { CalendarRepository } from '../calendar/calendar.repository';
 
 export interface DatedKey {
   id: number;
   asOf: LocalDate;
 }
+
+/** The units of one connection below one unit: its conditions, and whether it lists the unit's children or all below it. */
+export interface BelowKey {
+  below: Below;
+  ownerId: number;
+  conditions: UnitConditions;
+}
+
+const conditionsKey = (k: BelowKey) => `${k.below}|${JSON.stringify(k.conditions)}`;
 
 /** Per-request loaders: each batch is one SQL statement, results in key order. */
 export function createLoaders(db: DataSource) {
@@ -40,6 +49,20 @@ export function createLoaders(db: DataSource) {
         return keys.map((k) => children.get(`${k.id}|${k.asOf}`) ?? []);
       },
       { cacheKeyFn: (k) => `${k.id}|${k.asOf}` },
+    ),
+    /** The connections of a list of units (each province's wards, say): one batch for all that share their conditions. */
+    unitsBelow: new DataLoader<BelowKey, OrgUnit[], string>(
+      async (keys) => {
+        const groups = new Map<string, { key: BelowKey; owners: number[] }>();
+        for (const k of keys) {
+          const group = groups.get(conditionsKey(k)) ?? groups.set(conditionsKey(k), { key: k, owners: [] }).get(conditionsKey(k))!;
+          group.owners.push(k.ownerId);
+        }
+        const found = new Map<string, Map<number, OrgUnit[]>>();
+        await Promise.all([...groups].map(async ([g, { key, owners }]) => found.set(g, await units.matchingBelow(key.conditions, key.below, owners))));
+        return keys.map((k) => found.get(conditionsKey(k))!.get(k.ownerId) ?? []);
+      },
+      { cacheKeyFn: (k) => `${conditionsKey(k)}|${k.ownerId}` },
     ),
     lineageOf: new DataLoader<number, Lineage[]>(async (ids) => {
       const edges = await lineage.touching(ids);

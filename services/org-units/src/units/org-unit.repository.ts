@@ -11,6 +11,9 @@ const VALID_ON = (alias: string, param: string) =>
 const literal = (text: string) => text.replace(/[%_\\]/g, (c) => `\\${c}`);
 const containing = (text: string) => `%${literal(text)}%`;
 
+/** Below a unit: its children (`parent`) or every unit under it (`within`). */
+export type Below = 'parent' | 'within';
+
 /** What a connection's units must satisfy; every condition given holds (several parents or ancestors: all of them). */
 export interface UnitConditions {
   validOn: LocalDate;
@@ -91,6 +94,43 @@ export class OrgUnitRepository {
 
   /** Every unit meeting the conditions, unsorted: the connections sort and cut pages in memory (a few thousand units at most). */
   matching(conditions: UnitConditions): Promise<OrgUnit[]> {
+    return this.matchingQuery(conditions).getMany();
+  }
+
+  /**
+   * The units meeting the conditions below each of several units, by their ids: directly
+   * below (`parent`) or at any depth (`within`). One statement for the children of them all,
+   * two for their descendants (the tree with its roots, then the units): what a connection
+   * on each unit of a list costs together.
+   */
+  async matchingBelow(conditions: UnitConditions, below: Below, ownerIds: readonly number[]): Promise<Map<number, OrgUnit[]>> {
+    const out = new Map<number, OrgUnit[]>(ownerIds.map((id) => [id, []]));
+    if (below === 'parent') {
+      const units = await this.matchingQuery(conditions).andWhere('u.parent_id = ANY(:owners)', { owners: ownerIds }).getMany();
+      for (const u of units) out.get(u.parentId!)?.push(u);
+      return out;
+    }
+    const tree = (await this.db.query(
+      `WITH RECURSIVE tree(root, id) AS (
+         SELECT c.parent_id, c.id FROM org_units.org_unit c WHERE c.parent_id = ANY($1::int[]) AND ${VALID_ON('c', '$2')}
+         UNION ALL
+         SELECT t.root, c.id FROM org_units.org_unit c JOIN tree t ON c.parent_id = t.id WHERE ${VALID_ON('c', '$2')}
+       ) SELECT root, id FROM tree`,
+      [ownerIds, conditions.validOn],
+    )) as { root: number; id: number }[];
+    if (!tree.length) return out;
+    const units = await this.matchingQuery(conditions)
+      .andWhere('u.id = ANY(:ids)', { ids: [...new Set(tree.map((t) => t.id))] })
+      .getMany();
+    const byId = new Map(units.map((u) => [u.id, u]));
+    for (const { root, id } of tree) {
+      const unit = byId.get(id);
+      if (unit) out.get(root)?.push(unit);
+    }
+    return out;
+  }
+
+  private matchingQuery(conditions: UnitConditions) {
     const qb = this.repo.createQueryBuilder('u').where(VALID_ON('u', ':validOn'), { validOn: conditions.validOn });
     if (conditions.type) qb.andWhere('u.type = :type', { type: conditions.type });
     conditions.parentIds.forEach((id, i) => qb.andWhere(`u.parent_id = :parent${i}`, { [`parent${i}`]: id }));
@@ -105,6 +145,6 @@ export class OrgUnitRepository {
       ),
     );
     if (conditions.name) qb.andWhere('u.name_folded LIKE ANY(:names)', { names: nameSearchTexts(conditions.name).map(containing) });
-    return qb.getMany();
+    return qb;
   }
 }

@@ -3,7 +3,7 @@ import { ErrorCode, parseUnitId, todayInVietnam, userError } from '@thads/kit';
 import type { Context } from '../../context';
 import { OrgUnit } from '../org-unit.entity';
 import { defaultDate } from '../org-unit.fields';
-import type { UnitConditions } from '../org-unit.repository';
+import type { Below, UnitConditions } from '../org-unit.repository';
 import { DEFAULT_FIRST, MAX_FIRST, pageOf, type Page } from './unit-page';
 import { OrderDirection, OrgUnitConnection, UnitFilter, UnitOrder, UnitOrderField } from './unit-connection.types';
 
@@ -12,29 +12,43 @@ const AFTER = { nullable: true, description: 'The cursor to continue after: a pr
 const FILTER = { nullable: true, description: 'Which units to list. Default: all (those valid today).' };
 const ORDER = { nullable: true, description: 'How to sort them. Default: by name in Vietnamese order.' };
 
-/** The conditions of a filter, with those a unit's own connection adds (its id as parent or ancestor). */
-function conditionsOf(filter: UnitFilter | undefined, defaults: { validOn: string; parentIds?: number[]; withinIds?: number[] }): UnitConditions {
+/** The conditions of a filter (a unit's own connections add the unit as parent or ancestor through `unitsBelow`). */
+function conditionsOf(filter: UnitFilter | undefined, defaults: { validOn: string }): UnitConditions {
   if (filter?.name !== undefined && filter.name.trim().length < 2)
     throw userError(ErrorCode.BAD_USER_INPUT, 'filter.name needs at least 2 characters.', { field: 'filter.name' });
   return {
     validOn: filter?.validOn ?? defaults.validOn,
     type: filter?.type,
-    parentIds: [...(defaults.parentIds ?? []), ...(filter?.parent !== undefined ? [parseUnitId(filter.parent)] : [])],
-    withinIds: [...(defaults.withinIds ?? []), ...(filter?.within !== undefined ? [parseUnitId(filter.within)] : [])],
+    parentIds: filter?.parent !== undefined ? [parseUnitId(filter.parent)] : [],
+    withinIds: filter?.within !== undefined ? [parseUnitId(filter.within)] : [],
     name: filter?.name,
   };
 }
 
 async function connection(
   ctx: Context,
-  conditions: UnitConditions,
+  units: Promise<OrgUnit[]>,
   first: number,
   after: string | undefined,
   order: UnitOrder | undefined,
 ): Promise<Page<OrgUnit>> {
   const sort = { field: order?.field ?? UnitOrderField.NAME, direction: order?.direction ?? OrderDirection.ASC };
   // The units the caller may not see are left out before paging, so totalCount and the cursors count only what it reads.
-  return pageOf(await ctx.access.visible(await ctx.loaders.units.matching(conditions)), sort, first, after);
+  return pageOf(await ctx.access.visible(await units), sort, first, after);
+}
+
+/** The connection of the units below one unit; the same connection on the other units of a list goes in the same batch. */
+function below(
+  ctx: Context,
+  unit: OrgUnit,
+  kind: Below,
+  filter: UnitFilter | undefined,
+  first: number,
+  after: string | undefined,
+  order: UnitOrder | undefined,
+) {
+  const conditions = conditionsOf(filter, { validOn: defaultDate(unit) });
+  return connection(ctx, ctx.loaders.unitsBelow.load({ below: kind, ownerId: unit.id, conditions }), first, after, order);
 }
 
 /** Cursor-paged lists of units: the whole hierarchy, a unit's children and its descendants, filtered and sorted. */
@@ -51,7 +65,7 @@ export class UnitConnections {
     @Arg('orderBy', () => UnitOrder, ORDER) orderBy: UnitOrder | undefined,
     @Ctx() ctx: Context,
   ): Promise<Page<OrgUnit>> {
-    return connection(ctx, conditionsOf(filter, { validOn: todayInVietnam() }), first, after, orderBy);
+    return connection(ctx, ctx.loaders.units.matching(conditionsOf(filter, { validOn: todayInVietnam() })), first, after, orderBy);
   }
 
   @FieldResolver(() => OrgUnitConnection, {
@@ -65,7 +79,7 @@ export class UnitConnections {
     @Arg('orderBy', () => UnitOrder, ORDER) orderBy: UnitOrder | undefined,
     @Ctx() ctx: Context,
   ): Promise<Page<OrgUnit>> {
-    return connection(ctx, conditionsOf(filter, { validOn: defaultDate(unit), parentIds: [unit.id] }), first, after, orderBy);
+    return below(ctx, unit, 'parent', filter, first, after, orderBy);
   }
 
   @FieldResolver(() => OrgUnitConnection, {
@@ -80,6 +94,6 @@ export class UnitConnections {
     @Arg('orderBy', () => UnitOrder, ORDER) orderBy: UnitOrder | undefined,
     @Ctx() ctx: Context,
   ): Promise<Page<OrgUnit>> {
-    return connection(ctx, conditionsOf(filter, { validOn: defaultDate(unit), withinIds: [unit.id] }), first, after, orderBy);
+    return below(ctx, unit, 'within', filter, first, after, orderBy);
   }
 }

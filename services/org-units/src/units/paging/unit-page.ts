@@ -1,9 +1,9 @@
-import { ErrorCode, userError, vietnameseOrder } from '@thads/kit';
+import { ErrorCode, UNIT_PAGE, userError, vietnameseOrder } from '@thads/kit';
 import { OrderDirection, UnitOrderField, type UnitOrder } from './unit-connection.types';
 
-/** The largest page: ~3,400 units fit in seven, and the gateway's cost guard sizes a page by `first`. */
-export const MAX_FIRST = 500;
-export const DEFAULT_FIRST = 100;
+/** The largest page and the default one, shared with the gateway's cost guard, which sizes a page by `first`. */
+export const MAX_FIRST = UNIT_PAGE.max;
+export const DEFAULT_FIRST = UNIT_PAGE.default;
 
 /** What a unit is sorted by. */
 export interface Sortable {
