@@ -1,9 +1,9 @@
-import { resolvePeriod, type PeriodSpec } from '@thads/kit';
+import { resolvePeriod, UNIT_PAGE, type PeriodSpec } from '@thads/kit';
 import type { EpochSizes, HierarchySizes } from './hierarchy-sizes';
 
 /** The unit connections' page cap (org-units refuses a larger `first`) and their default page. */
-export const MAX_PAGE = 500;
-const DEFAULT_PAGE = 100;
+export const MAX_PAGE = UNIT_PAGE.max;
+const DEFAULT_PAGE = UNIT_PAGE.default;
 
 /** Lists whose size the hierarchy does not bound: how many items they return at most, as far as the hub's data goes. */
 const FIXED_SIZES: Record<string, number> = {

@@ -73,6 +73,7 @@ export * from './auth/nonce-store';
 export * from './auth/revoked-tokens';
 export * from './auth/api-keys';
 export * from './graphql/selection';
+export * from './graphql/unit-pages';
 export * from './events/change-stream';
 export * from './events/nats-outbox-relay';
 export * from './observe';
