@@ -61,17 +61,50 @@ export async function openDatabase(env: NodeJS.ProcessEnv = process.env, log: (l
   };
 }
 
-/** Whether the database answers a query within `timeoutMs`. */
-export async function databaseAnswers(url: string, timeoutMs = 2000): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
+/**
+ * The watchdog's question to PostgreSQL, `SELECT 1`, over one connection kept between checks
+ * (a check every few seconds does not open one each time): false on a timeout or a failure,
+ * after which the connection is dropped and the next check opens another.
+ */
+export class DatabaseProbe {
+  private client?: Client;
+
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs = 2000,
+  ) {}
+
+  async answers(): Promise<boolean> {
+    try {
+      if (!this.client) {
+        const client = new Client({
+          connectionString: this.url,
+          connectionTimeoutMillis: this.timeoutMs,
+          query_timeout: this.timeoutMs,
+          application_name: 'hub-watchdog',
+        });
+        client.on('error', () => {
+          if (this.client === client) this.close();
+        });
+        try {
+          await client.connect();
+        } catch (err) {
+          await client.end().catch(() => {});
+          throw err;
+        }
+        this.client = client;
+      }
+      await this.client.query('SELECT 1');
+      return true;
+    } catch {
+      this.close();
+      return false;
+    }
+  }
+
+  close(): void {
+    const client = this.client;
+    this.client = undefined;
+    void client?.end().catch(() => {});
   }
 }

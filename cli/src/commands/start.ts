@@ -3,7 +3,7 @@ import { todayInVietnam } from '@thads/kit';
 import { GATEWAY, PROJECT_ROOT, SERVICES } from '../services';
 import { hubSecrets } from '../secrets';
 import { tokenClaims } from '../token-claims';
-import { databaseAnswers, openDatabase, type Database } from '../database';
+import { DatabaseProbe, openDatabase, type Database } from '../database';
 import { startChild, stopChildren, waitForReady, type Child } from '../processes';
 import { forgetRunningHub, recordRunningHub } from '../running-hub';
 import { Supervisor, type CrashPolicy } from '../supervisor';
@@ -57,12 +57,14 @@ const DATABASE_MISSES = 2;
  */
 function watchDatabase(db: Database, supervisor: Supervisor, log: (line: string) => void): () => void {
   if (!db.restart) return () => {};
+  const probe = new DatabaseProbe(db.url);
   let misses = 0;
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    void databaseAnswers(db.url)
+    void probe
+      .answers()
       .then((ok) => {
         misses = ok ? 0 : misses + 1;
         if (misses < DATABASE_MISSES) return;
@@ -84,7 +86,10 @@ function watchDatabase(db: Database, supervisor: Supervisor, log: (line: string)
       })
       .finally(() => (busy = false));
   }, DATABASE_CHECK_MS);
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    probe.close();
+  };
 }
 
 /**
