@@ -2,11 +2,11 @@
 // links, the period picker, and the view the address names (#/national, #/province/<id>,
 // #/forms or #/forms/<form>/<unit>).
 
-import { query } from './api.js';
 import { h } from './dom.js';
 import { formatTime, todayInVietnam } from './format.js';
 import { currentLang, setLang, t, type LabelKey } from './i18n.js';
 import { Live, type LiveState } from './live.js';
+import { loadCaller } from './me.js';
 import { formsView } from './forms-view.js';
 import { nationalView } from './national-view.js';
 import { periodPicker, type Selection } from './picker.js';
@@ -49,22 +49,20 @@ const live = new Live((state, changed) => {
 
 const ROLE_LABEL: Record<string, LabelKey> = { ministry: 'roleMinistry', province: 'roleProvince', integrator: 'roleIntegrator', reporter: 'roleReporter' };
 
-/** Who you are, from the credential; a province's name is asked of the API (its own unit, which it may read). */
+/** Who you are: as the API said (`me`: role and units, names included), else as the credential looks. */
 function whoAmI(): HTMLElement {
   const me = caller();
-  const who = h('span', { id: 'who', 'data-kind': me.kind, 'data-role': me.role ?? '' });
-  if (me.kind === 'anonymous') who.append(t('anonymous'));
-  else if (me.kind === 'apiKey') who.append(t('apiKey'));
-  else {
-    who.append(`${t('role')}: ${me.role && ROLE_LABEL[me.role] ? t(ROLE_LABEL[me.role]) : (me.role ?? '?')}`);
-    if (me.units.length) {
-      const units = h('span', { class: 'units' }, ` (${me.units.join(', ')})`);
-      who.append(units);
-      void query<{ unit: { name: string } }>('query Me($id: ID!) { unit(id: $id) { name } }', { id: me.units[0] }).then(
-        (d) => units.replaceChildren(` – ${d.unit.name}${me.units.length > 1 ? ` (+${me.units.length - 1})` : ''}`),
-        () => {},
-      );
-    }
+  const who = h('span', { id: 'who', 'data-kind': me.kind, 'data-role': me.role ?? '', 'data-verified': me.verified ? 'yes' : 'no' });
+  if (me.kind === 'anonymous') {
+    who.append(t('anonymous'));
+    return who;
+  }
+  if (me.kind === 'apiKey') who.append(`${t('apiKey')}${me.role ? ' · ' : ''}`);
+  if (me.kind === 'apiKey' && !me.role) return who;
+  who.append(`${t('role')}: ${me.role && ROLE_LABEL[me.role] ? t(ROLE_LABEL[me.role]) : (me.role ?? '?')}`);
+  if (me.units.length) {
+    const names = me.unitNames ?? me.units;
+    who.append(h('span', { class: 'units' }, ` – ${names[0]}${names.length > 1 ? ` (+${names.length - 1})` : ''}`));
   }
   return who;
 }
@@ -85,7 +83,7 @@ function signInForm(): HTMLElement {
 async function changeCredential(value: string | null): Promise<void> {
   setCredential(value);
   leaveView();
-  await live.reset();
+  await Promise.all([live.reset(), loadCaller()]);
   drawFrame();
   const home = homeRoute();
   if (location.hash === home) void route();
@@ -157,4 +155,8 @@ async function route(): Promise<void> {
 
 window.addEventListener('hashchange', () => void route());
 drawFrame();
-void route();
+// The first view waits for the API to say who the caller is (one small query): a province's key opens its province.
+void loadCaller().then(() => {
+  drawFrame();
+  void route();
+});

@@ -25,7 +25,19 @@ export interface Caller {
   kind: 'anonymous' | 'token' | 'apiKey';
   role?: string;
   units: string[];
+  /** The units' names, when the API said who the caller is. */
+  unitNames?: string[];
   subject?: string;
+  /** Whether the API said so (`me`), rather than a token's unread claims. */
+  verified?: boolean;
+}
+
+/** What the API said of the current credential (`me`), once asked. */
+let told: { credential: string | null; caller: Caller } | undefined;
+
+/** Keeps what the API said of the current credential; `caller()` prefers it to the token's claims. */
+export function rememberCaller(value: Caller | undefined): void {
+  told = value && { credential: credential(), caller: value };
 }
 
 function base64UrlJson(part: string): Record<string, unknown> | undefined {
@@ -44,10 +56,17 @@ function base64UrlJson(part: string): Record<string, unknown> | undefined {
 }
 
 /**
- * The caller as its credential describes it. A token's claims are read, not verified: they
- * only choose what to show first; the API decides what may be read.
+ * The caller: as the API said (`me`, see me.ts) once it has, else as its credential looks. A
+ * token's claims are read, not verified: they only choose what to show first; the API decides
+ * what may be read.
  */
 export function caller(): Caller {
+  if (told && told.credential === credential()) return told.caller;
+  return guessedCaller();
+}
+
+/** The caller as its credential looks before the API is asked: a token's claims, unverified. */
+export function guessedCaller(): Caller {
   const value = credential();
   if (!value) return { kind: 'anonymous', units: [] };
   const parts = value.split('.');

@@ -183,6 +183,29 @@ describe('access control and protection of the API', () => {
       for (const t of refused) expect(codeOf(await gql(gw.url, `{ ministry { name } }`, undefined, { authorization: `Bearer ${t}` }))).toBe('UNAUTHENTICATED');
     });
 
+    it('tells each caller who it is taken to be (me), from a token or an API key, never another caller of the same scope', async () => {
+      const ME = `{ me { role units { id name } families } }`;
+      const province = await ask(ME, bearer('province', [mine.province]));
+      expect(province.data!.me).toEqual({ role: 'PROVINCE', units: [{ id: String(mine.province), name: 'Tuyên Quang' }], families: [] });
+      expect((await ask(ME, bearer('ministry'))).data!.me).toEqual({ role: 'MINISTRY', units: [], families: [] });
+      const integrator = await ask(`{ me { role units { id } families } }`, bearer('integrator', [mine.province], ['cases', 'units']));
+      expect(integrator.data!.me).toEqual({ role: 'INTEGRATOR', units: [{ id: String(mine.province) }], families: ['cases', 'units'] });
+
+      const admin = new Client({ connectionString: db });
+      await admin.connect();
+      await ensureApiKeyTable(admin);
+      const { key } = await createApiKey(admin, 'Hệ thống báo cáo Hà Nội', 'integrator', [other.province], ['units', 'money']);
+      await admin.end();
+      expect((await ask(ME, { 'x-api-key': key })).data!.me).toEqual({
+        role: 'INTEGRATOR',
+        units: [{ id: String(other.province), name: 'Hà Nội' }],
+        families: ['money', 'units'],
+      });
+      // The answer depends on the scope alone (the gateway keeps answers per scope): another token of the same scope reads the same.
+      const again = await ask(ME, { authorization: `Bearer ${token('province', [mine.province], undefined, 600, 'another-officer')}` });
+      expect(again.data!.me).toEqual(province.data!.me);
+    });
+
     it('accepts an API key stored hashed, as a bearer token or x-api-key, until it is revoked', async () => {
       const admin = new Client({ connectionString: db });
       await admin.connect();

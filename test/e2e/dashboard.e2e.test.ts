@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
+import { Client } from 'pg';
+import { createApiKey, ensureApiKeyTable } from '@thads/kit';
 import { defaultPeriod, periodEnd, previousYear, toPeriodInput } from '../../dashboard/src/period';
 import { todayInVietnam } from '../../dashboard/src/format';
 import { bearer, token } from '../support/auth';
@@ -258,6 +260,25 @@ describe('the dashboard in a browser', () => {
     expect(await refusal.textContent()).toContain('Không được phép');
     expect(await page.locator('#province-name').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-refused.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60000);
+
+  it("asks the API who an API key belongs to (me), so a province's key opens its province too", async () => {
+    const admin = new Client({ connectionString: db });
+    await admin.connect();
+    await ensureApiKeyTable(admin);
+    const { key } = await createApiKey(admin, 'Cục THADS Tuyên Quang', 'province', [Number(province.id)], []);
+    await admin.end();
+    const { page, problems } = await open('/dashboard');
+    await page.fill('#credential', key);
+    await page.click('#sign-in button[type="submit"]');
+    await page.waitForURL(new RegExp(`#/province/${province.id}$`));
+    await page.waitForSelector(`#province-name[data-unit="${province.id}"]`);
+    expect(await page.getAttribute('#who', 'data-kind')).toBe('apiKey');
+    expect(await page.getAttribute('#who', 'data-role')).toBe('province');
+    expect(await page.getAttribute('#who', 'data-verified')).toBe('yes');
+    expect(await page.textContent('#who')).toContain('Tuyên Quang');
     expect(problems).toEqual([]);
     await page.close();
   }, 60000);
