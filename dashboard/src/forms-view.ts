@@ -9,7 +9,7 @@ import { collator } from './format.js';
 import { currentLang, t } from './i18n.js';
 import { describePeriod, effectiveAsOf } from './picker.js';
 import { toPeriodInput } from './period.js';
-import { FORM_UNITS_OF_NATION, FORM_UNITS_OF_UNIT, reportFormQuery, type FormNumber, type FormUnits, type ReportForm } from './queries.js';
+import { FORM_UNITS_OF_NATION, FORM_UNITS_OF_UNIT, liveFormTotals, reportFormQuery, type FormNumber, type FormUnits, type ReportForm } from './queries.js';
 import { caller } from './session.js';
 import { errorBox, type ViewContext } from './view.js';
 
@@ -44,7 +44,33 @@ function chooser(number: FormNumber, unitId: string, top: FormUnits['top'] | und
   return form;
 }
 
-/** Draws a report form; `number` and `unitId` come from the address (#/forms/<form>/<unit>), else form 1 of the caller's own unit. */
+/** The form itself: title, period, downloads and table. */
+function formSection(form: ReportForm, number: FormNumber, ctx: ViewContext, period: ReturnType<typeof toPeriodInput>, asOf: string): HTMLElement {
+  const english = currentLang() === 'en';
+  return h(
+    'section',
+    { id: 'report-form', 'data-form': number, 'data-unit': form.unitId },
+    h('h3', { id: 'form-title' }, english ? `Form ${form.form}: ${form.titleEn}` : `Biểu số ${form.form}: ${form.title}`),
+    h(
+      'p',
+      { class: 'period', id: 'form-period' },
+      `${form.unitName} · ${describePeriod(ctx.selection.period)} (${form.periodStart} – ${form.periodEnd}) · ${t('hierarchyOf')} ${form.asOf}`,
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      exportButtons('form', null, () => ({ path: '/export/form', params: { form: String(number), unit: form.unitId }, period, asOf })),
+    ),
+    h('div', { class: 'table-wrap' }, formTable(form, number)),
+    form.rows.some((r) => r.kind === 'SUBORDINATE') ? h('p', { class: 'hint' }, t('formDrill')) : null,
+  );
+}
+
+/**
+ * Draws a report form; `number` and `unitId` come from the address (#/forms/<form>/<unit>), else
+ * form 1 of the caller's own unit. It stays live: a new value of the unit's totals asks for the
+ * form again and redraws the form alone (the chooser keeps what is being picked).
+ */
 export async function formsView(ctx: ViewContext, number: FormNumber = 1, unitId?: string): Promise<void> {
   const { root, selection } = ctx;
   const asOf = effectiveAsOf(selection);
@@ -58,40 +84,54 @@ export async function formsView(ctx: ViewContext, number: FormNumber = 1, unitId
     topError = err;
   }
   const unit = unitId ?? top?.id ?? caller().units[0] ?? '1';
+  const ask = async () => (await query<{ form: ReportForm }>(reportFormQuery(number), { unitId: unit, period, asOf })).form;
   let form: ReportForm | undefined;
   let formError: unknown;
   try {
-    form = (await query<{ form: ReportForm }>(reportFormQuery(number), { unitId: unit, period, asOf })).form;
+    form = await ask();
   } catch (err) {
     formError = err;
   }
   if (!ctx.isCurrent()) return;
-  const english = currentLang() === 'en';
   root.replaceChildren(
     ...present(
       h('h2', {}, t('formsHeading')),
       chooser(number, unit, top, form),
       topError && !form ? errorBox(topError) : null,
       formError ? errorBox(formError) : null,
-      form
-        ? h(
-            'section',
-            { id: 'report-form', 'data-form': number, 'data-unit': form.unitId },
-            h('h3', { id: 'form-title' }, english ? `Form ${form.form}: ${form.titleEn}` : `Biểu số ${form.form}: ${form.title}`),
-            h(
-              'p',
-              { class: 'period', id: 'form-period' },
-              `${form.unitName} · ${describePeriod(selection.period)} (${form.periodStart} – ${form.periodEnd}) · ${t('hierarchyOf')} ${form.asOf}`,
-            ),
-            h(
-              'div',
-              { class: 'actions' },
-              exportButtons('form', null, () => ({ path: '/export/form', params: { form: String(number), unit: form.unitId }, period, asOf })),
-            ),
-            h('div', { class: 'table-wrap' }, formTable(form, number)),
-            form.rows.some((r) => r.kind === 'SUBORDINATE') ? h('p', { class: 'hint' }, t('formDrill')) : null,
-          )
-        : null,
+      form ? formSection(form, number, ctx, period, asOf) : null,
+    ),
+  );
+  if (!form) return;
+  // One form request at a time; values arriving meanwhile make one more after it.
+  let asking = false;
+  let again = false;
+  const refresh = async (): Promise<void> => {
+    if (asking) {
+      again = true;
+      return;
+    }
+    asking = true;
+    try {
+      const fresh = await ask();
+      if (ctx.isCurrent()) root.querySelector('#report-form')?.replaceWith(formSection(fresh, number, ctx, period, asOf));
+    } catch {
+      // The form drawn stays; the live line shows the connection's state, and the next change asks again.
+    } finally {
+      asking = false;
+      if (again) {
+        again = false;
+        void refresh();
+      }
+    }
+  };
+  // The first value is the totals as they are now: asking again then covers a change between the form's answer and the subscription.
+  ctx.onLeave(
+    ctx.live.subscribe(
+      liveFormTotals(number),
+      { id: unit, period, asOf },
+      () => void refresh(),
+      () => {},
     ),
   );
 }

@@ -144,6 +144,22 @@ export function reportFormQuery(form: FormNumber): string {
 }`;
 }
 
+/**
+ * The figures a form's cells come from, per form: the form's unit's own totals, live. Any change
+ * to a cell of the form changes its total row, so a new value of these is the signal to ask for
+ * the form again (the gateway answers the unchanged parts from memory).
+ */
+const FORM_TOTALS: Record<FormNumber, string> = {
+  1: 'caseStats(period: $period, asOf: $asOf) { carriedOver newlyReceived entrustedOut withdrawn separateBook enforceable done completed terminated notEnforceable carriedToNext }',
+  2: 'moneyStats(period: $period, asOf: $asOf) { carriedOver newlyReceived entrustedOut withdrawn separateBook enforceable done collected stateBudgetCollected notEnforceable carriedToNext }',
+  8: 'complaintStats(period: $period, asOf: $asOf) { carriedOver newlyReceived receptions citizensReceived resolved pending }',
+};
+
+/** A form's unit's totals, live: see FORM_TOTALS. */
+export function liveFormTotals(form: FormNumber): string {
+  return `subscription LiveFormTotals($id: ID!, $period: PeriodInput!, $asOf: Date!) { liveUnit(id: $id) { ${FORM_TOTALS[form]} } }`;
+}
+
 /** The units a form may be asked for at first: the top one the caller reads (the nation or its province) and those directly under it. */
 export const FORM_UNITS_OF_NATION = `query FormUnitsOfNation($asOf: Date!) { top: ministry { id name children(asOf: $asOf) { id name } } }`;
 /** See FORM_UNITS_OF_NATION: a province's token starts at its province. */

@@ -135,7 +135,7 @@ describe('the dashboard: rankings by the API, report forms and downloads', () =>
     await page.close();
   }, 60000);
 
-  it("shows report form 1 of a province cell for cell as caseReportForm answers, its own province by default for a province's token", async () => {
+  it("shows report form 1 of a province cell for cell as caseReportForm answers, kept live, its own province by default for a province's token", async () => {
     const own = token('province', [Number(province)]);
     const { page, problems, exports } = await open('/dashboard#/forms', own);
     await page.waitForSelector('#form-table');
@@ -166,6 +166,25 @@ describe('the dashboard: rankings by the API, report forms and downloads', () =>
       });
     });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-forms.png'), fullPage: true });
+
+    // Live: a case received at one of its wards reaches the form's total row without a reload.
+    const newly = '#form-table tr[data-kind="TOTAL"] td[data-col="newlyReceived"]';
+    const shown = BigInt((await page.getAttribute(newly, 'data-value')) || '0');
+    const { tq } = await gqlData(hub.url, `{ tq: unitByCode(code: "tuyen-quang") { children { id } } }`);
+    await gqlData(
+      hub.url,
+      `mutation($input: ReceiveCaseInput!, $key: String!) { receiveCase(input: $input, idempotencyKey: $key) { id } }`,
+      {
+        input: { unitId: tq.children[0].id, receivedOn: todayInVietnam(), judgmentRef: `form-live-${Date.now()}/2026` },
+        key: `form-live-${process.pid}-${Date.now()}`,
+      },
+      bearer('reporter', [1]),
+    );
+    await page.waitForFunction(
+      ([sel, n]) => (globalThis as any).document.querySelector(sel)?.getAttribute('data-value') === n,
+      [newly, String(shown + 1n)] as const,
+      { timeout: 5000 },
+    );
 
     // English headings on the language switch; the same form's XLSX from the gateway.
     await page.click('#language');
