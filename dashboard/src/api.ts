@@ -24,7 +24,15 @@ const PLAIN: Record<string, LabelKey> = {
   RATE_LIMITED: 'errRateLimited',
   BAD_USER_INPUT: 'errBadInput',
   NETWORK: 'errNetwork',
+  SUBGRAPH_UNAVAILABLE: 'errUnavailable',
+  DATABASE_UNAVAILABLE: 'errDatabase',
 };
+
+/** Codes of failures that may pass by themselves: their error box offers to try again. */
+export const RETRYABLE = new Set(['NETWORK', 'SUBGRAPH_UNAVAILABLE', 'DATABASE_UNAVAILABLE', 'RATE_LIMITED']);
+
+/** The event a "try again" button sends: the current view is drawn again. */
+export const RETRY_EVENT = 'thads:retry';
 
 /** What an error means for the reader, in the current language, followed by what the API said. */
 export function plainWords(error: unknown): { summary: string; detail: string } {

@@ -5,6 +5,7 @@
 import { h } from './dom.js';
 import { formatTime, todayInVietnam } from './format.js';
 import { currentLang, setLang, t, type LabelKey } from './i18n.js';
+import { RETRY_EVENT } from './api.js';
 import { Live, type LiveState } from './live.js';
 import { loadCaller } from './me.js';
 import { formsView } from './forms-view.js';
@@ -154,6 +155,7 @@ async function route(): Promise<void> {
 }
 
 window.addEventListener('hashchange', () => void route());
+window.addEventListener(RETRY_EVENT, () => void route());
 drawFrame();
 // The first view waits for the API to say who the caller is (one small query): a province's key opens its province.
 void loadCaller().then(() => {

@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, IDENTITY_HEADER, REQUEST_ID_HEADER, isNetworkError, scopeKey } from '@thads/kit';
+import { ErrorCode, IDENTITY_HEADER, REQUEST_ID_HEADER, networkFailure, scopeKey } from '@thads/kit';
 import { pendingIdentity, signingFetcher } from './auth/request-signing';
 import type { FetchCache } from './cache/fetch-cache';
 import type { GatewayContext } from './context';
@@ -33,7 +33,8 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     try {
       return await this.fetch(options);
     } catch (err) {
-      if (isNetworkError(err)) throw this.unavailable((err as Error).message.replace(/^.*reason: /, ''));
+      const failure = networkFailure(err);
+      if (failure) throw this.unavailable(failure);
       throw err;
     }
   }

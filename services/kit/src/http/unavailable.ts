@@ -1,8 +1,16 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../graphql/errors';
 
-/** Node's codes of a connection that could not be made or was lost. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Node's codes of a connection that could not be made or was lost, in words that name no address. */
+const NETWORK_FAILURES = new Map([
+  ['ECONNREFUSED', 'connection refused'],
+  ['ECONNRESET', 'connection reset'],
+  ['EPIPE', 'connection closed'],
+  ['ETIMEDOUT', 'timed out'],
+  ['EHOSTUNREACH', 'host unreachable'],
+  ['ENOTFOUND', 'host not found'],
+  ['EAI_AGAIN', 'host not found'],
+]);
 /**
  * PostgreSQL's codes of a server going away or not there yet: connection exceptions (class
  * 08), an administrator's or crash shutdown and a server starting up (57P01–57P03).
@@ -32,16 +40,19 @@ function* chain(error: unknown): Generator<Link> {
   }
 }
 
-/** Whether an error (or what it wraps) is a lost or refused network connection. */
-export function isNetworkError(error: unknown): boolean {
-  for (const e of chain(error)) if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
-  return false;
+/**
+ * What a lost or refused network connection was, in words fit for a caller (no host or port:
+ * callers need not learn the private network); undefined when the error is not one.
+ */
+export function networkFailure(error: unknown): string | undefined {
+  for (const e of chain(error)) if (typeof e.code === 'string' && NETWORK_FAILURES.has(e.code)) return NETWORK_FAILURES.get(e.code);
+  return undefined;
 }
 
 /** Whether an error (or what it wraps) says the database is not there: refused, gone, shutting down, starting. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (const e of chain(error)) {
-    if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || DATABASE_CODES.test(e.code))) return true;
+    if (typeof e.code === 'string' && (NETWORK_FAILURES.has(e.code) || DATABASE_CODES.test(e.code))) return true;
     if (typeof e.message === 'string' && DATABASE_MESSAGES.test(e.message)) return true;
   }
   return false;
