@@ -22,6 +22,8 @@ export class PgNotices extends EventEmitter {
   private readonly token = randomBytes(6).toString('hex');
   private sequence = 0;
   private readonly barriers = new Map<string, () => void>();
+  /** The statements on the connection, one after another (pg queues them anyway, and warns when asked to). */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly databaseUrl: string,
@@ -47,8 +49,16 @@ export class PgNotices extends EventEmitter {
 
   /** A query on the listening connection (reads that must see what a notice announced). */
   query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> {
-    if (!this.client) return Promise.reject(new Error('the change notices connection is down'));
-    return this.client.query(text, values);
+    const client = this.client;
+    if (!client) return Promise.reject(new Error('the change notices connection is down'));
+    return this.inTurn(() => client.query(text, values));
+  }
+
+  /** Runs a statement once the ones before it on the connection have finished. */
+  private inTurn<T>(statement: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(statement, statement);
+    this.turn = result.catch(() => {});
+    return result;
   }
 
   /**
@@ -67,7 +77,7 @@ export class PgNotices extends EventEmitter {
         resolve(heard);
       };
       this.barriers.set(payload, () => finish(true));
-      client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]).catch(() => finish(false));
+      this.inTurn(() => client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload])).catch(() => finish(false));
     });
   }
 
