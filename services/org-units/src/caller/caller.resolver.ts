@@ -1,15 +1,10 @@
 import { Ctx, Field, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import type { Role } from '@thads/kit';
+import { ROLES, type Role } from '@thads/kit';
 import type { Context } from '../context';
 import { OrgUnit } from '../units/org-unit.entity';
 
-/** The roles, as the API names them (the hub's own names are their lower-case forms). */
-export enum CallerRole {
-  MINISTRY = 'ministry',
-  PROVINCE = 'province',
-  INTEGRATOR = 'integrator',
-  REPORTER = 'reporter',
-}
+/** The hub's roles as the API names them: upper-cased (MINISTRY stands for 'ministry'). */
+export const CallerRole = Object.fromEntries(ROLES.map((role) => [role.toUpperCase(), role])) as { [R in Role as Uppercase<R>]: R };
 
 registerEnumType(CallerRole, {
   name: 'CallerRole',
@@ -28,7 +23,7 @@ registerEnumType(CallerRole, {
 })
 export class Caller {
   @Field(() => CallerRole, { description: 'The role, which decides what may be read and written.' })
-  role!: CallerRole;
+  role!: Role;
 
   @Field(() => [OrgUnit], {
     description:
@@ -50,7 +45,7 @@ export class CallerQueries {
     const { role, units, families } = ctx.access.identity;
     const found = await ctx.loaders.unitById.loadMany(units);
     return {
-      role: role as Role as CallerRole,
+      role,
       units: found.filter((u): u is OrgUnit => u instanceof OrgUnit),
       families: role === 'integrator' ? [...families].sort() : [],
     };
