@@ -55,8 +55,10 @@ export function createLoaders(db: DataSource) {
       async (keys) => {
         const groups = new Map<string, { key: BelowKey; owners: number[] }>();
         for (const k of keys) {
-          const group = groups.get(conditionsKey(k)) ?? groups.set(conditionsKey(k), { key: k, owners: [] }).get(conditionsKey(k))!;
+          const g = conditionsKey(k);
+          const group = groups.get(g) ?? { key: k, owners: [] };
           group.owners.push(k.ownerId);
+          groups.set(g, group);
         }
         const found = new Map<string, Map<number, OrgUnit[]>>();
         await Promise.all([...groups].map(async ([g, { key, owners }]) => found.set(g, await units.matchingBelow(key.conditions, key.below, owners))));

@@ -11,6 +11,16 @@ const VALID_ON = (alias: string, param: string) =>
 const literal = (text: string) => text.replace(/[%_\\]/g, (c) => `\\${c}`);
 const containing = (text: string) => `%${literal(text)}%`;
 
+/**
+ * The units below some roots on a date, each with the root it is under: a recursive walk down
+ * parent_id, as a WITH clause (`tree(root, id)`) for a statement to select from.
+ */
+const TREE = (roots: string, date: string) => `WITH RECURSIVE tree(root, id) AS (
+  SELECT c.parent_id, c.id FROM org_units.org_unit c WHERE c.parent_id = ANY(${roots}) AND ${VALID_ON('c', date)}
+  UNION ALL
+  SELECT t.root, c.id FROM org_units.org_unit c JOIN tree t ON c.parent_id = t.id WHERE ${VALID_ON('c', date)}
+)`;
+
 /** Below a unit: its children (`parent`) or every unit under it (`within`). */
 export type Below = 'parent' | 'within';
 
@@ -110,14 +120,10 @@ export class OrgUnitRepository {
       for (const u of units) out.get(u.parentId!)?.push(u);
       return out;
     }
-    const tree = (await this.db.query(
-      `WITH RECURSIVE tree(root, id) AS (
-         SELECT c.parent_id, c.id FROM org_units.org_unit c WHERE c.parent_id = ANY($1::int[]) AND ${VALID_ON('c', '$2')}
-         UNION ALL
-         SELECT t.root, c.id FROM org_units.org_unit c JOIN tree t ON c.parent_id = t.id WHERE ${VALID_ON('c', '$2')}
-       ) SELECT root, id FROM tree`,
-      [ownerIds, conditions.validOn],
-    )) as { root: number; id: number }[];
+    const tree = (await this.db.query(`${TREE('$1::int[]', '$2')} SELECT root, id FROM tree`, [ownerIds, conditions.validOn])) as {
+      root: number;
+      id: number;
+    }[];
     if (!tree.length) return out;
     const units = await this.matchingQuery(conditions)
       .andWhere('u.id = ANY(:ids)', { ids: [...new Set(tree.map((t) => t.id))] })
@@ -135,14 +141,7 @@ export class OrgUnitRepository {
     if (conditions.type) qb.andWhere('u.type = :type', { type: conditions.type });
     conditions.parentIds.forEach((id, i) => qb.andWhere(`u.parent_id = :parent${i}`, { [`parent${i}`]: id }));
     conditions.withinIds.forEach((id, i) =>
-      qb.andWhere(
-        `u.id IN (WITH RECURSIVE tree(id) AS (
-           SELECT c.id FROM org_units.org_unit c WHERE c.parent_id = :within${i} AND ${VALID_ON('c', ':validOn')}
-           UNION ALL
-           SELECT c.id FROM org_units.org_unit c JOIN tree t ON c.parent_id = t.id WHERE ${VALID_ON('c', ':validOn')}
-         ) SELECT id FROM tree)`,
-        { [`within${i}`]: id },
-      ),
+      qb.andWhere(`u.id IN (${TREE(`ARRAY[:within${i}]::int[]`, ':validOn')} SELECT id FROM tree)`, { [`within${i}`]: id }),
     );
     if (conditions.name) qb.andWhere('u.name_folded LIKE ANY(:names)', { names: nameSearchTexts(conditions.name).map(containing) });
     return qb;
