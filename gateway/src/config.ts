@@ -91,6 +91,8 @@ export type GatewayConfig = {
   CORS_ORIGINS: string | undefined;
   /** JSON file of registered operations (sha256 → document): when set, only those run. */
   PERSISTED_OPERATIONS_FILE: string | undefined;
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (it shows the operation names clients use). @default unset: open */
+  METRICS_TOKEN: string | undefined;
   /** Whether introspection is served (integrators need it). @default true, false when SECURE=true */
   INTROSPECTION: 'true' | 'false';
   /**
@@ -161,6 +163,7 @@ export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env): Gate
         return raw || undefined;
       },
       PERSISTED_OPERATIONS_FILE: env.optionalString(),
+      METRICS_TOKEN: env.optionalString(),
       INTROSPECTION: env.oneOf(['true', 'false'] as const, source.SECURE === 'true' ? 'false' : 'true'),
       ANSWER_CACHE: env.oneOf(['on', 'off'] as const, 'on'),
       ANSWER_CACHE_MB: env.int(64, 1, 65536),

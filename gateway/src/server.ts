@@ -185,6 +185,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     logger,
     gateway,
     introspection: config.INTROSPECTION === 'true',
+    metricsToken: config.METRICS_TOKEN,
     parseOptions: { maxTokens: config.MAX_TOKENS },
     maxNesting,
     rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined,

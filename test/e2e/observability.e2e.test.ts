@@ -6,9 +6,11 @@ import { createTestDatabase, dropTestDatabase } from '../support/test-db';
 
 const SUBGRAPHS = ['org-units', 'cases', 'finances', 'complaints'];
 const PERIOD = '(period: { year: 2025 })';
+/** The hub is started with METRICS_TOKEN: every process's /metrics asks for it. */
+const METRICS_TOKEN = 'metrics-token-of-the-observability-test';
 
 async function scrape(origin: string): Promise<Sample[]> {
-  const res = await fetch(`${origin}/metrics`);
+  const res = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return parsePrometheusText(await res.text()).samples;
@@ -36,13 +38,28 @@ describe('observability of a hub started as a user starts it: Prometheus metrics
     receiver = await startOtlpReceiver();
     db = await createTestDatabase('obs');
     base = await freePortRange(5);
-    hub = await startHubProcess(db, base, ['--cases', '1000'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' });
+    hub = await startHubProcess(db, base, ['--cases', '1000'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      METRICS_TOKEN,
+    });
   }, 240000);
 
   afterAll(async () => {
     await hub?.stop();
     await receiver?.stop();
     if (db) await dropTestDatabase(db);
+  });
+
+  it('shows /metrics only to the METRICS_TOKEN, on the gateway and on every subgraph', async () => {
+    for (let i = 0; i <= SUBGRAPHS.length; i++) {
+      for (const authorization of [undefined, 'Bearer wrong-token', METRICS_TOKEN]) {
+        const res = await fetch(`${origin(i)}/metrics`, { headers: authorization ? { authorization } : {} });
+        expect(res.status).toBe(401);
+        expect(await res.json()).toEqual({ error: expect.stringContaining('METRICS_TOKEN') });
+      }
+      expect(samplesOf(await scrape(origin(i)), 'process_cpu_seconds_total').length).toBe(1);
+    }
   });
 
   it('counts requests by operation and outcome, errors by code, latency, subgraph fetches, pools and the process, on every process', async () => {

@@ -36,6 +36,7 @@ export const TEST_GATEWAY_AUTH = {
   LIVE_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: 0,
   CORS_ORIGINS: undefined,
   PERSISTED_OPERATIONS_FILE: undefined,
+  METRICS_TOKEN: undefined,
   INTROSPECTION: 'true' as const,
   ANSWER_CACHE: 'on' as const,
   ANSWER_CACHE_MB: 64,

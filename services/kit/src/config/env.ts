@@ -104,6 +104,8 @@ export type ServiceConfig = {
    * extended-protocol messages before a Sync. @default on
    */
   WRITE_PIPELINE?: 'on' | 'off';
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. @default unset: open to whoever reaches the port */
+  METRICS_TOKEN?: string;
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -124,6 +126,7 @@ export function readServiceConfig(defaultPort: number, source: NodeJS.ProcessEnv
       NATS_URL: env.string(DEFAULT_NATS_URL),
       NATS_STREAM: env.string('THADS_CHANGES'),
       WRITE_PIPELINE: env.oneOf(['on', 'off'] as const, 'on'),
+      METRICS_TOKEN: env.optionalString(),
     },
     source,
   );

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
@@ -33,6 +34,8 @@ export interface ServiceOptions<TContext extends BaseContext> {
   onStop?: () => Promise<void>;
   /** More Prometheus text for /metrics (the gateway's live layer), after the service's and the process's. */
   metrics?: () => Promise<string>;
+  /** When set, /metrics answers only `Authorization: Bearer <this>` (METRICS_TOKEN); unset, anyone who reaches the port. */
+  metricsToken?: string;
   /** Cross-origin headers and preflights (the gateway's allow-list), before any route; return true when it answered. */
   cors?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Extra routes (the gateway's exports); return true when handled. */
@@ -62,6 +65,13 @@ export interface RunningService {
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+/** Whether a request may read /metrics: any, without a token; else only with it as a bearer credential (compared in constant time). */
+function mayReadMetrics(req: IncomingMessage, token: string | undefined): boolean {
+  if (!token) return true;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(req.headers.authorization ?? ''), digest(`Bearer ${token}`));
 }
 
 /**
@@ -116,7 +126,10 @@ export async function startService<TContext extends BaseContext>(options: Servic
       );
       return;
     }
-    if (path === '/metrics') return serveMetrics(res, observer, options.metrics);
+    if (path === '/metrics') {
+      if (!mayReadMetrics(req, options.metricsToken)) return json(res, 401, { error: 'This /metrics asks for "Authorization: Bearer <METRICS_TOKEN>".' });
+      return serveMetrics(res, observer, options.metrics);
+    }
     if (options.extraRoute?.(req, res)) return;
     if (path !== '/graphql') return json(res, 404, { error: `No route ${path}: GraphQL is served at /graphql.` });
     const started = process.hrtime.bigint();

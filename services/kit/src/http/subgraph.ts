@@ -65,6 +65,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
       return options.context(db, requestId, config, new Access(db, identity));
     },
     ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
+    metricsToken: config.METRICS_TOKEN,
     onStop: async () => {
       stopOpenings?.();
       forgetPools();
