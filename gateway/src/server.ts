@@ -98,7 +98,13 @@ function startLiveEngine(
   caches?: Caches,
 ): Promise<LiveEngine> {
   if (config.LIVE_WORKER === 'on') return WorkerEngine.start(config, publish, logger);
-  return startLocalEngine(config, executorOf(apollo, caches && (() => caches.invalidation.settled())), publish, metrics, logger);
+  if (!caches) return startLocalEngine(config, executorOf(apollo), publish, metrics, logger);
+  // On the caches' own LISTEN connection, a change the feed has heard has reached the caches too
+  // (their listener runs first): a refresh for it waits for nothing more. Over NATS, the feed
+  // hears changes on another path, so every refresh waits for everything committed.
+  const shared = config.LIVE_TRANSPORT === 'postgres';
+  const settle = (fresh: boolean) => (fresh || !shared ? caches.invalidation.settled() : caches.invalidation.heard());
+  return startLocalEngine(config, executorOf(apollo, settle), publish, metrics, logger, shared ? caches.notices : undefined);
 }
 
 /**

@@ -195,7 +195,7 @@ describe('answers kept until a committed change touches them', () => {
     const before = await read();
     expect(await read()).toBe(before);
     const listeners = async () =>
-      (await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gateway-cache'`)).rows.map(
+      (await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gateway-changes'`)).rows.map(
         (r) => r.pid as number,
       );
     const [cut] = await listeners();

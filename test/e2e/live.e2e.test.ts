@@ -189,7 +189,7 @@ describe('live totals through the gateway', () => {
     await sub.until(() => true);
     // Cut every gateway's LISTEN connection, write while they are gone, and expect the value.
     const cut = await admin.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gateway-live' AND datname = current_database()`,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gateway-changes' AND datname = current_database()`,
     );
     expect(cut.rowCount).toBeGreaterThanOrEqual(1);
     await write(2);
@@ -227,7 +227,7 @@ describe('live totals through the gateway', () => {
     const { Client } = await import('pg');
     const admin = new Client({ connectionString: db });
     await admin.connect();
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gateway-live' AND datname = current_database()`);
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gateway-changes' AND datname = current_database()`);
     await admin.end();
     let end = start;
     for (let i = 0; i < 100 && end.thads_live_executions_total - start.thads_live_executions_total < 34; i++) {

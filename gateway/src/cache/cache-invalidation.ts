@@ -12,8 +12,8 @@ import type { FetchCache } from './fetch-cache';
  * change log and drops what it touches in the answer and fetch caches: in the subgraph that
  * owns the outbox (cases, finances, complaints), the changed units and every unit they count
  * in, on any date. A rewrite of everything, or a lost connection, drops them all, and the
- * caches stay off until the connection is back. `settled()` resolves once every notice heard
- * so far has been applied.
+ * caches stay off until the connection is back. `settled()` resolves once every change
+ * committed so far has been applied, `heard()` once every notice heard so far has.
  */
 export class CacheInvalidation {
   private applying: Promise<void> = Promise.resolve();
@@ -38,6 +38,14 @@ export class CacheInvalidation {
     await this.applying;
     // Without the barrier nothing can be vouched for: what was kept before it is dropped.
     if (!heard) this.apply('all');
+  }
+
+  /**
+   * Every notice heard so far has been applied: for a reader that heard of its changes on this
+   * same connection (the live layer's change feed), whose listener runs after this one's.
+   */
+  async heard(): Promise<void> {
+    await this.applying;
   }
 
   private setEnabled(enabled: boolean): void {

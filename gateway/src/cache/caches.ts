@@ -23,6 +23,6 @@ export function startCaches(config: GatewayConfig, databaseUrl: string, logger: 
   const bytes = config.ANSWER_CACHE_MB * 1024 * 1024;
   const answers = new AnswerCache(bytes / 2, log);
   const fetches = new FetchCache(bytes / 2, log);
-  const notices = new PgNotices(databaseUrl, logger, 'gateway-cache');
+  const notices = new PgNotices(databaseUrl, logger);
   return { answers, fetches, notices, invalidation: new CacheInvalidation(notices, log, answers, fetches, logger) };
 }

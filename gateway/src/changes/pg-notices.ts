@@ -1,17 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { CHANGES_CHANNEL, parseChangeNotice, type ChangeNotice } from '@thads/kit';
 
-/** The schema of a notice this gateway sends itself to know it has heard everything before it. */
-const BARRIER = 'barrier';
-
 /**
  * One LISTEN connection on the channel of committed changes: it hands every notice on as it
  * arrives, reconnects with backoff when the connection drops (saying so, since notices may
- * have been missed meanwhile), and offers a barrier: a notice of its own, which PostgreSQL
- * delivers after every notice of a transaction committed before it.
+ * have been missed meanwhile), and offers a barrier: a round trip on this connection, before
+ * whose answer PostgreSQL delivers every notice of a transaction committed before it.
  *
  * Events: `notice` (a ChangeNotice), `connected` (true on a reconnection), `disconnected`.
  */
@@ -19,16 +15,15 @@ export class PgNotices extends EventEmitter {
   private client?: Client;
   private stopped = false;
   private reconnecting = false;
-  private readonly token = randomBytes(6).toString('hex');
-  private sequence = 0;
-  private readonly barriers = new Map<string, () => void>();
   /** The statements on the connection, one after another (pg queues them anyway, and warns when asked to). */
   private turn: Promise<unknown> = Promise.resolve();
+  /** A barrier waiting for its turn: callers that come meanwhile share it. */
+  private nextBarrier?: Promise<boolean>;
 
   constructor(
     private readonly databaseUrl: string,
     private readonly logger: Logger,
-    private readonly applicationName = 'gateway-live',
+    private readonly applicationName = 'gateway-changes',
   ) {
     super();
   }
@@ -43,7 +38,6 @@ export class PgNotices extends EventEmitter {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const release of this.barriers.values()) release();
     await this.client?.end().catch(() => {});
   }
 
@@ -64,21 +58,33 @@ export class PgNotices extends EventEmitter {
   /**
    * Resolves once every notice committed before this call has been handed on (true), or
    * false after `timeoutMs` or when the connection is down: then nothing can be said.
+   *
+   * A listening session is sent the notifications waiting for it before the answer to any
+   * statement it runs (the way libpq's clients have always polled for them), and pg hands
+   * each one on as it reads it: so a statement sent after the caller's commit, once answered,
+   * means every notice of that commit has been handed on. It is a plain round trip, not a
+   * notification of its own that every listener on the channel would have to wake up for.
+   * Callers that come while a barrier waits for its turn share it: its statement is sent
+   * after all of their calls.
    */
   barrier(timeoutMs = 2000): Promise<boolean> {
     const client = this.client;
     if (!client) return Promise.resolve(false);
-    const payload = `${BARRIER}:${this.token}:${++this.sequence}`;
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      const finish = (heard: boolean) => {
-        clearTimeout(timer);
-        this.barriers.delete(payload);
-        resolve(heard);
-      };
-      this.barriers.set(payload, () => finish(true));
-      this.inTurn(() => client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload])).catch(() => finish(false));
+    if (this.nextBarrier) return this.nextBarrier;
+    const barrier = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.inTurn(() => {
+        if (this.nextBarrier === barrier) this.nextBarrier = undefined; // sent now: later callers need the next one
+        return client.query('SELECT 1');
+      })
+        .then(
+          () => resolve(this.client === client),
+          () => resolve(false),
+        )
+        .finally(() => clearTimeout(timer));
     });
+    this.nextBarrier = barrier;
+    return barrier;
   }
 
   private async connect(isReconnect: boolean): Promise<void> {
@@ -126,10 +132,6 @@ export class PgNotices extends EventEmitter {
   }
 
   private onNotification(payload: string): void {
-    if (payload.startsWith(`${BARRIER}:`)) {
-      this.barriers.get(payload)?.();
-      return;
-    }
     const notice: ChangeNotice | null = parseChangeNotice(payload);
     if (notice) this.emit('notice', notice);
   }

@@ -4,14 +4,14 @@ import type { UnitAncestry } from './unit-ancestry';
 
 /**
  * The notifications of one burst turned into one change event, on either transport: a
- * flush runs once the notifications already received are read (the next timer turn after
- * the first), after any flush still in
+ * flush runs once the notifications already received are read (right after the turn that
+ * read the first), after any flush still in
  * progress, collects the units changed since the last one, and announces them with every
  * unit they count towards (one hierarchy read for the burst). A failed read announces a
  * refresh of everything, so nothing is missed.
  */
 export class ChangeBurst {
-  private timer?: NodeJS.Timeout;
+  private timer?: NodeJS.Immediate;
   private flushing: Promise<void> = Promise.resolve();
   /** When the first notification not yet flushed arrived. */
   private firstAt?: number;
@@ -22,20 +22,19 @@ export class ChangeBurst {
     private readonly ancestry: UnitAncestry,
     private readonly emit: (change: Change) => void,
     private readonly logger: Logger,
-    private readonly delayMs = 0,
   ) {}
 
   /** A notification arrived. */
   touch(): void {
     this.firstAt ??= Date.now();
-    this.timer ??= setTimeout(() => {
+    this.timer ??= setImmediate(() => {
       this.timer = undefined;
       this.flushing = this.flushing.then(() => this.flush());
-    }, this.delayMs);
+    });
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    clearImmediate(this.timer);
   }
 
   private async flush(): Promise<void> {

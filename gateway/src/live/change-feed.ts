@@ -33,10 +33,14 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
   /** Units named by the notifications since the last flush. */
   private pendingUnits = new Set<number>();
   private readonly burst: ChangeBurst;
+  /** Whether the notices connection is this feed's own (else its owner starts and stops it). */
+  private readonly owned: boolean;
 
-  constructor(databaseUrl: string, logger: Logger) {
+  /** On a connection of its own (a database URL), or on one it shares (the caches'), listening after them. */
+  constructor(source: string | PgNotices, logger: Logger) {
     super();
-    this.notices = new PgNotices(databaseUrl, logger);
+    this.owned = typeof source === 'string';
+    this.notices = typeof source === 'string' ? new PgNotices(source, logger) : source;
     const ancestry = new UnitAncestry((text, values) => this.notices.query(text, values));
     this.burst = new ChangeBurst(
       () => this.changedUnits(),
@@ -52,13 +56,13 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
     });
   }
 
-  start(): Promise<void> {
-    return this.notices.start();
+  async start(): Promise<void> {
+    if (this.owned) await this.notices.start();
   }
 
   async stop(): Promise<void> {
     this.burst.stop();
-    await this.notices.stop();
+    if (this.owned) await this.notices.stop();
   }
 
   private onNotice(notice: ChangeNotice): void {

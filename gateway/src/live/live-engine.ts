@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { ChangeStream, DEFAULT_NATS_URL } from '@thads/kit';
+import type { PgNotices } from '../changes/pg-notices';
 import type { GatewayConfig } from '../config';
 import { PgChangeFeed, type ChangeFeed } from './change-feed';
 import type { LiveSource } from './live-fanout';
@@ -17,12 +18,12 @@ export interface LiveEngine extends LiveSource {
 }
 
 /** The change feed the settings ask for, or none (then subscriptions get their first value only). */
-function changeFeedOf(config: GatewayConfig, logger: Logger): { feed?: ChangeFeed; pool?: Pool } {
+function changeFeedOf(config: GatewayConfig, logger: Logger, notices?: PgNotices): { feed?: ChangeFeed; pool?: Pool } {
   if (config.LIVE_TRANSPORT === 'none' || !config.DATABASE_URL) {
     logger.warn('no change feed (DATABASE_URL unset or LIVE_TRANSPORT=none): subscriptions get their first value only');
     return {};
   }
-  if (config.LIVE_TRANSPORT === 'postgres') return { feed: new PgChangeFeed(config.DATABASE_URL, logger) };
+  if (config.LIVE_TRANSPORT === 'postgres') return { feed: new PgChangeFeed(notices ?? config.DATABASE_URL, logger) };
   // NATS messages name the changed units; the hierarchy above them is read from the database.
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2, application_name: 'gateway-live' });
   pool.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
@@ -37,12 +38,20 @@ function changeFeedOf(config: GatewayConfig, logger: Logger): { feed?: ChangeFee
 
 /**
  * Starts the refreshing side in this thread: the change feed the settings ask for, whose
- * change events mark the registry's live queries dirty. Fails (leaving nothing connected)
- * when the feed cannot start.
+ * change events mark the registry's live queries dirty. With `notices` (the caches' LISTEN
+ * connection, started by its owner), the PostgreSQL feed listens on it instead of a
+ * connection of its own. Fails (leaving nothing connected) when the feed cannot start.
  */
-export async function startLocalEngine(config: GatewayConfig, execute: Execute, publish: Publish, metrics: LiveMetrics, logger: Logger): Promise<LiveEngine> {
+export async function startLocalEngine(
+  config: GatewayConfig,
+  execute: Execute,
+  publish: Publish,
+  metrics: LiveMetrics,
+  logger: Logger,
+  notices?: PgNotices,
+): Promise<LiveEngine> {
   const registry = new LiveRegistry(execute, config.LIVE_WINDOW_MS, metrics, logger, publish, config.LIVE_BATCH_SLACK_MS);
-  const { feed, pool } = changeFeedOf(config, logger);
+  const { feed, pool } = changeFeedOf(config, logger, notices);
   feed?.on('change', (change) => registry.onChange(change));
   try {
     await feed?.start();

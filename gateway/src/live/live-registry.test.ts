@@ -56,6 +56,33 @@ describe('live registry windows', () => {
     expect(starts[1]! - changed).toBeLessThan(40);
   });
 
+  it('asks a first value, and one after a change it did not hear one by one, to include every commit; one after a heard change, only what was heard', async () => {
+    const WINDOW = 50;
+    const fresh: boolean[] = [];
+    let failNext = false;
+    const execute = async (_q: string, _v: Record<string, unknown>, _i: unknown, isFresh: boolean) => {
+      fresh.push(isFresh);
+      if (failNext) {
+        failNext = false;
+        throw new Error('subgraph down');
+      }
+      return { data: { liveUnit: { id: '7', caseStats: { done: fresh.length } } } };
+    };
+    const registry = new LiveRegistry(execute, WINDOW, new LiveMetrics(), silent, () => {});
+    registry.watch(spec(7));
+    await sleep(WINDOW + 20);
+    registry.onChange({ kind: 'units', unitIds: new Set([7]) });
+    await sleep(WINDOW + 20);
+    registry.onChange({ kind: 'all', reason: 'reconnected' });
+    await sleep(WINDOW + 20);
+    // A failed fresh refresh stays fresh when it is tried again.
+    failNext = true;
+    registry.onChange({ kind: 'all', reason: 'reconnected' });
+    await sleep(2 * WINDOW + 40);
+    registry.close();
+    expect(fresh).toEqual([true, false, true, true, true]);
+  });
+
   it('merges the dirty queries of one group that come due together into one operation, and keeps them in step', async () => {
     const WINDOW = 100;
     const operations: number[] = []; // members per operation

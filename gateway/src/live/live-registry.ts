@@ -5,8 +5,12 @@ import type { Change } from './change-feed';
 import { mergeRefreshes, splitMerged } from './merged-refresh';
 import type { LiveMetrics } from './metrics';
 
-/** Runs one query through the gateway as the identity; errors come back formatted (plain objects). */
-export type Execute = (query: string, variables: Record<string, unknown>, identity: Identity) => Promise<FormattedExecutionResult>;
+/**
+ * Runs one query through the gateway as the identity; errors come back formatted (plain objects).
+ * `fresh`: the answer must include every change committed before the call (a first value, or
+ * after changes the live layer may not have heard); otherwise the changes heard so far suffice.
+ */
+export type Execute = (query: string, variables: Record<string, unknown>, identity: Identity, fresh: boolean) => Promise<FormattedExecutionResult>;
 
 /** Hands a live query's new value (the execution result, serialized) to its subscribers. */
 export type Publish = (key: string, value: string) => void;
@@ -43,6 +47,8 @@ interface LiveQuery extends WatchSpec {
   dirtySince: number;
   /** In a batch that is waiting to run or running. */
   busy: boolean;
+  /** Its next refresh must see every change committed so far (never refreshed, or a change not heard one by one). */
+  fresh: boolean;
 }
 
 /** Largest number of live queries merged into one gateway operation. */
@@ -78,6 +84,8 @@ export class LiveRegistry {
   /** Dirty queries not yet in a batch. */
   private readonly waiting = new Set<LiveQuery>();
   private timer?: NodeJS.Timeout;
+  /** A collect due now, run once the current turn's changes are all marked. */
+  private immediate?: NodeJS.Immediate;
   private timerAt = Infinity;
   private closed = false;
   /** Parsed refresh queries by text (a few documents serve thousands of live queries). */
@@ -101,7 +109,7 @@ export class LiveRegistry {
       if (this.documents.size >= 1000) this.documents.clear();
       this.documents.set(spec.query, document);
     }
-    const live: LiveQuery = { ...spec, document, seen: new Set(), lastStart: 0, lastSent: 0, dirty: false, dirtySince: 0, busy: false };
+    const live: LiveQuery = { ...spec, document, seen: new Set(), lastStart: 0, lastSent: 0, dirty: false, dirtySince: 0, busy: false, fresh: true };
     this.queries.set(spec.key, live);
     this.metrics.queries = this.queries.size;
     this.markDirty(live);
@@ -122,13 +130,17 @@ export class LiveRegistry {
     if (change.noticedAt !== undefined) this.metrics.feed.observeMs(Date.now() - change.noticedAt);
     for (const live of this.queries.values()) {
       if (live.dirty) continue;
+      if (change.kind === 'all') live.fresh = true;
       if (change.kind === 'all' || live.roots === 'any' || this.touches(live, change.unitIds)) this.markDirty(live);
     }
+    // The queries this change made due now are all marked: collect them in this turn, not the next.
+    if (this.timerAt <= Date.now()) this.collect();
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     for (const live of this.queries.values()) clearTimeout(live.held);
     this.queries.clear();
     this.waiting.clear();
@@ -152,16 +164,23 @@ export class LiveRegistry {
     this.wakeAt(this.dueOf(live));
   }
 
+  /** Collects at `at`; a query due now is collected right after this turn (the subscriptions read in it all watched), not a timer turn later. */
   private wakeAt(at: number): void {
     if (this.closed || at >= this.timerAt) return;
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     this.timerAt = at;
-    this.timer = setTimeout(() => this.collect(), Math.max(0, at - Date.now()));
+    const delay = at - Date.now();
+    if (delay <= 0) this.immediate = setImmediate(() => this.collect());
+    else this.timer = setTimeout(() => this.collect(), delay);
   }
 
   /** Takes the waiting queries due now or within the slack, and runs them as one batch when the last of them is due. */
   private collect(): void {
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     this.timerAt = Infinity;
     const now = Date.now();
     const batch: LiveQuery[] = [];
@@ -186,12 +205,15 @@ export class LiveRegistry {
 
   private async run(batch: LiveQuery[]): Promise<void> {
     const groups = new Map<string, LiveQuery[]>();
+    const fresh = new Set<LiveQuery>();
     const now = Date.now();
     for (const live of batch) {
       if (!this.queries.has(live.key)) continue; // unsubscribed while waiting
       this.metrics.wait.observeMs(now - live.dirtySince);
       live.lastStart = now;
       live.dirty = false;
+      if (live.fresh) fresh.add(live);
+      live.fresh = false;
       const group = groups.get(live.group) ?? [];
       group.push(live);
       groups.set(live.group, group);
@@ -199,11 +221,18 @@ export class LiveRegistry {
     const chunks = [...groups.values()].flatMap((g) =>
       Array.from({ length: Math.ceil(g.length / MAX_BATCH) }, (_, i) => g.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH)),
     );
-    await Promise.all(chunks.map((chunk) => this.refreshGroup(chunk)));
+    await Promise.all(
+      chunks.map((chunk) =>
+        this.refreshGroup(
+          chunk,
+          chunk.some((m) => fresh.has(m)),
+        ),
+      ),
+    );
   }
 
   /** One operation for the chunk when it merges, else one per query; each result delivered, each query re-queued if it went dirty meanwhile. */
-  private async refreshGroup(members: LiveQuery[]): Promise<void> {
+  private async refreshGroup(members: LiveQuery[], fresh: boolean): Promise<void> {
     this.metrics.executions += members.length;
     let results: (FormattedExecutionResult | Error)[];
     const merged =
@@ -215,11 +244,11 @@ export class LiveRegistry {
         : null;
     if (merged) {
       this.metrics.operations++;
-      const whole = await this.timed(print(merged.document), merged.variables, members[0]!.identity);
+      const whole = await this.timed(print(merged.document), merged.variables, members[0]!.identity, fresh);
       results = whole instanceof Error ? members.map(() => whole) : splitMerged(whole, members.length);
       // A non-null root that failed nulls the whole merged data: run them one by one to keep the others' values.
-      if (!(whole instanceof Error) && whole.data == null) results = await this.one(members);
-    } else results = await this.one(members);
+      if (!(whole instanceof Error) && whole.data == null) results = await this.one(members, fresh);
+    } else results = await this.one(members, fresh);
 
     const ended = Date.now();
     members.forEach((live, i) => {
@@ -228,21 +257,22 @@ export class LiveRegistry {
         this.logger.error({ err: result }, 'live refresh failed');
         live.dirty = true;
         live.dirtySince = ended;
+        live.fresh ||= fresh;
       } else this.deliver(live, result);
       live.busy = false;
       if (live.dirty && this.queries.has(live.key)) this.markDirty(live);
     });
   }
 
-  private one(members: LiveQuery[]): Promise<(FormattedExecutionResult | Error)[]> {
+  private one(members: LiveQuery[], fresh: boolean): Promise<(FormattedExecutionResult | Error)[]> {
     this.metrics.operations += members.length;
-    return Promise.all(members.map((m) => this.timed(m.query, m.variables, m.identity)));
+    return Promise.all(members.map((m) => this.timed(m.query, m.variables, m.identity, fresh)));
   }
 
   /** One refresh operation, its duration in the refresh histogram; a failure comes back as the error. */
-  private async timed(query: string, variables: Record<string, unknown>, identity: Identity): Promise<FormattedExecutionResult | Error> {
+  private async timed(query: string, variables: Record<string, unknown>, identity: Identity, fresh: boolean): Promise<FormattedExecutionResult | Error> {
     const started = Date.now();
-    const result = await this.execute(query, variables, identity).catch((err: Error) => err);
+    const result = await this.execute(query, variables, identity, fresh).catch((err: Error) => err);
     this.metrics.refresh.observeMs(Date.now() - started);
     return result;
   }

@@ -9,14 +9,20 @@ import type { Execute } from './live-registry';
 let counter = 0;
 
 /**
- * The live layer's refresh queries, run on an Apollo Server (the HTTP server's, or the live
- * worker's own) as the given identity. With `settle` (the HTTP server's fetch cache: it resolves
- * once every change committed so far has reached that cache), a refresh reads the subgraph
- * fetches no change has touched from the cache: only the changed units are read again.
+ * Resolves once the fetch cache has applied every change committed so far (`fresh`), or every
+ * change the live layer has heard of (otherwise).
  */
-export function executorOf(apollo: ApolloServer<GatewayContext>, settle?: () => Promise<void>): Execute {
-  return async (query, variables, identity) => {
-    await settle?.();
+export type Settle = (fresh: boolean) => Promise<void>;
+
+/**
+ * The live layer's refresh queries, run on an Apollo Server (the HTTP server's, or the live
+ * worker's own) as the given identity. With `settle` (the HTTP server's fetch cache), a
+ * refresh reads the subgraph fetches no change has touched from the cache: only the changed
+ * units are read again.
+ */
+export function executorOf(apollo: ApolloServer<GatewayContext>, settle?: Settle): Execute {
+  return async (query, variables, identity, fresh) => {
+    await settle?.(fresh);
     // The live layer's own operation: the subscription it refreshes passed the limits when it subscribed.
     const response = await apollo.executeOperation(
       { query, variables },
