@@ -93,7 +93,7 @@ and say so with --note.
                           read from /proc/<pid>/environ; without one, commit times fall back to
                           the mutations' HTTP responses)
   --note TEXT             a line for the report (how the hub was started, which build)
-  --out FILE              append the results to FILE (default bench/results/live-subscriptions.md; "-" = none)
+  --out FILE              write the results to FILE, replacing the last run with the same clients and rate (default bench/results/live-subscriptions.md; "-" = none)
   --max-runtime S         hard stop: kill everything and exit 1 after S seconds (default 600)
   --help
 
@@ -1004,9 +1004,12 @@ async function main() {
   if (o.out !== '-') {
     const out = path.resolve(o.out);
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    if (!fs.existsSync(out)) fs.writeFileSync(out, '# Live subscriptions: gateway vs a bare ws server\n\nWritten by `bench/live-subscriptions.js` (see its `--help`); each run appends a section.\n\n');
-    fs.appendFileSync(out, md + '\n');
-    console.log(`appended to ${path.relative(process.cwd(), out)}`);
+    // The latest run of each (clients, rate): a run replaces the section of the last one like it; git keeps the history.
+    const kind = (section) => /^## [^:]+:[^:]+:[^:]+: (.*?) for /m.exec(section)?.[1];
+    const kept = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split(/\n(?=## )/).slice(1).filter((section) => kind(section) !== kind(md)) : [];
+    const head = '# Live subscriptions: gateway vs a bare ws server\n\nWritten by `bench/live-subscriptions.js` (see its `--help`): the latest run of each number of clients and rate.\n';
+    fs.writeFileSync(out, [head, ...kept.map((section) => section.trimEnd() + '\n'), md + '\n'].join('\n'));
+    console.log(`written to ${path.relative(process.cwd(), out)}`);
   }
 }
 
