@@ -179,6 +179,35 @@ describe('live totals through the gateway', () => {
     await survivor.dispose();
   }, 90000);
 
+  it('moves a client whose replica dies to the other one, which answers with every write, those made while it was away included', async () => {
+    const urlB = `http://127.0.0.1:${base + 6}/graphql`;
+    // The client's "load balancer": the replica, until it is gone; then the hub's own gateway.
+    let target = urlB;
+    const client = liveClient(() => target);
+    const before = await received(ward);
+    const sub = subscribe(client, LIVE_UNIT, { id: ward, period: PERIOD });
+    await sub.until((v) => v.liveUnit.caseStats.newlyReceived === before);
+    await write(1);
+    await sub.until((v) => v.liveUnit.caseStats.newlyReceived === before + 1);
+    const metricsA = async () => Number(/^thads_live_subscribers (\S+)$/m.exec(await (await fetch(hub.url.replace('/graphql', '/metrics'))).text())?.[1]);
+    const onA = await metricsA();
+    await stopProcess(second!);
+    second = undefined;
+    await write(2); // while the client has no gateway
+    target = hub.url;
+    await sub.until((v) => v.liveUnit.caseStats.newlyReceived === before + 3, 30000);
+    // It is the other gateway that serves it now, and keeps it current.
+    expect(await metricsA()).toBe(onA + 1);
+    await write(1);
+    await sub.until((v) => v.liveUnit.caseStats.newlyReceived === before + 4);
+    expect(sub.errors).toEqual([]);
+    // Never a value older than one it already had.
+    const seen = sub.values.map((v) => v.liveUnit.caseStats.newlyReceived as number);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    await client.dispose();
+    second = await startGateway(base + 6, base, db);
+  }, 90000);
+
   it('misses nothing when the database connection of the change feed is cut', async () => {
     const { Client } = await import('pg');
     const admin = new Client({ connectionString: db });

@@ -10,10 +10,19 @@ export interface LiveSubscription<T> {
   close(): void;
 }
 
-/** A real graphql-ws client, as a dashboard uses it (retrying when the gateway restarts). */
-export function liveClient(url: string, connectionParams: Record<string, unknown> = { authorization: `Bearer ${token('ministry')}` }, retry = true): Client {
+const wsUrl = (url: string) => url.replace(/^http/, 'ws');
+
+/**
+ * A real graphql-ws client, as a dashboard uses it (retrying when the gateway restarts). With a
+ * function for the URL, each connection asks it where to go: a load balancer's choice of replica.
+ */
+export function liveClient(
+  url: string | (() => string),
+  connectionParams: Record<string, unknown> = { authorization: `Bearer ${token('ministry')}` },
+  retry = true,
+): Client {
   return createClient({
-    url: url.replace(/^http/, 'ws'),
+    url: typeof url === 'string' ? wsUrl(url) : () => wsUrl(url()),
     webSocketImpl: WebSocket,
     connectionParams,
     retryAttempts: retry ? 100 : 0,
