@@ -36,20 +36,24 @@ registerEnumType(ReportFormRowKind, {
   },
 });
 
-@Directive('@shareable')
-@ObjectType({ description: 'One column of a report form: its heading as the form prints it, in English, and how its cells are written.' })
-export class ReportFormColumn {
-  @Field(() => String, { description: 'Stable name for programs, e.g. "carriedOver".' })
-  key!: string;
-
-  @Field(() => String, { description: 'The form’s heading in Vietnamese, e.g. "Năm trước chuyển sang".' })
+/** What every column of a table the API returns says of itself (a report form's, an indicator grid's): its headings and how its cells are written. */
+@ObjectType()
+export abstract class ColumnHeading {
+  @Field(() => String, { description: 'Its heading in Vietnamese, as the report forms print it, e.g. "Năm trước chuyển sang".' })
   label!: string;
 
-  @Field(() => String, { description: 'The heading in English, e.g. "Carried over".' })
+  @Field(() => String, { description: 'Its heading in English, e.g. "Carried over".' })
   labelEn!: string;
 
   @Field(() => ReportFormValueKind, { description: 'How its cells are written.' })
   kind!: ReportFormValueKind;
+}
+
+@Directive('@shareable')
+@ObjectType({ description: 'One column of a report form: its heading as the form prints it, in English, and how its cells are written.' })
+export class ReportFormColumn extends ColumnHeading {
+  @Field(() => String, { description: 'Stable name for programs, e.g. "carriedOver".' })
+  key!: string;
 }
 
 @Directive('@shareable')

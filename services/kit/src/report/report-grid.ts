@@ -9,7 +9,7 @@ import { RankingLevel, unitsOfLevel } from '../stats/units-of-level';
 import { resolvePeriod } from '../time/period';
 import { vietnameseOrder } from '../util/vietnamese';
 import { formCell, type FormColumn, type FormSpec } from './report-form-spec';
-import { ReportFormValueKind } from './report-form-types';
+import { ColumnHeading, ReportFormValueKind } from './report-form-types';
 import { reportLoaders, type ReportContext } from './report-loaders';
 import { reportTypeName, type ReportSpec } from './report-spec';
 import { rangeOf } from './report-series';
@@ -21,18 +21,9 @@ export const MAX_GRID_PERIODS = 60;
 
 @Directive('@shareable')
 @ObjectType({ description: 'One column of an indicator grid: an indicator in a period.' })
-export class IndicatorGridColumn {
+export class IndicatorGridColumn extends ColumnHeading {
   @Field(() => String, { description: 'The indicator, as asked (e.g. DONE).' })
   indicator!: string;
-
-  @Field(() => String, { description: 'Its heading in Vietnamese, as the report forms print it.' })
-  label!: string;
-
-  @Field(() => String, { description: 'Its heading in English.' })
-  labelEn!: string;
-
-  @Field(() => ReportFormValueKind, { description: 'How its cells are written.' })
-  kind!: ReportFormValueKind;
 
   @Field(() => DateScalar, { description: 'First day of the period.' })
   periodStart!: string;
