@@ -79,10 +79,10 @@ class BufferedResponse implements FetcherResponse {
  * plenty (256 a subgraph) so that a live refresh never waits behind queued mutations here:
  * the subgraphs keep their own pools for reads and for writes.
  *
- * A socket idle for `idleMs` is closed here, before the subgraph's server closes it (Node's
- * keep-alive timeout, 5 s): reused at the moment the server closes it, a request fails with
- * a reset connection, and a mutation is not retried (seen under heavy load as an internal
- * error on a write).
+ * A socket idle for `idleMs` is closed here, well before the subgraph's server closes it
+ * (its keep-alive timeout, 30 s): reused at the moment the server closes it, a request fails
+ * with a reset connection, and a mutation is not retried (seen under heavy load as an internal
+ * error on a write, when the servers kept Node's 5 s).
  */
 export function subgraphFetcher(maxSockets = 256, idleMs = 4000): Fetcher {
   const plain = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: idleMs });

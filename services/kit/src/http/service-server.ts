@@ -79,11 +79,19 @@ function mayReadMetrics(req: IncomingMessage, token: string | undefined): boolea
  * up) and `/ready` (its dependencies answer), a request id on every request and log line,
  * and a stop that drains HTTP before closing what `onStop` closes.
  */
+/** How long an idle kept-alive connection stays open (below Node's 60 s headers timeout). */
+const KEEP_ALIVE_MS = 30_000;
+
 export async function startService<TContext extends BaseContext>(options: ServiceOptions<TContext>): Promise<RunningService> {
   const { logger } = options;
   initTracing(options.name);
   const observer = new RequestObserver(options.name);
   const httpServer = createServer();
+  // An idle kept-alive socket stays open 30 s, not Node's 5: a client whose event loop was busy
+  // for a few seconds (a gateway under load, a test computing its expectation) would otherwise
+  // reuse a socket the server is closing at that moment and see its request reset. The
+  // gateway's own agent closes its idle sockets after 4 s, well before.
+  httpServer.keepAliveTimeout = KEEP_ALIVE_MS;
   const apollo = new ApolloServer<TContext>({
     ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema! }),
     introspection: options.introspection ?? true,
