@@ -83,6 +83,23 @@ describe('live registry windows', () => {
     expect(fresh).toEqual([true, false, true, true, true]);
   });
 
+  it('asks a query already waiting for its window when a change it did not hear comes to include every commit', async () => {
+    const WINDOW = 100;
+    const fresh: boolean[] = [];
+    const execute = async (_q: string, _v: Record<string, unknown>, _i: unknown, isFresh: boolean) => {
+      fresh.push(isFresh);
+      return { data: { liveUnit: { id: '7', caseStats: { done: fresh.length } } } };
+    };
+    const registry = new LiveRegistry(execute, WINDOW, new LiveMetrics(), silent, () => {});
+    registry.watch(spec(7));
+    await sleep(20); // the first refresh ran: the next waits for the window
+    registry.onChange({ kind: 'units', unitIds: new Set([7]) });
+    registry.onChange({ kind: 'all', reason: 'reconnected' });
+    await sleep(WINDOW + 40);
+    registry.close();
+    expect(fresh).toEqual([true, true]);
+  });
+
   it('merges the dirty queries of one group that come due together into one operation, and keeps them in step', async () => {
     const WINDOW = 100;
     const operations: number[] = []; // members per operation

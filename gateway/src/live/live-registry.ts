@@ -129,8 +129,8 @@ export class LiveRegistry {
     this.metrics.changeEvents++;
     if (change.noticedAt !== undefined) this.metrics.feed.observeMs(Date.now() - change.noticedAt);
     for (const live of this.queries.values()) {
+      if (change.kind === 'all') live.fresh = true; // a query already waiting for its window too
       if (live.dirty) continue;
-      if (change.kind === 'all') live.fresh = true;
       if (change.kind === 'all' || live.roots === 'any' || this.touches(live, change.unitIds)) this.markDirty(live);
     }
     // The queries this change made due now are all marked: collect them in this turn, not the next.
