@@ -165,6 +165,25 @@ describe('writeTransaction (real PostgreSQL)', () => {
     expect(await count()).toBe(1);
   });
 
+  it("plans each statement once a connection, even one with arrays, and leaves the connection's planning as it was", async () => {
+    const unnest = 'INSERT INTO w SELECT * FROM unnest($1::int[], $2::text[])';
+    const plans = await writeTransaction(db, async (tx) => {
+      for (let i = 1; i <= 3; i++) await prepared(tx, unnest, [[i], [`hàng ${i}`]]);
+      return prepared<{ generic: number; custom: number; mode: string }>(
+        tx,
+        `SELECT generic_plans::int AS generic, custom_plans::int AS custom, current_setting('plan_cache_mode') AS mode
+         FROM pg_prepared_statements WHERE statement = $1`,
+        [unnest],
+      );
+    });
+    // PostgreSQL's default would plan the first five executions anew, and every later one too,
+    // since a generic plan of an unnest looks dearer than a one-element custom plan.
+    expect(plans).toEqual([{ generic: 3, custom: 0, mode: 'force_generic_plan' }]);
+    expect(await count()).toBe(3);
+    const after = (await db.query(`SELECT current_setting('plan_cache_mode') AS mode`)) as { mode: string }[];
+    expect(after).toEqual([{ mode: 'auto' }]);
+  });
+
   it('rolls back when the work throws, with nothing of its deferred writes kept', async () => {
     await expect(
       writeTransaction(db, async (tx) => {

@@ -78,8 +78,9 @@ const pending = new WeakMap<PoolClient, PendingStatements>();
 
 /**
  * A statement of the write path, run as a named prepared statement on the transaction's
- * connection: PostgreSQL parses and plans it once a connection instead of at every call,
- * which is most of the server's cost of a single-row write. Outside a transaction it runs
+ * connection: PostgreSQL parses it once a connection instead of at every call (and, in a
+ * `writeTransaction`, plans it once too), which is most of the server's cost of a
+ * single-row write. Outside a transaction it runs
  * as a plain query. In a `writeTransaction` it goes with the statements deferred before it
  * and the reads started in the same turn, in one round trip.
  */
@@ -109,6 +110,16 @@ export async function deferred(db: DataSource | EntityManager, text: string, val
 
 let pipelining = true;
 
+/**
+ * A single write's statements take the connection's cached plan. Their arrays (unit ids,
+ * months, deltas) hold a few elements, and PostgreSQL estimates a generic plan's unnest at
+ * ten rows: a generic plan then always looks dearer than a custom one, so by default every
+ * execution was planned again (a quarter of the database's time for a write). The plans are
+ * the same for one element and for ten; a large write (an import) runs outside
+ * `writeTransaction` and keeps planning for its own sizes.
+ */
+const GENERIC_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan';
+
 /** Whether `writeTransaction` pipelines (WRITE_PIPELINE, set once at start). */
 export function setWritePipelining(enabled: boolean): void {
   pipelining = enabled;
@@ -128,6 +139,7 @@ export async function writeTransaction<T>(db: DataSource, work: (tx: EntityManag
   const client = (await runner.connect()) as PoolClient;
   const batch = new PendingStatements(client);
   batch.defer({ text: 'BEGIN' });
+  batch.defer({ text: GENERIC_PLANS });
   pending.set(client, batch);
   const query = client.query as (...args: unknown[]) => Promise<unknown>;
   // Another caller of the connection: the waiting statements go first (pg runs a connection's queries in order).
