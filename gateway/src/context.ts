@@ -15,5 +15,13 @@ export interface GatewayContext {
    * The operation's type once resolved, and whether its answer may be kept (an object of its
    * own: Apollo Server runs each operation on a shallow copy of the context).
    */
-  answer?: { operation?: 'query' | 'mutation' | 'subscription'; cacheable?: boolean };
+  answer?: {
+    operation?: 'query' | 'mutation' | 'subscription';
+    cacheable?: boolean;
+    /**
+     * The change notices a mutation's writes caused, as its subgraphs named them; 'unknown'
+     * once a subgraph that ran a mutation did not say (then the gateway uses its barrier).
+     */
+    changes?: string[] | 'unknown';
+  };
 }

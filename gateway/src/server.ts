@@ -203,7 +203,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
         context,
         rewriteBody: persisted ? (body) => persisted.resolve(body) : undefined,
         maxNesting,
-        afterMutation: caches && (() => caches.invalidation.settled()),
+        afterMutation: caches && ((changes) => caches.invalidation.afterWrites(changes)),
       }),
     ready: () => allReady(subgraphUrls),
     plugins: [
@@ -228,7 +228,13 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
     ],
     cors: corsPolicy(parseOrigins(config.CORS_ORIGINS)),
     extraRoute: (req, res) => exports(req, res) || dashboard(req, res) || ide(req, res),
-    metrics: async () => metrics.render(await engine?.metrics(), caches?.answers.stats, caches?.fetches.stats),
+    metrics: async () =>
+      metrics.render(
+        await engine?.metrics(),
+        caches?.answers.stats,
+        caches?.fetches.stats,
+        caches && { byName: caches.invalidation.settledByName, barriers: caches.notices.barriersSent },
+      ),
   });
 
   started.apollo = running.apollo as unknown as ApolloServer<GatewayContext>;

@@ -1,8 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, IDENTITY_HEADER, REQUEST_ID_HEADER, networkFailure, scopeKey } from '@thads/kit';
+import { CHANGES_HEADER, ErrorCode, IDENTITY_HEADER, REQUEST_ID_HEADER, networkFailure, scopeKey } from '@thads/kit';
 import { pendingIdentity, signingFetcher } from './auth/request-signing';
 import type { FetchCache } from './cache/fetch-cache';
 import type { GatewayContext } from './context';
@@ -33,6 +33,9 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     try {
       return await this.fetch(options);
     } catch (err) {
+      // A mutation whose answer was lost may have committed: its caller's answer waits for the barrier.
+      const answer = (options as Partial<{ context: GatewayContext }>).context?.answer;
+      if (answer && options.request.query?.startsWith('mutation')) answer.changes = 'unknown';
       const failure = networkFailure(err);
       if (failure) throw this.unavailable(failure);
       throw err;
@@ -53,6 +56,20 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
     // The subgraphs enforce access themselves, from this identity only, signed by the fetcher over the body it sends.
     if (identity) request.http?.headers.set(IDENTITY_HEADER, pendingIdentity(identity));
+  }
+
+  /** Notes the change notices a subgraph's mutation named (CHANGES_HEADER), for the answer to wait for. */
+  override didReceiveResponse({
+    response,
+    request,
+    context,
+  }: Required<Pick<GatewayGraphQLRequestContext<GatewayContext>, 'request' | 'response' | 'context'>>): GatewayGraphQLResponse {
+    const answer = (context as Partial<GatewayContext>).answer;
+    if (answer && answer.changes !== 'unknown' && request.query?.startsWith('mutation')) {
+      const names = response.http?.headers.get(CHANGES_HEADER);
+      answer.changes = names === null || names === undefined ? 'unknown' : [...(answer.changes ?? []), ...(names ? names.split(',') : [])];
+    }
+    return response;
   }
 
   /**

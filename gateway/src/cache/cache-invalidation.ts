@@ -13,11 +13,14 @@ import type { FetchCache } from './fetch-cache';
  * owns the outbox (cases, finances, complaints), the changed units and every unit they count
  * in, on any date. A rewrite of everything, or a lost connection, drops them all, and the
  * caches stay off until the connection is back. `settled()` resolves once every change
- * committed so far has been applied, `heard()` once every notice heard so far has.
+ * committed so far has been applied, `afterWrites(names)` once the named ones have, and
+ * `heard()` once every notice heard so far has.
  */
 export class CacheInvalidation {
   private applying: Promise<void> = Promise.resolve();
   private readonly ancestry: UnitAncestry;
+  /** Mutations answered on the notices they named, without a barrier. */
+  settledByName = 0;
 
   constructor(
     private readonly notices: PgNotices,
@@ -38,6 +41,25 @@ export class CacheInvalidation {
     await this.applying;
     // Without the barrier nothing can be vouched for: what was kept before it is dropped.
     if (!heard) this.apply('all');
+  }
+
+  /**
+   * After a mutation whose subgraphs named the notices of its writes: resolves once those
+   * have been heard and applied, so that the writer's next read includes its writes. A notice
+   * sent at the write's commit has almost always arrived with the subgraph's answer; it is
+   * read in the same turn of the event loop, so one turn later it has been heard, and no
+   * barrier is needed. If any has not (a slow delivery, a rolled-back write, a mutation that
+   * named none or whose answer was lost), the barrier decides.
+   */
+  async afterWrites(names: readonly string[] | undefined): Promise<void> {
+    if (names?.length && this.notices.connected) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (names.every((name) => this.notices.hasHeard(name))) {
+        this.settledByName++;
+        return this.applying;
+      }
+    }
+    return this.settled();
   }
 
   /**

@@ -17,10 +17,10 @@ export interface CachedGraphQLOptions {
   maxNesting?: number;
   /**
    * Runs after a mutation, before its answer leaves: resolves once this gateway has heard
-   * every change committed so far (and dropped what they touch), so that the caller's next
-   * read includes its write.
+   * the changes the mutation committed (and dropped what they touch), so that the caller's
+   * next read includes its write. `changes`: the notices its subgraphs named, if they all did.
    */
-  afterMutation?: () => Promise<void>;
+  afterMutation?: (changes: string[] | undefined) => Promise<void>;
 }
 
 /** Marks in the context what the operation was and whether its answer may be kept: a query, answered 200 without errors. */
@@ -86,7 +86,7 @@ export function cachedGraphQL(options: CachedGraphQLOptions) {
       const response = await plain(
         await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: async () => ({ ...context, dependencies, answer }) }),
       );
-      if (answer.operation === 'mutation') await options.afterMutation?.();
+      if (answer.operation === 'mutation') await options.afterMutation?.(answer.changes === 'unknown' ? undefined : answer.changes);
       return { response, cacheable: answer.cacheable === true, dependencies };
     };
     if (!cache?.isEnabled) return respond((await compute()).response);

@@ -3,6 +3,10 @@ import pino from 'pino';
 import { CHANGES_CHANNEL, type ChangeNotice } from '@thads/kit';
 import { createTestDatabase, dropTestDatabase } from '../../../test/support/test-db';
 import { PgNotices } from './pg-notices';
+import { AnswerCache } from '../cache/answer-cache';
+import { CacheInvalidation } from '../cache/cache-invalidation';
+import { ChangeLog } from '../cache/change-log';
+import { FetchCache } from '../cache/fetch-cache';
 
 /**
  * The barrier's promise, on a real PostgreSQL: once a commit has returned to its writer, a
@@ -68,5 +72,69 @@ describe('PgNotices.barrier', () => {
   it('says false when the connection is down', async () => {
     const down = new PgNotices(url, pino({ level: 'silent' }), 'test-notices-down');
     expect(await down.barrier()).toBe(false);
+  });
+});
+
+/**
+ * A mutation's answer waits for the notices its subgraphs named, without a barrier when they
+ * have been heard: on a real PostgreSQL, a write named `n` commits, and the gateway's wait for
+ * `n` (begun as the commit returns, as a subgraph's answer arrives) resolves only once the
+ * change is in the change log, as the barrier would have it.
+ */
+describe('CacheInvalidation.afterWrites', () => {
+  let url: string;
+  let notices: PgNotices;
+  let writer: Client;
+  let log: ChangeLog;
+  let invalidation: CacheInvalidation;
+
+  beforeAll(async () => {
+    url = await createTestDatabase('after_writes');
+    writer = new Client({ connectionString: url });
+    await writer.connect();
+    await writer.query('CREATE SCHEMA org_units');
+    await writer.query('CREATE TABLE org_units.rollup_edge (ancestor_id int, descendant_id int, valid_from date, valid_to date)');
+    await writer.query(`INSERT INTO org_units.rollup_edge VALUES (1, 7, '2000-01-01', '9999-12-31'), (7, 7, '2000-01-01', '9999-12-31')`);
+    notices = new PgNotices(url, pino({ level: 'silent' }), 'test-after-writes');
+    await notices.start();
+    log = new ChangeLog();
+    invalidation = new CacheInvalidation(notices, log, new AnswerCache(1 << 20, log), new FetchCache(1 << 20, log), pino({ level: 'silent' }));
+  });
+
+  afterAll(async () => {
+    await notices.stop();
+    await writer.end();
+    await dropTestDatabase(url);
+  });
+
+  const commitNamed = (id: number, name: string) => writer.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, `cases:${id}:7:2026-01-01:${name}`]);
+  /** The changes to unit 7 (and so to its nation) logged since a generation of the change log. */
+  const logged = (since: number) => {
+    const changes = log.between(since, log.generation);
+    return changes === 'all' ? 'all' : changes.filter((c) => c !== 'all' && c.subgraph === 'cases' && c.units.has(7) && c.units.has(1)).length;
+  };
+
+  it('has applied each named change when it resolves, for writes one after another', async () => {
+    const unheard = notices.barriersSent;
+    for (let i = 1; i <= 200; i++) {
+      const since = log.generation;
+      await commitNamed(i, `test.${i}`);
+      await invalidation.afterWrites([`test.${i}`]);
+      expect(logged(since)).toBe(1);
+    }
+    // Most were heard by then (a notice leaves with the commit): no barrier for them.
+    expect(notices.barriersSent - unheard).toBeLessThan(200);
+  });
+
+  it('sends no barrier for names already heard, and one for a name never sent, an empty list or none', async () => {
+    await commitNamed(1000, 'test.heard');
+    for (let i = 0; i < 100 && !notices.hasHeard('test.heard'); i++) await new Promise((r) => setTimeout(r, 20));
+    const before = notices.barriersSent;
+    await invalidation.afterWrites(['test.heard']);
+    expect(notices.barriersSent).toBe(before);
+    await invalidation.afterWrites(['test.heard', 'test.never-sent']);
+    await invalidation.afterWrites([]);
+    await invalidation.afterWrites(undefined);
+    expect(notices.barriersSent).toBe(before + 3);
   });
 });

@@ -4,6 +4,12 @@ import type { Logger } from 'pino';
 import { CHANGES_CHANNEL, parseChangeNotice, type ChangeNotice } from '@thads/kit';
 
 /**
+ * Names of notices kept: a mutation asks for its own a moment after they are sent, and one
+ * that has gone falls back to the barrier.
+ */
+const NAMES_KEPT = 10_000;
+
+/**
  * One LISTEN connection on the channel of committed changes: it hands every notice on as it
  * arrives, reconnects with backoff when the connection drops (saying so, since notices may
  * have been missed meanwhile), and offers a barrier: a round trip on this connection, before
@@ -19,6 +25,10 @@ export class PgNotices extends EventEmitter {
   private turn: Promise<unknown> = Promise.resolve();
   /** A barrier waiting for its turn: callers that come meanwhile share it. */
   private nextBarrier?: Promise<boolean>;
+  /** The names of the latest notices heard (writers name a request's notices), oldest first. */
+  private readonly names = new Set<string>();
+  /** Barriers sent, for the metrics and the tests. */
+  barriersSent = 0;
 
   constructor(
     private readonly databaseUrl: string,
@@ -55,6 +65,11 @@ export class PgNotices extends EventEmitter {
     return result;
   }
 
+  /** Whether the notice of this name has been handed on (among the latest NAMES_KEPT). */
+  hasHeard(name: string): boolean {
+    return this.names.has(name);
+  }
+
   /**
    * Resolves once every notice committed before this call has been handed on (true), or
    * false after `timeoutMs` or when the connection is down: then nothing can be said.
@@ -75,6 +90,7 @@ export class PgNotices extends EventEmitter {
       const timer = setTimeout(() => resolve(false), timeoutMs);
       this.inTurn(() => {
         if (this.nextBarrier === barrier) this.nextBarrier = undefined; // sent now: later callers need the next one
+        this.barriersSent++;
         return client.query('SELECT 1');
       })
         .then(
@@ -133,6 +149,11 @@ export class PgNotices extends EventEmitter {
 
   private onNotification(payload: string): void {
     const notice: ChangeNotice | null = parseChangeNotice(payload);
-    if (notice) this.emit('notice', notice);
+    if (!notice) return;
+    this.emit('notice', notice);
+    if (notice.name) {
+      this.names.add(notice.name);
+      if (this.names.size > NAMES_KEPT) this.names.delete(this.names.values().next().value!);
+    }
   }
 }

@@ -127,7 +127,7 @@ export class LiveMetrics {
   }
 
   /** The Prometheus text of this thread's metrics plus the live worker's, when it runs in one. */
-  render(worker?: LiveMetricsSnapshot, cache?: AnswerCacheStats, fetches?: FetchCacheStats): string {
+  render(worker?: LiveMetricsSnapshot, cache?: AnswerCacheStats, fetches?: FetchCacheStats, settles?: { byName: number; barriers: number }): string {
     const loop = this.loopDelay();
     const total = (c: (typeof COUNTERS)[number]) => this[c] + (worker?.counters[c] ?? 0);
     const lines: [string, string, number][] = [
@@ -172,6 +172,16 @@ export class LiveMetrics {
             ['thads_fetch_cache_root_hits_total', 'Subgraph root fetches answered from the fetch cache.', fetches.rootHits],
             ['thads_fetch_cache_entity_hits_total', 'Entities of subgraph entity fetches answered from the fetch cache.', fetches.entityHits],
             ['thads_fetch_cache_entity_misses_total', 'Entities fetched from their subgraph.', fetches.entityMisses],
+          ] as [string, string, number][])
+        : []),
+      ...(settles
+        ? ([
+            ['thads_mutations_settled_by_name_total', 'Mutations answered as soon as the change notices their writes named had been heard.', settles.byName],
+            [
+              'thads_change_barriers_total',
+              'Round trips on the change-notice connection to make sure every committed change was heard (a mutation whose notices had not arrived yet, a first live value).',
+              settles.barriers,
+            ],
           ] as [string, string, number][])
         : []),
     ];

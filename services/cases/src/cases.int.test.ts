@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import type { DemoCase, RunningSubgraph } from '@thads/kit';
+import { Client } from 'pg';
+import { CHANGES_CHANNEL, CHANGES_HEADER, FAMILIES, parseChangeNotice, todayInVietnam, type DemoCase, type RunningSubgraph } from '@thads/kit';
+import { forwarded } from '../../../test/support/auth';
 import { caseFiguresBF, coveredUnits, REORG } from '../../../test/support/brute-force';
 import { gql, gqlData } from '../../../test/support/graphql-client';
 import { demoCases, leavesOf, seedTestCases, seedTestUnits, TEST_CONFIG } from '../../../test/support/seeded-db';
@@ -168,6 +170,40 @@ describe('cases subgraph on a real PostgreSQL', () => {
     expect(found.enforcementCase).toEqual({ id: '1000000', receivedOn: '2021-06-15', status: 'DONE', enforceable: true });
     const missing = await gql(service.url, `{ enforcementCase(id: "999999999") { id } }`);
     expect(missing.errors?.[0]?.extensions?.code).toBe('CASE_NOT_FOUND');
+  });
+
+  it("names a mutation's change notice in its answer, as the notice itself does, for the gateway to wait for", async () => {
+    const ward = seeded.units.find((u) => u.type === 'WARD' && !u.validTo)!;
+    const listener = new Client({ connectionString: url });
+    await listener.connect();
+    const names: string[] = [];
+    listener.on('notification', (n) => names.push(parseChangeNotice(n.payload ?? '')?.name ?? ''));
+    await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
+    try {
+      const reporter = forwarded({ subject: 'notice-test', role: 'reporter', units: [1], families: [...FAMILIES] });
+      const write = await gql(
+        service.url,
+        `mutation($input: ReceiveCaseInput!) { receiveCase(input: $input, idempotencyKey: "notice-name-1") { id } }`,
+        { input: { unitId: String(ward.id), receivedOn: todayInVietnam(), judgmentRef: '1/2026/TB' } },
+        reporter,
+      );
+      expect(write.errors).toBeUndefined();
+      const named = write.headers.get(CHANGES_HEADER)!;
+      expect(named).toMatch(/^[0-9a-f]{10}\.[0-9a-z]+$/);
+      await listener.query('SELECT 1'); // notices committed before it arrive before its answer
+      expect(names).toEqual([named]);
+      // Nothing written (the same key again, a query): nothing named, or no header at all.
+      const again = await gql(
+        service.url,
+        `mutation($input: ReceiveCaseInput!) { receiveCase(input: $input, idempotencyKey: "notice-name-1") { id } }`,
+        { input: { unitId: String(ward.id), receivedOn: todayInVietnam(), judgmentRef: '1/2026/TB' } },
+        reporter,
+      );
+      expect([again.errors, again.headers.get(CHANGES_HEADER)]).toEqual([undefined, '']);
+      expect((await gql(service.url, `{ enforcementCase(id: "1000000") { id } }`)).headers.get(CHANGES_HEADER)).toBeNull();
+    } finally {
+      await listener.end();
+    }
   });
 
   it('answers /health and /ready', async () => {

@@ -82,11 +82,16 @@ export async function applyAdminCommands(tx: EntityManager, commands: readonly A
   }
   await checkWrites(tx, checks);
   await addMonthDeltas(tx, ADMIN_ROLLUP, ['received', 'completed', 'open_delta', 'open_with_decision_delta'], deltas);
-  await appendOutbox(tx, 'cases', {
-    unitIds: [...new Set(checks.map((c) => c.unitId))],
-    kind: 'admin.changed',
-    from: checks.map((c) => c.date).sort()[0]!,
-    payload: {},
-  });
+  await appendOutbox(
+    tx,
+    'cases',
+    {
+      unitIds: [...new Set(checks.map((c) => c.unitId))],
+      kind: 'admin.changed',
+      from: checks.map((c) => c.date).sort()[0]!,
+      payload: {},
+    },
+    scope,
+  );
   return ids;
 }

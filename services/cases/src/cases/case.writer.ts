@@ -229,12 +229,17 @@ export async function applyCaseCommands(
   }
   await copyRows(tx, 'cases.case_event', EVENT_COLUMNS, events);
   await addMonthDeltas(tx, CASE_ROLLUP, CASE_MONTH_COLUMNS, deltas);
-  await appendOutbox(tx, 'cases', {
-    unitIds: [...new Set(rows.map((r) => r.unitId))],
-    kind: commands.length === 1 ? 'case.changed' : 'case.imported',
-    from: earliest,
-    payload: { events: events.length },
-  });
+  await appendOutbox(
+    tx,
+    'cases',
+    {
+      unitIds: [...new Set(rows.map((r) => r.unitId))],
+      kind: commands.length === 1 ? 'case.changed' : 'case.imported',
+      from: earliest,
+      payload: { events: events.length },
+    },
+    scope,
+  );
   written?.(rows.map(({ isNew: _isNew, ...row }) => row));
   return { caseIds: rows.map((r) => r.id), events: events.length, cases: created.length };
 }

@@ -155,12 +155,17 @@ export async function applyComplaintCommands(tx: EntityManager, commands: readon
     );
   }
   await addMonthDeltas(tx, COMPLAINT_ROLLUP, COLUMNS, deltas);
-  await appendOutbox(tx, 'complaints', {
-    unitIds: [...new Set(checks.map((c) => c.unitId))],
-    kind: 'complaints.changed',
-    from: checks.map((c) => c.date).sort()[0]!,
-    payload: {},
-  });
+  await appendOutbox(
+    tx,
+    'complaints',
+    {
+      unitIds: [...new Set(checks.map((c) => c.unitId))],
+      kind: 'complaints.changed',
+      from: checks.map((c) => c.date).sort()[0]!,
+      payload: {},
+    },
+    scope,
+  );
   return rows.map((r) => r.id);
 }
 

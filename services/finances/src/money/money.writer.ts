@@ -196,12 +196,17 @@ export async function applyMoneyCommands(tx: EntityManager, commands: readonly M
   }
   await copyRows(tx, 'finances.money_event', MONEY_EVENT_COLUMNS, events);
   await addMonthDeltas(tx, MONEY_ROLLUP, MONEY_MONTH_COLUMNS, deltas);
-  await appendOutbox(tx, 'finances', {
-    unitIds: [...new Set(all.map((r) => r.unitId))],
-    kind: commands.length === 1 ? 'money.changed' : 'money.imported',
-    from: checks.map((c) => c.date).sort()[0]!,
-    payload: { events: events.length },
-  });
+  await appendOutbox(
+    tx,
+    'finances',
+    {
+      unitIds: [...new Set(all.map((r) => r.unitId))],
+      kind: commands.length === 1 ? 'money.changed' : 'money.imported',
+      from: checks.map((c) => c.date).sort()[0]!,
+      payload: { events: events.length },
+    },
+    scope,
+  );
   return all.map((r) => r.caseId);
 }
 

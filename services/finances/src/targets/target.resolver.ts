@@ -52,7 +52,7 @@ export class TargetResolver {
       // Targets are part of the figures the cases and finances subgraphs serve (caseStats.target,
       // moneyStats.target; the national ones in every unit's): whoever keeps figures drops them.
       // A rare change of the ministry's, announced as a rewrite of everything.
-      await announceRewrite(tx);
+      await announceRewrite(tx, ctx.access);
     });
     return { unitId: String(id), year, caseRate, moneyRate };
   }

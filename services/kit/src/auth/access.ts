@@ -4,6 +4,7 @@ import { ErrorCode, userError } from '../graphql/errors';
 import type { Family, Identity } from './identity';
 import { prepared } from '../db/prepared';
 import { isUnitId, type WriteScope } from '../write/event-checks';
+import { ChangeNames } from '../write/outbox';
 
 /** The ministry's unit: the root of the nation. */
 const NATION = 1;
@@ -17,6 +18,8 @@ const forbidden = (message: string, details: Record<string, unknown> = {}) => us
  */
 export class Access implements WriteScope {
   private readonly ancestors: DataLoader<number, Set<number>>;
+  /** The change notices this request's writes cause, named for the gateway (kit write/outbox). */
+  readonly changes = new ChangeNames();
 
   constructor(
     db: DataSource,

@@ -1,4 +1,4 @@
-import type { BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { ServiceConfig } from '../config/env';
@@ -15,9 +15,10 @@ import { rawBodyOf } from './graphql-http';
 import { NatsOutboxRelay } from '../events/nats-outbox-relay';
 import { ChangeStream, DEFAULT_NATS_URL } from '../events/change-stream';
 import { keepOpenings } from '../rollup/openings';
+import { CHANGES_HEADER } from '../write/outbox';
 import type { RollupSpec } from '../rollup/rollup-spec';
 
-export interface SubgraphOptions<TContext extends BaseContext> {
+export interface SubgraphOptions<TContext extends SubgraphContext> {
   name: string;
   config: ServiceConfig;
   dataSource: DataSource;
@@ -29,13 +30,32 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   rollups?: readonly RollupSpec[];
 }
 
+/** What every subgraph's context holds: the caller's access, which also names the notices of its writes. */
+export type SubgraphContext = BaseContext & { access: Access };
+
+/**
+ * A mutation's answer names the change notices its writes caused (CHANGES_HEADER; empty when
+ * it wrote nothing): the gateway answers its caller once it has heard them.
+ */
+function changeNamesPlugin(): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, contextValue, response }) {
+          if (operation?.operation === 'mutation') response.http.headers.set(CHANGES_HEADER, contextValue.access.changes.names.join(','));
+        },
+      };
+    },
+  };
+}
+
 export interface RunningSubgraph extends RunningService {
   dataSource: DataSource;
   relay?: NatsOutboxRelay;
 }
 
 /** Starts one subgraph process: connects, applies its migrations, builds its schema, serves. */
-export async function startSubgraph<TContext extends BaseContext>(options: SubgraphOptions<TContext>): Promise<RunningSubgraph> {
+export async function startSubgraph<TContext extends SubgraphContext>(options: SubgraphOptions<TContext>): Promise<RunningSubgraph> {
   const { config, dataSource: db } = options;
   const logger = createLogger(options.name, config.LOG_LEVEL);
   setWritePipelining(config.WRITE_PIPELINE !== 'off');
@@ -65,6 +85,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
       return options.context(db, requestId, config, new Access(db, identity));
     },
     ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
+    plugins: [changeNamesPlugin() as ApolloServerPlugin<TContext>],
     metricsToken: config.METRICS_TOKEN,
     onStop: async () => {
       stopOpenings?.();

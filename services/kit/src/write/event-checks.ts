@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { ErrorCode, userError } from '../graphql/errors';
 import { todayInVietnam, type LocalDate } from '../time/local-date';
 import { prepared } from '../db/prepared';
+import type { NamesChanges } from './outbox';
 
 /**
  * Who may write where, for a writer to ask before it judges anything else; absent for
@@ -10,7 +11,7 @@ import { prepared } from '../db/prepared';
  * write's own transaction: taking a second pool connection while holding one would
  * deadlock a busy pool.
  */
-export interface WriteScope {
+export interface WriteScope extends NamesChanges {
   /** FORBIDDEN when the caller may not record events at all (a read-only role): decided before any record is read. */
   assertWriter(): void;
   /** The units of the list the caller may record events at. */

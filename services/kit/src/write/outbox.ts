@@ -1,8 +1,37 @@
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { deferred } from '../db/prepared';
 
 /** The channel every committed change is announced on (payload: "<schema>:<outbox id>"). */
 export const CHANGES_CHANNEL = 'thads_changes';
+
+/**
+ * The header of a subgraph's answer to a mutation: the names of the notices its writes caused
+ * (comma-separated; empty when it wrote nothing). The gateway answers the mutation once it
+ * has heard them, instead of a round trip to the database to make sure.
+ */
+export const CHANGES_HEADER = 'thads-changes';
+
+/** This process's prefix of notice names: with its counter, no other writer's for a long while. */
+const NAME_PREFIX = randomBytes(5).toString('hex');
+let nameSequence = 0;
+
+/** The notices one request's writes cause, by name (a request's scope holds one). */
+export class ChangeNames {
+  readonly names: string[] = [];
+
+  /** A new name, noted: the notice that carries it is sent at the write's commit. */
+  next(): string {
+    const name = `${NAME_PREFIX}.${(nameSequence++).toString(36)}`;
+    this.names.push(name);
+    return name;
+  }
+}
+
+/** What a notice needs of its writer: where to note its name (a request), or nothing (an operator's tool). */
+export interface NamesChanges {
+  readonly changes?: ChangeNames;
+}
 
 export interface ChangeEvent {
   /** The units whose own facts changed; subscribers map them to their ancestors. */
@@ -19,29 +48,32 @@ const NOTIFIED_UNITS_MAX_CHARS = 6000;
 /**
  * What a notification on CHANGES_CHANNEL says: `<schema>:<outbox id>`, then `:<unit ids>`
  * (comma-separated; empty when they do not fit: an import touching thousands of units, read
- * them from the outbox row) and `:<from>`, the earliest date the change touches: figures of
- * periods that end before it are unchanged.
+ * them from the outbox row), `:<from>`, the earliest date the change touches (figures of
+ * periods that end before it are unchanged), and `:<name>`, the name the writing request
+ * gave it (empty for an operator's tool).
  */
 export interface ChangeNotice {
   schema: string;
   outboxId: number;
   unitIds?: number[];
   from?: string;
+  name?: string;
 }
 
 export function parseChangeNotice(payload: string): ChangeNotice | null {
-  const [schema, id, units, from] = payload.split(':');
+  const [schema, id, units, from, name] = payload.split(':');
   if (!schema || !id || !/^\d+$/.test(id)) return null;
   const unitIds = units && /^\d+(,\d+)*$/.test(units) ? units.split(',').map(Number) : undefined;
-  return { schema, outboxId: Number(id), unitIds, from: from && /^\d{4}-\d{2}-\d{2}$/.test(from) ? from : undefined };
+  return { schema, outboxId: Number(id), unitIds, from: from && /^\d{4}-\d{2}-\d{2}$/.test(from) ? from : undefined, name: name || undefined };
 }
 
 /**
  * Records a change event in the service's outbox within the write's transaction and
  * announces it: PostgreSQL delivers the NOTIFY only when the transaction commits, so a
- * listener never hears of a change that was rolled back.
+ * listener never hears of a change that was rolled back. The notice is named in the writing
+ * request's scope.
  */
-export async function appendOutbox(tx: EntityManager, schema: string, event: ChangeEvent): Promise<void> {
+export async function appendOutbox(tx: EntityManager, schema: string, event: ChangeEvent, scope?: NamesChanges): Promise<void> {
   const units = event.unitIds.join(',');
   // One statement: the row, and its notification (delivered by PostgreSQL at commit); in a
   // writeTransaction it goes with the COMMIT.
@@ -56,7 +88,7 @@ export async function appendOutbox(tx: EntityManager, schema: string, event: Cha
       JSON.stringify(event.payload ?? {}),
       CHANGES_CHANNEL,
       `${schema}:`,
-      `:${units.length <= NOTIFIED_UNITS_MAX_CHARS ? units : ''}:${event.from}`,
+      `:${units.length <= NOTIFIED_UNITS_MAX_CHARS ? units : ''}:${event.from}:${scope?.changes?.next() ?? ''}`,
     ],
   );
 }
@@ -66,10 +98,11 @@ export const EVERYTHING = 'all';
 
 /**
  * Announces that stored figures were rewritten wholesale (a rebuild from the facts, a new
- * hierarchy): listeners refresh or drop everything they hold. Delivered at commit.
+ * hierarchy, a target): listeners refresh or drop everything they hold. Delivered at commit;
+ * named in the writing request's scope, if any.
  */
-export async function announceRewrite(db: { query(sql: string, params?: unknown[]): Promise<unknown> }): Promise<void> {
-  await db.query(`SELECT pg_notify($1, $2)`, [CHANGES_CHANNEL, `${EVERYTHING}:0`]);
+export async function announceRewrite(db: { query(sql: string, params?: unknown[]): Promise<unknown> }, scope?: NamesChanges): Promise<void> {
+  await db.query(`SELECT pg_notify($1, $2)`, [CHANGES_CHANNEL, `${EVERYTHING}:0:::${scope?.changes?.next() ?? ''}`]);
 }
 
 export function outboxTableSql(schema: string): string {
