@@ -23,7 +23,7 @@ in one run, the two builds alternating round by round:
 The goal this checks: both no worse than 0.8× the build before.
 
   --rounds N            rounds, the builds' order alternating (default 3)
-  --writes N            mutations a series (default 400)
+  --writes N            mutations a series (default 2000: long enough that most of a series runs warm)
   --concurrency C       mutations in flight in the throughput series (default 8)
   --import-cases N      cases of the import benchmark (default 20000: ~166,000 events)
   --cases N             hub seed --cases N for the hubs of the single writes (default 20000)
@@ -38,7 +38,7 @@ The goal this checks: both no worse than 0.8× the build before.
 `;
 
 function parseArgs(argv) {
-  const o = { rounds: 3, writes: 400, concurrency: 8, importCases: 20000, cases: 20000, until: '2025-09-30', baselineRef: '04b0b8b', targets: ['writes', 'imports'],
+  const o = { rounds: 3, writes: 2000, concurrency: 8, importCases: 20000, cases: 20000, until: '2025-09-30', baselineRef: '04b0b8b', targets: ['writes', 'imports'],
     pgUrl: 'postgres://postgres@127.0.0.1:5432', dbPrefix: 'thads_bench_writes', port: 4750, out: path.join(ROOT, 'bench/results/writes.md'), seed: 'demo' };
   const flags = { '--rounds': 'rounds', '--writes': 'writes', '--concurrency': 'concurrency', '--import-cases': 'importCases', '--cases': 'cases', '--port': 'port' };
   for (let i = 0; i < argv.length; i++) {
