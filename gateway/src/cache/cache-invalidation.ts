@@ -46,15 +46,16 @@ export class CacheInvalidation {
   /**
    * After a mutation whose subgraphs named the notices of its writes: resolves once those
    * have been heard and applied, so that the writer's next read includes its writes. A notice
-   * sent at the write's commit has almost always arrived with the subgraph's answer; it is
-   * read in the same turn of the event loop, so one turn later it has been heard, and no
+   * sent at the write's commit has almost always arrived with the subgraph's answer: heard
+   * already, or read in the same turn of the event loop, so heard one turn later, and no
    * barrier is needed. If any has not (a slow delivery, a rolled-back write, a mutation that
    * named none or whose answer was lost), the barrier decides.
    */
   async afterWrites(names: readonly string[] | undefined): Promise<void> {
     if (names?.length && this.notices.connected) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (names.every((name) => this.notices.hasHeard(name))) {
+      const allHeard = () => names.every((name) => this.notices.hasHeard(name));
+      if (!allHeard()) await new Promise((resolve) => setImmediate(resolve));
+      if (allHeard()) {
         this.settledByName++;
         return this.applying;
       }

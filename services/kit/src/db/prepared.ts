@@ -80,9 +80,9 @@ const pending = new WeakMap<PoolClient, PendingStatements>();
  * A statement of the write path, run as a named prepared statement on the transaction's
  * connection: PostgreSQL parses it once a connection instead of at every call (and, in a
  * `writeTransaction`, plans it once too), which is most of the server's cost of a
- * single-row write. Outside a transaction it runs
- * as a plain query. In a `writeTransaction` it goes with the statements deferred before it
- * and the reads started in the same turn, in one round trip.
+ * single-row write. Outside a transaction it runs as a plain query. In a `writeTransaction`
+ * it goes with the statements deferred before it and the reads started in the same turn, in
+ * one round trip.
  */
 export async function prepared<R = Record<string, unknown>>(db: DataSource | EntityManager, text: string, values: unknown[]): Promise<R[]> {
   return run<R>(db, await transactionClient(db), text, values);
