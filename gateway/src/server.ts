@@ -15,6 +15,7 @@ import {
   type RunningService,
 } from '@thads/kit';
 import { credentialOf, type AuthOptions } from './auth/authenticate';
+import { KeyIdentities } from './auth/key-identities';
 import { authenticateCaller } from './auth/caller';
 import { RevocationList } from './auth/revocation-list';
 import { JwtVerifier } from './auth/jwt';
@@ -142,7 +143,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
       clockSkew: config.AUTH_CLOCK_SKEW_S,
       maxTtl: config.AUTH_MAX_TTL,
     }),
-    keys,
+    keys: keys && new KeyIdentities(keys),
     revoked: revocations,
     anonymousRole: config.AUTH_ANONYMOUS === 'ministry' ? 'ministry' : undefined,
   };

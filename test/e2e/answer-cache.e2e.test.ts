@@ -123,6 +123,8 @@ describe('answers kept until a committed change touches them', () => {
     expect(Number(/thads_answer_cache_invalidated_total (\d+)/.exec(metrics)![1])).toBeGreaterThan(40);
     // The entities of the wards no write touched came from the fetch cache.
     expect(Number(/thads_fetch_cache_entity_hits_total (\d+)/.exec(metrics)![1])).toBeGreaterThan(3000);
+    // The reads above checked the mutations answered on the notices they named, without a barrier.
+    expect(Number(/thads_mutations_settled_by_name_total (\d+)/.exec(metrics)![1])).toBeGreaterThan(0);
   }, 120000);
 
   it('keeps the answers of a past period through writes dated after it, and drops them for a write dated into it', async () => {

@@ -1,12 +1,12 @@
 import { GraphQLError } from 'graphql';
-import type { Pool } from 'pg';
-import { ErrorCode, FAMILIES, ROLES, identityOfApiKey, organisationPrincipal, type Family, type Identity, type Role } from '@thads/kit';
+import { ErrorCode, FAMILIES, ROLES, organisationPrincipal, type Family, type Identity, type Role } from '@thads/kit';
 import { TokenError, type JwtVerifier } from './jwt';
+import type { KeyIdentities } from './key-identities';
 
 export interface AuthOptions {
   verifier: JwtVerifier;
   /** Where API keys are looked up; without it, keys are refused. */
-  keys?: Pool;
+  keys?: KeyIdentities;
   /** The role of a caller with no credentials; undefined refuses them. */
   anonymousRole?: Role;
   /** Revoked token ids (jti); without it, tokens cannot be revoked. */
@@ -57,7 +57,7 @@ export async function authenticateCredential(options: AuthOptions, credential: s
     throw unauthenticated('Authentication is required: send "Authorization: Bearer <token>" (or an API key) with the request.', 'missing');
   }
   if (credential.startsWith('thads_')) {
-    const identity = options.keys ? await identityOfApiKey(options.keys, credential) : null;
+    const identity = options.keys ? await options.keys.identityOf(credential) : null;
     if (!identity) throw unauthenticated('The API key is unknown or revoked.', 'key');
     return { identity };
   }

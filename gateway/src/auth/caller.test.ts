@@ -4,6 +4,7 @@ import { AuthFailureLimiter } from '../limits/auth-failures';
 import type { AuthOptions } from './authenticate';
 import { authenticateCaller } from './caller';
 import { JwtVerifier, signHs256 } from './jwt';
+import { KeyIdentities } from './key-identities';
 
 const SECRET = 'caller-test-secret-0123456789abcdef0123';
 const GOOD = 'a'.repeat(64);
@@ -18,7 +19,7 @@ function keyStore() {
       return { rows: id === '7' ? [{ ...row, secret_hash: createHash('sha256').update(GOOD).digest('hex') }] : [] };
     },
   } as unknown as Pool;
-  return { store, keys };
+  return { store, keys: new KeyIdentities(keys) };
 }
 
 const outcome = (p: Promise<unknown>) =>
@@ -53,5 +54,34 @@ describe('authenticating a caller', () => {
     expect(await principal(token({ org: 'Sở Tư pháp Tuyên Quang' }))).toBe('org:Sở Tư pháp Tuyên Quang');
     expect(await principal(token({}))).toBe('sub:analyst');
     expect(await principal(undefined)).toBe('addr:192.0.2.7');
+  });
+});
+
+describe('API key identities', () => {
+  it('looks a working key up once a revocation window, shares lookups made together, and keeps no failure', async () => {
+    const store = { lookups: 0, revoked: false };
+    const db = {
+      query: async (_sql: string, [id]: string[]) => {
+        store.lookups++;
+        const row = { name: 'portal', owner: 'Sở Tư pháp Tuyên Quang', role: 'integrator', units: [2012], families: ['cases'] };
+        return { rows: id === '7' && !store.revoked ? [{ ...row, secret_hash: createHash('sha256').update(GOOD).digest('hex') }] : [] };
+      },
+    } as unknown as Pool;
+    const keys = new KeyIdentities(db, 2000);
+    const t0 = 1_000_000;
+    const together = await Promise.all([1, 2, 3].map(() => keys.identityOf(`thads_7_${GOOD}`, t0)));
+    expect(together.map((i) => i?.subject)).toEqual(['key:7:portal', 'key:7:portal', 'key:7:portal']);
+    expect(store.lookups).toBe(1);
+    expect((await keys.identityOf(`thads_7_${GOOD}`, t0 + 1999))?.subject).toBe('key:7:portal');
+    expect(store.lookups).toBe(1);
+    // Revoked: refused once the window has passed, and from then on.
+    store.revoked = true;
+    expect(await keys.identityOf(`thads_7_${GOOD}`, t0 + 2000)).toBeNull();
+    expect(await keys.identityOf(`thads_7_${GOOD}`, t0 + 2001)).toBeNull();
+    expect(store.lookups).toBe(3);
+    // A wrong secret for a key that exists is looked up each time, never kept.
+    store.revoked = false;
+    for (let i = 0; i < 3; i++) expect(await keys.identityOf(`thads_7_${'b'.repeat(64)}`, t0 + 3000)).toBeNull();
+    expect(store.lookups).toBe(6);
   });
 });
