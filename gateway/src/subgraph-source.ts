@@ -8,6 +8,17 @@ import type { FetchCache } from './cache/fetch-cache';
 import type { GatewayContext } from './context';
 
 /**
+ * Adds what a subgraph said of a mutation's change notices (the CHANGES_HEADER value; null
+ * when it said nothing, or its answer was lost) to the answer's list: once one mutation fetch
+ * says nothing, the list is 'unknown' for good. Other fetches (queries) say nothing needed.
+ */
+function noteChanges(context: Partial<GatewayContext> | undefined, request: { query?: string }, names: string | null): void {
+  const answer = context?.answer;
+  if (!answer || answer.changes === 'unknown' || !request.query?.startsWith('mutation')) return;
+  answer.changes = names === null ? 'unknown' : [...(answer.changes ?? []), ...(names ? names.split(',') : [])];
+}
+
+/**
  * Calls one subgraph, carrying the request id (one request reads across every log) and the
  * caller's signed identity; notes for the answer cache what the answer reads, and answers
  * from the fetch cache what no change has touched since it was fetched.
@@ -34,8 +45,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
       return await this.fetch(options);
     } catch (err) {
       // A mutation whose answer was lost may have committed: its caller's answer waits for the barrier.
-      const answer = (options as Partial<{ context: GatewayContext }>).context?.answer;
-      if (answer && options.request.query?.startsWith('mutation')) answer.changes = 'unknown';
+      noteChanges((options as Partial<{ context: GatewayContext }>).context, options.request, null);
       const failure = networkFailure(err);
       if (failure) throw this.unavailable(failure);
       throw err;
@@ -64,11 +74,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     request,
     context,
   }: Required<Pick<GatewayGraphQLRequestContext<GatewayContext>, 'request' | 'response' | 'context'>>): GatewayGraphQLResponse {
-    const answer = (context as Partial<GatewayContext>).answer;
-    if (answer && answer.changes !== 'unknown' && request.query?.startsWith('mutation')) {
-      const names = response.http?.headers.get(CHANGES_HEADER);
-      answer.changes = names === null || names === undefined ? 'unknown' : [...(answer.changes ?? []), ...(names ? names.split(',') : [])];
-    }
+    noteChanges(context, request, response.http?.headers.get(CHANGES_HEADER) ?? null);
     return response;
   }
 
