@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase, dropTestDatabase } from '../../../../test/support/test-db';
 import { forgetPreparedIfUnsure, isPipeline, runPipeline } from './pipeline';
 import { deferred, prepared, setWritePipelining, writeTransaction } from './prepared';
+import { closeReadPool, readQuery } from './read-pool';
 
 describe('runPipeline (real PostgreSQL)', () => {
   let url: string;
@@ -193,5 +194,45 @@ describe('writeTransaction (real PostgreSQL)', () => {
       }),
     ).rejects.toThrow('refused by a check');
     expect(await count()).toBe(0);
+  });
+});
+
+describe('readQuery (real PostgreSQL)', () => {
+  let url: string;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    url = await createTestDatabase('read_pool');
+    db = new DataSource({ type: 'postgres', url, poolSize: 1 });
+    await db.initialize();
+    await db.query(`CREATE TABLE r (id int PRIMARY KEY, label text NOT NULL)`);
+    await db.query(`INSERT INTO r VALUES (1, 'một'), (2, 'hai'), (3, 'ba')`);
+  });
+  afterAll(async () => {
+    await closeReadPool(db);
+    await db.destroy();
+    await dropTestDatabase(url);
+  });
+
+  it('parses a report read once a connection: the same text is one prepared statement, executed again with new values', async () => {
+    const read = 'SELECT id, label FROM r WHERE id = ANY($1::int[]) ORDER BY id';
+    expect(await readQuery(db, read, [[1, 3]])).toEqual([
+      { id: 1, label: 'một' },
+      { id: 3, label: 'ba' },
+    ]);
+    // One at a time, the reads take the connection the last one released.
+    for (let i = 0; i < 5; i++) expect(await readQuery(db, read, [[2]])).toEqual([{ id: 2, label: 'hai' }]);
+    const statements = await readQuery<{ runs: number }>(
+      db,
+      'SELECT (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements WHERE statement = $1',
+      [read],
+    );
+    expect(statements).toEqual([{ runs: 6 }]);
+  });
+
+  it('fails a read with bad values alone: the next read on the same statement answers', async () => {
+    const read = 'SELECT label FROM r WHERE id = $1::int';
+    await expect(readQuery(db, read, ['not a number'])).rejects.toThrow(/invalid input syntax/);
+    expect(await readQuery(db, read, [2])).toEqual([{ label: 'hai' }]);
   });
 });

@@ -1,19 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { forgetPreparedIfUnsure, isPipeline, runPipeline, type Statement } from './pipeline';
+import { statementName as nameOf } from './statement-name';
 import { transactionClient } from './transaction-client';
-
-const names = new Map<string, string>();
-
-function nameOf(text: string): string {
-  let name = names.get(text);
-  if (!name) {
-    name = `thads_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-    names.set(text, name);
-  }
-  return name;
-}
 
 /**
  * The statements of a write transaction not sent yet, in call order: deferred writes, and
