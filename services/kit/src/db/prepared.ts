@@ -1,7 +1,7 @@
 import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { forgetPreparedIfUnsure, isPipeline, runPipeline, type Statement } from './pipeline';
-import { statementName as nameOf } from './statement-name';
+import { statementName } from './statement-name';
 import { transactionClient } from './transaction-client';
 
 /**
@@ -80,8 +80,8 @@ export async function prepared<R = Record<string, unknown>>(db: DataSource | Ent
 async function run<R>(db: DataSource | EntityManager, client: PoolClient | undefined, text: string, values: unknown[]): Promise<R[]> {
   if (!client) return (await ('manager' in db ? db.manager : db).query(text, values)) as R[];
   const batch = pending.get(client);
-  if (batch) return (await batch.read({ name: nameOf(text), text, values })).rows as R[];
-  return (await client.query({ name: nameOf(text), text, values })).rows as R[];
+  if (batch) return (await batch.read({ name: statementName(text), text, values })).rows as R[];
+  return (await client.query({ name: statementName(text), text, values })).rows as R[];
 }
 
 /**
@@ -93,7 +93,7 @@ async function run<R>(db: DataSource | EntityManager, client: PoolClient | undef
 export async function deferred(db: DataSource | EntityManager, text: string, values: unknown[]): Promise<void> {
   const client = await transactionClient(db);
   const batch = client && pending.get(client);
-  if (batch) batch.defer({ name: nameOf(text), text, values });
+  if (batch) batch.defer({ name: statementName(text), text, values });
   else await run(db, client, text, values);
 }
 
