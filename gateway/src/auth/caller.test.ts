@@ -9,17 +9,17 @@ import { KeyIdentities } from './key-identities';
 const SECRET = 'caller-test-secret-0123456789abcdef0123';
 const GOOD = 'a'.repeat(64);
 
-/** API keys as the gateway reads them, counting each lookup: key 7 is an integrator of "Sở Tư pháp Tuyên Quang". */
+/** API keys as the gateway reads them, counting each lookup: key 7 is an integrator of "Sở Tư pháp Tuyên Quang" until `store.revoked`. */
 function keyStore() {
-  const store = { lookups: 0 };
-  const keys = {
+  const store = { lookups: 0, revoked: false };
+  const db = {
     query: async (_sql: string, [id]: string[]) => {
       store.lookups++;
       const row = { name: 'portal', owner: 'Sở Tư pháp Tuyên Quang', role: 'integrator', units: [2012], families: ['cases'] };
-      return { rows: id === '7' ? [{ ...row, secret_hash: createHash('sha256').update(GOOD).digest('hex') }] : [] };
+      return { rows: id === '7' && !store.revoked ? [{ ...row, secret_hash: createHash('sha256').update(GOOD).digest('hex') }] : [] };
     },
   } as unknown as Pool;
-  return { store, keys: new KeyIdentities(keys) };
+  return { store, db, keys: new KeyIdentities(db) };
 }
 
 const outcome = (p: Promise<unknown>) =>
@@ -59,14 +59,7 @@ describe('authenticating a caller', () => {
 
 describe('API key identities', () => {
   it('looks a working key up once a revocation window, shares lookups made together, and keeps no failure', async () => {
-    const store = { lookups: 0, revoked: false };
-    const db = {
-      query: async (_sql: string, [id]: string[]) => {
-        store.lookups++;
-        const row = { name: 'portal', owner: 'Sở Tư pháp Tuyên Quang', role: 'integrator', units: [2012], families: ['cases'] };
-        return { rows: id === '7' && !store.revoked ? [{ ...row, secret_hash: createHash('sha256').update(GOOD).digest('hex') }] : [] };
-      },
-    } as unknown as Pool;
+    const { store, db } = keyStore();
     const keys = new KeyIdentities(db, 2000);
     const t0 = 1_000_000;
     const together = await Promise.all([1, 2, 3].map(() => keys.identityOf(`thads_7_${GOOD}`, t0)));
