@@ -1,34 +1,14 @@
-import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { importFolderOf, type Access, type ImportFolder, type ServiceConfig } from '@thads/kit';
+import { serviceContext, rowsByIdLoader, type ServiceContext } from '@thads/kit';
 import { Petition } from './petitions/petition.entity';
-
-export interface Context {
-  requestId: string;
-  db: DataSource;
-  access: Access;
-  /** The folder the import mutations read, and the largest file they take. */
-  importFolder: ImportFolder;
-  loaders: ReturnType<typeof createLoaders>;
-}
 
 /** The service's own loaders; the complaint report's are the kit's (report/report-loaders.ts). */
 function createLoaders(db: DataSource) {
   return {
-    petitionById: new DataLoader<string, Petition | null>(async (ids) => {
-      const rows = await db.getRepository(Petition).createQueryBuilder('p').where('p.id = ANY(:ids)', { ids }).getMany();
-      const byId = new Map(rows.map((p) => [String(p.id), p]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    petitionById: rowsByIdLoader(db, Petition, 'id', (p) => p.id),
   };
 }
 
-export function createContext(db: DataSource, requestId: string, config: Pick<ServiceConfig, 'IMPORT_DIR' | 'IMPORT_MAX_BYTES'>, access: Access): Context {
-  return {
-    requestId,
-    db,
-    access,
-    importFolder: importFolderOf(config),
-    loaders: createLoaders(db),
-  };
-}
+export type Context = ServiceContext<ReturnType<typeof createLoaders>>;
+
+export const createContext = serviceContext(createLoaders);

@@ -48,6 +48,7 @@ export * from './demo/demo-case';
 export * from './demo/generate';
 export * from './graphql/org-unit-stub';
 export * from './http/subgraph';
+export * from './http/service-context';
 export * from './graphql/scalar-checks';
 export * from './db/copy-rows';
 export * from './db/prepared';
