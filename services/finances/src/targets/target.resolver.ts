@@ -17,8 +17,13 @@ export class UnitTarget {
   moneyRate!: number;
 }
 
+/** Whether a percentage has at most 2 decimals, as a person writes it: 36.45 × 100 is 3645.0000000000005 in binary floating point. */
+function hasTwoDecimals(value: number): boolean {
+  return Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
+}
+
 function checkRate(value: number, name: string): void {
-  if (!Number.isFinite(value) || value < 0 || value > 100 || Math.round(value * 100) !== value * 100) {
+  if (!Number.isFinite(value) || value < 0 || value > 100 || !hasTwoDecimals(value)) {
     throw userError(ErrorCode.BAD_USER_INPUT, `${name} must be a percentage from 0 to 100 with at most 2 decimals, got ${value}.`, { field: name });
   }
 }
