@@ -1,4 +1,4 @@
-import { previousYear, resolvePeriod, statisticalYearOf } from './period';
+import { previousYear, resolvePeriod, seriesPeriods, statisticalYearOf } from './period';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -41,12 +41,28 @@ describe('resolvePeriod', () => {
     expect(codeOf(() => resolvePeriod({ year: 2025, fromMonth: '2025-01', toMonth: '2025-02' }))).toBe('INVALID_PERIOD');
     expect(codeOf(() => resolvePeriod({ year: 2025.5 }))).toBe('INVALID_PERIOD');
   });
+
+  it('takes month ranges inside the statistical years 1990 to 2100 only, as it takes years', () => {
+    expect(resolvePeriod({ fromMonth: '1989-10', toMonth: '2100-09' })).toMatchObject({ start: '1989-10-01', end: '2100-09-30' });
+    for (const [fromMonth, toMonth] of [
+      ['0000-01', '0000-03'],
+      ['1989-09', '1990-01'],
+      ['2025-01', '2100-10'],
+      ['9999-01', '9999-12'],
+    ])
+      expect(codeOf(() => resolvePeriod({ fromMonth, toMonth }))).toBe('INVALID_PERIOD');
+    expect(codeOf(() => seriesPeriods('0000-01', '0000-02', 'MONTH', false))).toBe('INVALID_PERIOD');
+  });
 });
 
 describe('previousYear', () => {
   it('shifts the period back one year, keeping the month-end right', () => {
     const p = previousYear(resolvePeriod({ year: 2025, months: 5 }));
     expect(p).toMatchObject({ start: '2023-10-01', end: '2024-02-29', firstMonth: '2023-10-01', lastMonth: '2024-02-01' });
+  });
+
+  it('writes the year before the first one with four digits', () => {
+    expect(previousYear(resolvePeriod({ fromMonth: '1989-10', toMonth: '1989-12' }))).toMatchObject({ start: '1988-10-01', end: '1988-12-31' });
   });
 });
 

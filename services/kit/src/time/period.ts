@@ -36,13 +36,26 @@ function monthIndex(year: number, month: number): MonthIndex {
   return year * 12 + (month - 1);
 }
 
+/** Statistical years a period may name: the first and the last. */
+const FIRST_YEAR = 1990;
+const LAST_YEAR = 2100;
+
 function parseMonth(value: string, field: string): MonthIndex {
   const m = MONTH_RE.exec(value);
   const month = m ? Number(m[2]) : 0;
   if (!m || month < 1 || month > 12) {
     throw userError(ErrorCode.INVALID_PERIOD, `${field} "${value}" is not a month: write YYYY-MM, for example 2024-10.`, { field });
   }
-  return monthIndex(Number(m[1]), month);
+  const index = monthIndex(Number(m[1]), month);
+  // The months of statistical years FIRST_YEAR to LAST_YEAR: October of the year before the first to September of the last.
+  if (index < monthIndex(FIRST_YEAR - 1, 10) || index > monthIndex(LAST_YEAR, 9)) {
+    throw userError(
+      ErrorCode.INVALID_PERIOD,
+      `${field} "${value}" is outside the statistical years ${FIRST_YEAR} to ${LAST_YEAR}: give a month from ${FIRST_YEAR - 1}-10 to ${LAST_YEAR}-09.`,
+      { field },
+    );
+  }
+  return index;
 }
 
 function firstDay(index: MonthIndex): LocalDate {
@@ -91,7 +104,7 @@ export function resolvePeriod(spec: PeriodSpec): Period {
   if (year == null) {
     throw userError(ErrorCode.INVALID_PERIOD, 'A period needs a statistical year (e.g. { year: 2025 }) or a month range (fromMonth, toMonth).');
   }
-  checkRange(year, 'year', 1990, 2100);
+  checkRange(year, 'year', FIRST_YEAR, LAST_YEAR);
   checkRange(months, 'months', 1, 12);
   checkRange(quarter, 'quarter', 1, 4);
   if (months != null && quarter != null) throw userError(ErrorCode.INVALID_PERIOD, 'Give months or quarter, not both.');
@@ -103,7 +116,7 @@ export function resolvePeriod(spec: PeriodSpec): Period {
 
 /** The same period one year earlier, for year-on-year comparisons. */
 export function previousYear(period: Period): Period {
-  const shift = (d: LocalDate) => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`;
+  const shift = (d: LocalDate) => `${String(Number(d.slice(0, 4)) - 1).padStart(4, '0')}${d.slice(4)}`;
   const lastMonth = shift(period.lastMonth);
   const [y, m] = lastMonth.split('-').map(Number);
   return {
