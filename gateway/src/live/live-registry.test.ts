@@ -38,6 +38,28 @@ describe('live registry windows', () => {
     expect(got[1]!.at - got[0]!.at).toBeGreaterThanOrEqual(WINDOW - 5);
   });
 
+  it('drops the late value of a live query unwatched and watched again during its refresh (the new one keeps its own)', async () => {
+    const WINDOW = 50;
+    let calls = 0;
+    // The first refresh is slow and sees the old count; the second (of the query watched again) is quick and sees the new one.
+    const execute = async () => {
+      const value = calls++ === 0 ? 'old' : 'new';
+      await sleep(value === 'old' ? 120 : 5);
+      return { data: { liveUnit: { id: '7', caseStats: { done: value } } } };
+    };
+    const got: string[] = [];
+    const metrics = new LiveMetrics();
+    const registry = new LiveRegistry(execute, WINDOW, metrics, silent, (_key, value) => got.push(JSON.parse(value).data.liveUnit.caseStats.done));
+    registry.watch(spec(7));
+    await sleep(20); // the first refresh is under way
+    registry.unwatch('k7'); // the dashboard reloads: its last subscriber leaves…
+    registry.watch(spec(7)); // …and comes back at once
+    await sleep(200); // both refreshes have ended, the slow one last
+    registry.close();
+    expect(got).toEqual(['new']);
+    expect(calls).toBe(2); // the old query, no longer watched, was not refreshed again
+  });
+
   it('refreshes a quiet query at once on a change', async () => {
     const WINDOW = 200;
     const starts: number[] = [];

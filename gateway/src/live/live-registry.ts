@@ -146,6 +146,15 @@ export class LiveRegistry {
     this.waiting.clear();
   }
 
+  /**
+   * Whether this very live query is still watched. Its key is not enough: unwatched and watched
+   * again during a refresh, the key holds a new live query, and the old one's late value must
+   * not overwrite the new one's.
+   */
+  private isWatched(live: LiveQuery): boolean {
+    return this.queries.get(live.key) === live;
+  }
+
   private touches(live: LiveQuery, unitIds: Set<number>): boolean {
     if ((live.roots as number[]).some((id) => unitIds.has(id))) return true;
     for (const id of live.seen) if (unitIds.has(id)) return true;
@@ -208,7 +217,7 @@ export class LiveRegistry {
     const fresh = new Set<LiveQuery>();
     const now = Date.now();
     for (const live of batch) {
-      if (!this.queries.has(live.key)) continue; // unsubscribed while waiting
+      if (!this.isWatched(live)) continue; // unsubscribed while waiting
       this.metrics.wait.observeMs(now - live.dirtySince);
       live.lastStart = now;
       live.dirty = false;
@@ -260,7 +269,7 @@ export class LiveRegistry {
         live.fresh ||= fresh;
       } else this.deliver(live, result);
       live.busy = false;
-      if (live.dirty && this.queries.has(live.key)) this.markDirty(live);
+      if (live.dirty && this.isWatched(live)) this.markDirty(live);
     });
   }
 
@@ -278,6 +287,7 @@ export class LiveRegistry {
   }
 
   private deliver(live: LiveQuery, result: FormattedExecutionResult): void {
+    if (!this.isWatched(live)) return; // unsubscribed during its refresh: its value is nobody's
     const text = JSON.stringify(result);
     if (text === live.last) {
       this.metrics.skippedUnchanged++;
@@ -297,7 +307,7 @@ export class LiveRegistry {
   }
 
   private send(live: LiveQuery): void {
-    if (!this.queries.has(live.key)) return;
+    if (!this.isWatched(live)) return;
     live.lastSent = Date.now();
     this.publish(live.key, live.last!);
   }
