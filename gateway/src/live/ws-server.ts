@@ -135,6 +135,8 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
         const extra = ctx.extra as Extra;
         try {
           const caller = await options.authenticate(ctx.connectionParams, ctx.extra.request);
+          // Closed while its credentials were checked: onClose has run already, so nothing may be kept for it.
+          if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
           Object.assign(extra, { identity: caller.identity, principal: caller.principal, slots: new Set<string>() });
           if (caller.expiresAt !== undefined) closeAtExpiry(extra, ctx.extra.socket, caller.expiresAt);
           if (caller.jti) {
