@@ -204,6 +204,37 @@ describe('report forms and their exports', () => {
     expect((await csv.text()).trimEnd().split('\r\n')).toHaveLength(2 + caseRanking.length);
   });
 
+  it('downloads the form of an old province by its code on a date before the merger, as the API finds it', async () => {
+    const asOf = '2025-03-31';
+    const { old } = await gqlData<{ old: { id: string; name: string } }>(
+      hub.url,
+      `{ old: unitByCode(code: "ha-giang", asOf: "${asOf}") { id name } }`,
+      undefined,
+      MINISTRY,
+    );
+    const { f } = await gqlData<{ f: Form }>(
+      hub.url,
+      `query($id: ID!, $p: PeriodInput!, $asOf: Date) { f: caseReportForm(unitId: $id, period: $p, asOf: $asOf) { unitName rows { label values } } }`,
+      { id: old.id, p: PERIOD, asOf },
+      MINISTRY,
+    );
+    const csv = await fetch(`${origin}/export/form?form=1&unit=ha-giang&asOf=${asOf}&year=${PERIOD.year}&format=csv`, { headers: MINISTRY });
+    expect(csv.status).toBe(200);
+    const lines = (await csv.text())
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(f.unitName).toBe(old.name);
+    expect(lines[0]).toContain(old.name);
+    expect(lines).toHaveLength(2 + f.rows.length);
+    // Today the code names no unit: the answer says so with the API's code.
+    const today = await fetch(`${origin}/export/form?form=1&unit=ha-giang`, { headers: MINISTRY });
+    expect([today.status, ((await today.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code]).toEqual([
+      400,
+      'UNIT_NOT_FOUND',
+    ]);
+  });
+
   it('answers bad requests and foreign units with the API’s codes, and keeps serving', async () => {
     const provinceToken = bearer('province', [province]);
     const foreign = await fetch(`${origin}/export/form?form=1&unit=${otherProvince}`, { headers: provinceToken });

@@ -46,10 +46,12 @@ export async function formTable(params: URLSearchParams, execute: Execute, engli
   const form = FORMS[params.get('form') ?? ''];
   if (!form) throw badRequest(`"form" must be 1 (results by case), 2 (results by money) or 8 (complaints and denunciations), e.g. form=1.`, { field: 'form' });
   const unit = params.get('unit') ?? '1';
+  const asOf = params.get('asOf') || undefined;
+  // A code names the unit valid on asOf (an old province's code, with an asOf before the merger).
   const unitId = /^\d+$/.test(unit)
     ? unit
-    : ((await execute('query($code: String!) { unitByCode(code: $code) { id } }', { code: unit })).unitByCode as { id: string }).id;
-  const asOf = params.get('asOf') || undefined;
+    : ((await execute('query($code: String!, $asOf: Date) { unitByCode(code: $code, asOf: $asOf) { id } }', { code: unit, asOf })).unitByCode as { id: string })
+        .id;
   const data = await execute(
     `query($unitId: ID!, $period: PeriodInput!, $asOf: Date) { form: ${form.field}(unitId: $unitId, period: $period, asOf: $asOf) {
       form title titleEn unitName periodStart periodEnd columns { label labelEn kind } rows { label values } } }`,
