@@ -53,3 +53,12 @@ export function positiveInt(value: string | boolean | undefined, flag: string): 
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a whole number of 1 or more, got "${String(value)}".`);
   return n;
 }
+
+/** A TCP port with `after` more ports above it (a hub's subgraphs listen on the gateway's next four). */
+export function portNumber(value: string | boolean | undefined, flag: string, after = 0): number {
+  const n = Number(value);
+  const last = 65535 - after;
+  if (!/^\d+$/.test(String(value)) || n < 1 || n > last)
+    throw new UsageError(`--${flag} must be a port from 1 to ${last}${after ? ` (the ${after} ports above it are used too)` : ''}, got "${String(value)}".`);
+  return n;
+}

@@ -152,6 +152,15 @@ describe('the whole hub, started as a user starts it', () => {
           (_err, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
         );
       });
+    // Arguments it cannot take: exit 2, nothing done, a line saying what to give instead.
+    for (const [args, says] of [
+      [['verify', '--only', 'bogus'], /--only: unknown service bogus; choose from cases/],
+      [['keys', '--action', 'revoke', '--id', 'abc'], /--id is a key's number, e\.g\. --id 3/],
+      [['start', '--port', '65533'], /--port must be a port from 1 to 65531 \(the 4 ports above it are used too\)/],
+    ] as const) {
+      const refused = await hubCli(...args);
+      expect({ args, status: refused.status, says: says.test(refused.stderr) }).toEqual({ args, status: 2, says: true });
+    }
     const clean = await hubCli('verify');
     expect(clean.status).toBe(0);
     expect(clean.stdout).toMatch(/✓ cases\s+cases\.case_month_rollup\s+[\d,]+ rows compared, 0 differ/);

@@ -326,7 +326,15 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
 
     it('compares with targets and with the same period of the previous year', async () => {
       const province = (await gqlData(hub.url, `{ units(type: PROVINCE, asOf: "2025-09-30") { id } }`)).units[0].id;
-      await gqlData(hub.url, `mutation($id: ID!) { setTarget(unitId: $id, year: 2025, caseRate: 80, moneyRate: 45.5) { caseRate } }`, { id: province });
+      // 36.45 has two decimals as a person writes it, though 36.45 × 100 is not a whole number in floating point.
+      const set = await gqlData(hub.url, `mutation($id: ID!) { setTarget(unitId: $id, year: 2025, caseRate: 80, moneyRate: 36.45) { caseRate moneyRate } }`, {
+        id: province,
+      });
+      expect(set.setTarget).toEqual({ caseRate: 80, moneyRate: 36.45 });
+      const tooFine = await gql(hub.url, `mutation($id: ID!) { setTarget(unitId: $id, year: 2025, caseRate: 80, moneyRate: 36.455) { caseRate } }`, {
+        id: province,
+      });
+      expect(tooFine.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       const bad = await gql(hub.url, `mutation($id: ID!) { setTarget(unitId: $id, year: 2025, caseRate: 180, moneyRate: 45.5) { caseRate } }`, {
         id: province,
       });

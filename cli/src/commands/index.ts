@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { maskDatabaseUrl, todayInVietnam } from '@thads/kit';
-import { parseDay, positiveInt, UsageError, type CommandSpec } from '../cli-args';
+import { parseDay, portNumber, positiveInt, UsageError, type CommandSpec } from '../cli-args';
 import { openDatabase } from '../database';
 import { SECRETS_FILE } from '../secrets';
 import { compose, staleFiles, writeComposition } from './compose';
@@ -77,7 +77,7 @@ const start: CommandSpec = {
         live: v.live,
         cases: positiveInt(v.cases, 'cases'),
         json: Boolean(v.json),
-        gatewayPort: positiveInt(v.port, 'port'),
+        gatewayPort: portNumber(v.port, 'port', 4),
         host: String(v.host),
         subgraphHost: String(v['subgraph-host']),
         secure: Boolean(v.secure),
@@ -309,8 +309,10 @@ const dbCommand: CommandSpec = {
   },
   async run(v) {
     if (process.env.DATABASE_URL) throw new UsageError('DATABASE_URL is set: "hub db" runs the embedded PostgreSQL only. Unset it first.');
+    const port = portNumber(v.port, 'port');
+    if (port === 5432) throw new UsageError("--port 5432 is the system PostgreSQL's port; the embedded one takes another (default 54329).");
     const db = await openDatabase(
-      { EMBEDDED_PG_PORT: String(v.port), EMBEDDED_PG_PASSWORD: process.env.EMBEDDED_PG_PASSWORD, ...(v.dir ? { EMBEDDED_PG_DIR: String(v.dir) } : {}) },
+      { EMBEDDED_PG_PORT: String(port), EMBEDDED_PG_PASSWORD: process.env.EMBEDDED_PG_PASSWORD, ...(v.dir ? { EMBEDDED_PG_DIR: String(v.dir) } : {}) },
       say,
     );
     say(`the password is EMBEDDED_PG_PASSWORD when set, else "databasePassword" in ${relative(process.cwd(), SECRETS_FILE) || SECRETS_FILE}`);

@@ -70,6 +70,7 @@ export async function keysCommand(url: string, action: string, v: Record<string,
     }
     if (action === 'revoke') {
       if (!v.id) throw new UsageError('Give the id of the key to revoke: --id 3 (see "hub keys --action list").');
+      if (!/^\d{1,18}$/.test(String(v.id))) throw new UsageError(`--id is a key's number, e.g. --id 3 (see "hub keys --action list"), got "${String(v.id)}".`);
       return (await revokeApiKey(pool, String(v.id))) ? `revoked key ${String(v.id)}\n` : `no active key ${String(v.id)}\n`;
     }
     if (action === 'revoke-token') {

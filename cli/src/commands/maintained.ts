@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Progress, rebuildFromFacts, rollupTable, verifyRollup, type RollupSpec, type VerifyReport } from '@thads/kit';
 import { orgUnitsDataSource, rebuildRollupEdges } from '@thads/org-units';
+import { UsageError } from '../cli-args';
 import { SERVICES, type ServiceEntry } from '../services';
 
 /** Each service that keeps rollups, with a connection of its own (closed by `run`'s end). */
@@ -27,7 +28,7 @@ export function serviceList(value: string | boolean | undefined): string[] | und
     .filter(Boolean);
   const known = SERVICES.filter((s) => s.rollups.length).map((s) => s.name as string);
   const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length) throw new Error(`unknown service ${unknown.join(', ')}: choose from ${known.join(', ')}`);
+  if (unknown.length) throw new UsageError(`--only: unknown service ${unknown.join(', ')}; choose from ${known.join(', ')}.`);
   return names;
 }
 
