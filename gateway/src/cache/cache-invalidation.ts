@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { EVERYTHING, type ChangeNotice } from '@thads/kit';
 import type { PgNotices } from '../changes/pg-notices';
 import { FIGURE_SCHEMAS } from '../live/change-feed';
-import { UnitAncestry } from '../live/unit-ancestry';
+import { ancestryOn, type UnitAncestry } from '../live/unit-ancestry';
 import type { AnswerCache } from './answer-cache';
 import type { CacheChange, ChangeLog } from './change-log';
 import type { FetchCache } from './fetch-cache';
@@ -29,10 +29,13 @@ export class CacheInvalidation {
     private readonly fetches: FetchCache,
     private readonly logger: Logger,
   ) {
-    this.ancestry = new UnitAncestry((text, values) => this.notices.query(text, values));
+    this.ancestry = ancestryOn(notices);
     notices.on('notice', (notice: ChangeNotice) => this.enqueue(() => this.applyNotice(notice)));
     notices.on('disconnected', () => this.setEnabled(false));
-    notices.on('connected', () => this.enqueue(async () => this.setEnabled(true)));
+    notices.on('connected', () => {
+      this.ancestry.warm();
+      this.enqueue(async () => this.setEnabled(true));
+    });
   }
 
   /** After a mutation: every change committed before now has been heard and applied. */

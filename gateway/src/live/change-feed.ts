@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { EVERYTHING, type ChangeNotice } from '@thads/kit';
 import { PgNotices } from '../changes/pg-notices';
 import { ChangeBurst } from './change-burst';
-import { UnitAncestry } from './unit-ancestry';
+import { ancestryOn } from './unit-ancestry';
 
 /** What a committed change means for the live layer. */
 export type Change = ({ kind: 'units'; unitIds: Set<number> } | { kind: 'all'; reason: string }) & {
@@ -41,7 +41,7 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
     super();
     this.owned = typeof source === 'string';
     this.notices = typeof source === 'string' ? new PgNotices(source, logger) : source;
-    const ancestry = new UnitAncestry((text, values) => this.notices.query(text, values));
+    const ancestry = ancestryOn(this.notices);
     this.burst = new ChangeBurst(
       () => this.changedUnits(),
       ancestry,
@@ -50,6 +50,7 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
     );
     this.notices.on('notice', (notice: ChangeNotice) => this.onNotice(notice));
     this.notices.on('connected', (isReconnect: boolean) => {
+      if (this.owned) ancestry.warm(); // else the caches, whose connection it is, warm it
       if (!isReconnect) return;
       logger.info('change feed reconnected; refreshing every live query');
       this.emit('change', { kind: 'all', reason: 'reconnected' } satisfies Change);

@@ -27,12 +27,9 @@ function changeFeedOf(config: GatewayConfig, logger: Logger, notices?: PgNotices
   // NATS messages name the changed units; the hierarchy above them is read from the database.
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2, application_name: 'gateway-live' });
   pool.on('error', (err) => logger.warn({ err: err.message }, 'an idle database connection failed; the next query opens another'));
-  const feed = new NatsChangeFeed(
-    config.NATS_URL ?? DEFAULT_NATS_URL,
-    new UnitAncestry((text, values) => pool.query(text, values)),
-    logger,
-    new ChangeStream(config.NATS_STREAM),
-  );
+  const ancestry = new UnitAncestry((text, values) => pool.query(text, values));
+  ancestry.warm();
+  const feed = new NatsChangeFeed(config.NATS_URL ?? DEFAULT_NATS_URL, ancestry, logger, new ChangeStream(config.NATS_STREAM));
   return { feed, pool };
 }
 
