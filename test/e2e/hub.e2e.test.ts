@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { gql, gqlData } from '../support/graphql-client';
 import { ROOT } from '../support/pg-server';
 import { freePortRange, startHubProcess, type HubProcess } from '../support/hub-process';
 import { createTestDatabase, dropTestDatabase } from '../support/test-db';
+import { until } from '../support/until';
 
 const CASE = 'caseStats(period: $period, asOf: $asOf) { newlyReceived done toEnforce enforceable completionRate }';
 const MONEY = 'moneyStats(period: $period, asOf: $asOf) { newlyReceived done enforceable }';
@@ -141,17 +144,58 @@ describe('the whole hub, started as a user starts it', () => {
     expect(ok.ministry.name).toMatch(/Bộ Tư pháp/);
   });
 
-  it('verifies every maintained figure against the raw facts, names a tampered row, and rebuilds it while serving', async () => {
-    // Asynchronously: a blocked event loop would miss the gateway closing an idle kept-alive socket.
-    const hubCli = (...args: string[]) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = execFile(
-          process.execPath,
-          [join(ROOT, 'cli', 'dist', 'main.js'), ...args],
-          { env: { ...process.env, DATABASE_URL: db } },
-          (_err, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
-        );
+  /** The hub's command line on the test's database; asynchronously: a blocked event loop would miss the gateway closing an idle kept-alive socket. */
+  const hubCli = (...args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [join(ROOT, 'cli', 'dist', 'main.js'), ...args],
+        { env: { ...process.env, DATABASE_URL: db } },
+        (_err, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
+      );
+    });
+
+  it('imports an event file from the command line, showing its progress, into the figures the gateway serves', async () => {
+    const ward = (await gqlData(hub.url, `{ units(type: WARD) { id } }`)).units[0].id as string;
+    const query = `query($id: ID!) { unit(id: $id) { caseStats(period: { year: 2025 }) { newlyReceived enforceable } } }`;
+    const before = (await gqlData(hub.url, query, { id: ward })).unit.caseStats;
+    const caseId = String(8_000_000_000 + (Date.now() % 1_000_000));
+    const dir = mkdtempSync(join(tmpdir(), 'thads-cli-import-'));
+    try {
+      const file = join(dir, 'events.ndjson');
+      writeFileSync(
+        file,
+        [
+          { event: 'CASE_RECEIVED', caseId, unitId: ward, date: '2025-08-01', judgmentRef: '7/2025' },
+          { event: 'CASE_CLASSIFIED_ENFORCEABLE', caseId, date: '2025-08-02' },
+        ]
+          .map((line) => JSON.stringify(line))
+          .join('\n'),
+      );
+      const imported = await hubCli('import', '--file', file);
+      expect({ status: imported.status, stderr: imported.stderr }).toEqual({
+        status: 0,
+        stderr: expect.stringMatching(/write █+ 100% 2\/2 events · [\d,]+\/s · [\d.]+s/),
       });
+      expect(imported.stderr).toMatch(/imported 2 events \(2 case, 0 money, 0 complaint\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Written by another process, the import reaches the gateway as a change notice at its commit: the answer includes it once heard.
+    const expected = { newlyReceived: before.newlyReceived + 1, enforceable: before.enforceable + 1 };
+    const after = await until(
+      'the imported case in the ward’s figures',
+      async () => {
+        const now = (await gqlData(hub.url, query, { id: ward })).unit.caseStats;
+        return now.newlyReceived === expected.newlyReceived ? now : undefined;
+      },
+      5000,
+      50,
+    );
+    expect(after).toEqual(expected);
+  });
+
+  it('verifies every maintained figure against the raw facts, names a tampered row, and rebuilds it while serving', async () => {
     // Arguments it cannot take: exit 2, nothing done, a line saying what to give instead.
     for (const [args, says] of [
       [['verify', '--only', 'bogus'], /--only: unknown service bogus; choose from cases/],

@@ -8,6 +8,7 @@ import { gqlData } from '../support/graphql-client';
 import { freePortRange, startHubProcess, type HubProcess } from '../support/hub-process';
 import { ROOT } from '../support/pg-server';
 import { createTestDatabase, dropTestDatabase } from '../support/test-db';
+import { until } from '../support/until';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,16 +31,6 @@ function descendants(pid: number, part: string): number[] {
     return false;
   };
   return [...cmdOf].filter(([p, cmd]) => cmd.includes(part) && under(p)).map(([p]) => p);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 60000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 const status = (url: string) =>

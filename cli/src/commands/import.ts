@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { EventLineParser, eventFormatOf, forEachLine, type EventRecord } from '@thads/kit';
+import { createReadStream, statSync } from 'node:fs';
+import { EventLineParser, Progress, eventFormatOf, forEachLine, type EventRecord } from '@thads/kit';
 import { applyCaseCommands, casesDataSource, caseCommandsOf } from '@thads/cases';
 import { applyComplaintCommands, complaintCommandsOf } from '@thads/complaints';
 import { applyMoneyCommands, moneyCommandsOf } from '@thads/finances';
@@ -17,11 +17,13 @@ export interface ImportSummary {
 /** The operator's own file, read line by line like the import mutations read theirs. */
 async function readLocalFile(path: string): Promise<EventRecord[]> {
   const parser = new EventLineParser(eventFormatOf(path));
+  const progress = new Progress('read ', statSync(path).size, 'bytes');
   await forEachLine(
     createReadStream(path, { highWaterMark: 64 * 1024 }),
-    () => {},
+    (chunk) => progress.tick(chunk.length),
     (line, n) => parser.push(line, n),
   );
+  progress.finish();
   return parser.finish();
 }
 
@@ -44,16 +46,26 @@ export async function importFile(url: string, path: string, log: (line: string) 
       `Line ${line}: unknown event "${String(records.find((r) => r.line === line)?.fields.event)}"; events start with CASE_, MONEY_, PETITION_ or CITIZENS_. Nothing was imported.`,
     );
   }
-  log(`read ${records.length.toLocaleString('en')} lines: ${cases.length} case, ${money.length} money, ${complaints.length} complaint events`);
+  const n = (x: number) => x.toLocaleString('en');
+  log(`read ${n(records.length)} lines: ${n(cases.length)} case, ${n(money.length)} money, ${n(complaints.length)} complaint events`);
   const db = casesDataSource(url, 1);
   await db.initialize();
+  // Each service's events are checked and written in one go: the bar moves a service at a
+  // time, and is drawn again every second meanwhile (its elapsed time and rate).
+  const progress = new Progress('write', records.length, 'events');
+  const redraw = setInterval(() => progress.tick(0), 1000);
   try {
     await db.transaction(async (tx) => {
       await applyCaseCommands(tx, cases);
+      progress.tick(cases.length);
       await applyMoneyCommands(tx, money);
+      progress.tick(money.length);
       await applyComplaintCommands(tx, complaints);
+      progress.tick(complaints.length);
     });
+    progress.finish();
   } finally {
+    clearInterval(redraw);
     await db.destroy();
   }
   const seconds = (Date.now() - started) / 1000;

@@ -214,7 +214,7 @@ const importCommand: CommandSpec = {
     try {
       const s = await importFile(db.url, String(v.file), say);
       say(
-        `imported ${s.lines.toLocaleString('en')} events (${s.cases} case, ${s.money} money, ${s.complaints} complaint) in ${s.seconds.toFixed(2)}s: ${s.perSecond.toLocaleString('en')} events/s`,
+        `imported ${s.lines.toLocaleString('en')} events (${s.cases.toLocaleString('en')} case, ${s.money.toLocaleString('en')} money, ${s.complaints.toLocaleString('en')} complaint) in ${s.seconds.toFixed(2)}s: ${s.perSecond.toLocaleString('en')} events/s`,
       );
     } finally {
       await db.stop();

@@ -36,7 +36,7 @@ export class Progress {
     const width = 24;
     const filled = Math.round(share * width);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    const text = `${this.label} ${bar} ${(share * 100).toFixed(0).padStart(3)}% ${this.done.toLocaleString('en')}/${this.total.toLocaleString('en')} ${this.unit} · ${Math.round(rate).toLocaleString('en')}/s · ${final ? `${seconds.toFixed(1)}s` : `ETA ${eta.toFixed(0)}s`}`;
+    const text = `${this.label} ${bar} ${(share * 100).toFixed(0).padStart(3)}% ${this.done.toLocaleString('en')}/${this.total.toLocaleString('en')} ${this.unit} · ${Math.round(rate).toLocaleString('en')}/s · ${final ? `${seconds.toFixed(1)}s` : rate > 0 ? `ETA ${eta.toFixed(0)}s` : 'ETA –'}`;
     if (this.out.isTTY) this.out.write(`\r${text}${final ? '\n' : ''}`);
     else if (final || share < 1) this.out.write(`${text}\n`);
   }
