@@ -49,6 +49,25 @@ describe('unit ancestry', () => {
     expect(table.calls).toEqual(['all', 'all']);
   });
 
+  it('does not keep a read that was under way when the hierarchy was rebuilt', async () => {
+    // The first read sees the old hierarchy (ward 30 in province 3), held until after the rebuild; the next, the new one (province 4).
+    const reads: (() => void)[] = [];
+    const query = (_text: string, _values: unknown[]) =>
+      new Promise<{ rows: unknown[] }>((resolve) => {
+        const province = reads.length === 0 ? 3 : 4;
+        reads.push(() => resolve({ rows: [{ descendant_id: 30, ids: [1, province, 30] }] }));
+      });
+    const ancestry = new UnitAncestry(query);
+    ancestry.warm();
+    await new Promise((resolve) => setImmediate(resolve));
+    ancestry.forget(); // the rebuild is heard while the first read is under way
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads).toHaveLength(2);
+    reads[1]!();
+    reads[0]!(); // the old read ends last
+    expect([...(await ancestry.of([30]))].sort((a, b) => a - b)).toEqual([1, 4, 30]);
+  });
+
   it('is one map a notices connection', () => {
     const a = { query: edges().query };
     const b = { query: edges().query };

@@ -15,7 +15,9 @@ const EDGES_SQL = `SELECT descendant_id, array_agg(DISTINCT ancestor_id) AS ids 
 export class UnitAncestry {
   private ancestors = new Map<number, number[]>();
   private loadedAt = -Infinity;
-  private loading?: Promise<void>;
+  private loading?: { generation: number; done: Promise<void> };
+  /** Counts the rebuilds heard: a read started before the last one is not kept. */
+  private generation = 0;
 
   constructor(
     private readonly query: Query,
@@ -46,6 +48,7 @@ export class UnitAncestry {
 
   /** The hierarchy was rebuilt: the edges are read again (at once, in the background). */
   forget(): void {
+    this.generation++;
     this.ancestors = new Map();
     this.loadedAt = -Infinity;
     this.warm();
@@ -60,18 +63,28 @@ export class UnitAncestry {
     this.reload().catch(() => {});
   }
 
-  /** Reads the whole edge table; one read at a time. */
+  /**
+   * Reads the whole edge table; one read at a time. A read under way when the hierarchy is
+   * rebuilt (its edges may be the old ones) is not kept: forget() has started another.
+   */
   private reload(): Promise<void> {
-    this.loading ??= (async () => {
-      try {
+    const generation = this.generation;
+    const current = this.loading;
+    if (current && current.generation === generation) return current.done;
+    const loading = {
+      generation,
+      done: (async () => {
         const { rows } = await this.query(`${EDGES_SQL} GROUP BY descendant_id`, []);
+        // Rebuilt meanwhile: these may be the old edges; the rebuild's own read installs the new ones.
+        if (this.generation !== generation) return;
         this.ancestors = new Map((rows as { descendant_id: number; ids: number[] }[]).map((r) => [r.descendant_id, r.ids]));
         this.loadedAt = Date.now();
-      } finally {
-        this.loading = undefined;
-      }
-    })();
-    return this.loading;
+      })().finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+      }),
+    };
+    this.loading = loading;
+    return loading.done;
   }
 }
 
