@@ -109,6 +109,15 @@ export const field = {
   },
   id(r: EventRecord, name: string): string {
     const v = r.fields[name];
+    // A JSON number past 2^53 has already lost its last digits when parsed: such ids come as text.
+    if (Number.isInteger(v) && !Number.isSafeInteger(v))
+      rejectLine(
+        r.line,
+        `"${name}" ${JSON.stringify(v)} is too large for a JSON number to carry exactly; write it as text, e.g. "${name}": "12345678901234567".`,
+        {
+          field: name,
+        },
+      );
     const text = typeof v === 'number' ? String(v) : v;
     if (typeof text !== 'string' || !/^\d{1,18}$/.test(text) || /^0+$/.test(text))
       rejectLine(r.line, `"${name}" must be a positive whole number, got ${JSON.stringify(v)}.`, { field: name });
