@@ -5,6 +5,11 @@ import { createClient, type Client } from 'graphql-ws';
 import { ApiError, apiErrorOf } from './api.js';
 import { authorization } from './session.js';
 
+/** Close codes after which connecting again cannot help: the user has to act. */
+const FINAL_CLOSE_CODES = [4401, 4403, 4429];
+
+const isCloseEvent = (event: unknown): event is { code: number } => typeof (event as { code?: unknown } | null)?.code === 'number';
+
 /** The connection as the status line shows it. */
 export type LiveState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -40,8 +45,11 @@ export class Live {
       lazy: true,
       keepAlive: 10_000,
       retryAttempts: Infinity,
-      // A lost connection is tried again within 0.5–4 s; refusals of the credential (4401) are final.
+      // A lost connection is tried again within 0.5–4 s. Refusals are final and shown: of the
+      // credential (4401), of too many failed sign-ins (4429), and a forbidden connection (4403),
+      // which graphql-ws would otherwise try again for ever.
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(4000, 500 * 2 ** retries))),
+      shouldRetry: (event) => !(isCloseEvent(event) && FINAL_CLOSE_CODES.includes(event.code)),
       on: {
         connecting: (isRetry) => this.set(isRetry ? 'reconnecting' : 'connecting'),
         connected: () => this.set('connected'),

@@ -5,7 +5,7 @@ import type { Caller } from './caller';
 
 /**
  * Checks a graphql-ws connection's `connectionParams` (onConnect), sent over the upgraded
- * `request`; a refusal is thrown (the connection is closed: 4429 when rate-limited, else 4403).
+ * `request`; a refusal is thrown (the connection is closed: 4401 for a refused credential, 4429 when rate-limited).
  */
 export type AuthenticateConnection = (connectionParams: Readonly<Record<string, unknown>> | undefined, request: IncomingMessage) => Promise<Caller>;
 

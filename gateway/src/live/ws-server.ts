@@ -53,6 +53,16 @@ type Extra = Record<PropertyKey, unknown> & { identity?: Identity; principal?: s
 
 /** The close code of a connection refused for too many failed authentications from its address. */
 export const CLOSE_RATE_LIMITED = 4429;
+/** WebSocket's "try again later": the credentials could not be checked (the database did not answer, say). */
+const CLOSE_TRY_AGAIN = 1013;
+
+/** A close reason fits in 123 bytes of UTF-8: longer ones are cut at a character. */
+function closeReason(text: string): string {
+  if (Buffer.byteLength(text) <= 123) return text;
+  let cut = text.slice(0, 120);
+  while (Buffer.byteLength(`${cut}…`) > 123) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
 
 /** Closes the connection when its token expires: its values stop with its credentials. */
 function closeAtExpiry(extra: Extra, socket: WebSocket, expiresAt: number): void {
@@ -115,7 +125,7 @@ class DocumentCache {
 
 /**
  * graphql-ws on the gateway's `/graphql` path: identity checked in onConnect from
- * connectionParams (refusal closes with 4403), each operation parsed, validated and
+ * connectionParams (a refused credential closes with 4401, too many failures with 4429), each operation parsed, validated and
  * authorized in onSubscribe, then served by the live layer (LiveFanout). A connection is
  * closed with 4401 when its token expires or is revoked.
  */
@@ -146,9 +156,16 @@ export function attachLiveServer(options: LiveServerOptions): { dispose(): Promi
             byJti.set(caller.jti, sockets);
           }
         } catch (err) {
+          // The close code says whether trying again can help: graphql-ws clients give up on 4401
+          // and 4429, and retry anything else.
           const extensions = (err as GraphQLError).extensions;
-          if (extensions?.code === ErrorCode.RATE_LIMITED)
-            ctx.extra.socket.close(CLOSE_RATE_LIMITED, `RATE_LIMITED: retry in ${String(extensions.retryAfter)} s`);
+          const socket = ctx.extra.socket;
+          if (extensions?.code === ErrorCode.RATE_LIMITED) socket.close(CLOSE_RATE_LIMITED, `RATE_LIMITED: retry in ${String(extensions.retryAfter)} s`);
+          else if (extensions?.code === ErrorCode.UNAUTHENTICATED) socket.close(CLOSE_UNAUTHORIZED, closeReason(`UNAUTHENTICATED: ${(err as Error).message}`));
+          else {
+            logger.error({ err }, 'checking a live connection’s credentials failed');
+            socket.close(CLOSE_TRY_AGAIN, 'Try again later: the credentials could not be checked');
+          }
           return false;
         }
         metrics.connections++;
