@@ -398,8 +398,23 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
     });
 
     it('refuses events in a closed period (closing last: it holds for the rest of this database)', async () => {
-      const closed = await gqlData(hub.url, `mutation { closeReportingPeriod(through: "2025-08-31") { closedThrough } }`);
+      const calendar = `{ reportingCalendar { closedThrough } }`;
+      expect((await gqlData(hub.url, calendar)).reportingCalendar.closedThrough).toBeNull(); // and now kept by the gateway
+      // A write under way (its transaction has read the calendar, as a writer's checks do): the close waits for its commit.
+      const writer = new Client({ connectionString: db });
+      await writer.connect();
+      await writer.query('BEGIN');
+      await writer.query('SELECT max(closed_through) FROM org_units.reporting_close');
+      let settled = false;
+      const closing = gqlData(hub.url, `mutation { closeReportingPeriod(through: "2025-08-31") { closedThrough } }`).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(settled).toBe(false);
+      await writer.query('COMMIT');
+      await writer.end();
+      const closed = await closing;
       expect(closed.closeReportingPeriod.closedThrough).toBe('2025-08-31');
+      // The closer's next read through the gateway has the new calendar.
+      expect((await gqlData(hub.url, calendar)).reportingCalendar.closedThrough).toBe('2025-08-31');
       const back = await gql(hub.url, `mutation { closeReportingPeriod(through: "2025-07-31") { closedThrough } }`);
       expect(back.errors?.[0]?.extensions?.code).toBe('INVALID_PERIOD');
       const res = await receive(ward, '2025-08-15', key('closed'));

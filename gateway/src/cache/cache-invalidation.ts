@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { EVERYTHING, type ChangeNotice } from '@thads/kit';
+import { EVERYTHING, msToNextVietnamMidnight, type ChangeNotice } from '@thads/kit';
 import type { PgNotices } from '../changes/pg-notices';
 import { FIGURE_SCHEMAS } from '../live/change-feed';
 import { ancestryOn, type UnitAncestry } from '../live/unit-ancestry';
@@ -36,6 +36,18 @@ export class CacheInvalidation {
       this.ancestry.warm();
       this.enqueue(async () => this.setEnabled(true));
     });
+    this.dropAtMidnight();
+  }
+
+  /**
+   * Answers that read "today" (a default `asOf`, the units valid now) change at midnight in
+   * Vietnam without any notice: everything kept is dropped then, once a day.
+   */
+  private dropAtMidnight(): void {
+    setTimeout(() => {
+      this.enqueue(async () => this.apply('all'));
+      this.dropAtMidnight();
+    }, msToNextVietnamMidnight() + 10).unref();
   }
 
   /** After a mutation: every change committed before now has been heard and applied. */

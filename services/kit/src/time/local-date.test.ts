@@ -1,4 +1,4 @@
-import { addDays, parseLocalDate, todayInVietnam } from './local-date';
+import { addDays, msToNextVietnamMidnight, parseLocalDate, todayInVietnam } from './local-date';
 
 describe('parseLocalDate', () => {
   it('accepts real dates', () => {
@@ -25,5 +25,13 @@ describe('addDays', () => {
   it('crosses month and year ends', () => {
     expect(addDays('2025-07-01', -1)).toBe('2025-06-30');
     expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
+  });
+});
+
+describe('msToNextVietnamMidnight', () => {
+  it('counts to 17:00 UTC, midnight in Hanoi', () => {
+    expect(msToNextVietnamMidnight(Date.parse('2025-06-30T16:59:59.000Z'))).toBe(1000);
+    expect(msToNextVietnamMidnight(Date.parse('2025-06-30T17:00:00.000Z'))).toBe(86_400_000);
+    expect(todayInVietnam(new Date(Date.parse('2025-06-30T16:59:59.000Z') + 1000))).toBe('2025-07-01');
   });
 });

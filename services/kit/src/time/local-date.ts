@@ -38,6 +38,12 @@ export function todayInVietnam(now: Date = new Date()): LocalDate {
   return formatDate(vn.getUTCFullYear(), vn.getUTCMonth() + 1, vn.getUTCDate());
 }
 
+/** Milliseconds from `now` to the next midnight in Vietnam, when todayInVietnam() changes. */
+export function msToNextVietnamMidnight(now: number = Date.now()): number {
+  const day = 86_400_000;
+  return (Math.floor((now + VN_OFFSET_MS) / day) + 1) * day - VN_OFFSET_MS - now;
+}
+
 /** The date `days` after `date` (negative goes back). */
 export function addDays(date: LocalDate, days: number): LocalDate {
   const [y, m, d] = date.split('-').map(Number);

@@ -30,13 +30,17 @@ export class CalendarResolver {
       throw userError(ErrorCode.INVALID_PERIOD, `${through} is not the last day of a month: periods close at a month's end.`, { through });
     if (through >= todayInVietnam())
       throw userError(ErrorCode.INVALID_PERIOD, `${through} has not ended yet in Vietnam; a period closes after its last day.`, { through });
-    const current = await ctx.loaders.calendar.closedThrough();
-    if (current && through < current)
-      throw userError(ErrorCode.INVALID_PERIOD, `Periods through ${current} are closed already; a close cannot move back to ${through}.`, {
-        through,
-        closedThrough: current,
-      });
-    await ctx.loaders.calendar.close(through);
-    return { closedThrough: through > (current ?? '') ? through : current };
+    const closedThrough = await ctx.loaders.calendar.close(
+      through,
+      (current) => {
+        if (current && through < current)
+          throw userError(ErrorCode.INVALID_PERIOD, `Periods through ${current} are closed already; a close cannot move back to ${through}.`, {
+            through,
+            closedThrough: current,
+          });
+      },
+      ctx.access,
+    );
+    return { closedThrough };
   }
 }
