@@ -301,6 +301,48 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
       expect(await counts()).toEqual(before);
     });
 
+    it('imports a file once an idempotency key: a retry writes nothing again, another file under the key is refused', async () => {
+      const citizens = async () =>
+        (
+          await gqlData(hub.url, `query($id: ID!) { unit(id: $id) { complaintStats(period: { year: 2025 }) { citizensReceived } } }`, {
+            id: String(ward),
+          })
+        ).unit.complaintStats.citizensReceived as number;
+      const IMPORT_ONCE = `mutation($path: String!, $key: String) { importComplaintEvents(path: $path, idempotencyKey: $key) { applied skipped milliseconds } }`;
+      // Receptions have no natural key: without an idempotency key, a retry would count them twice.
+      writeFileSync(
+        join(hub.importDir, 'receptions.csv'),
+        `event,unitId,date,citizens\nCITIZENS_RECEIVED,${ward},2025-08-05,7\nCITIZENS_RECEIVED,${ward},2025-08-06,5\n`,
+      );
+      const before = await citizens();
+      const once = key('import');
+      const first = await gqlData(hub.url, IMPORT_ONCE, { path: 'receptions.csv', key: once }, REPORTER);
+      expect(first.importComplaintEvents).toMatchObject({ applied: 2, skipped: 0 });
+      expect(await citizens()).toBe(before + 12);
+      // The client lost the answer and sends the same request again: the first answer, nothing written.
+      const retry = await gqlData(hub.url, IMPORT_ONCE, { path: 'receptions.csv', key: once }, REPORTER);
+      expect(retry.importComplaintEvents).toEqual(first.importComplaintEvents);
+      expect(await citizens()).toBe(before + 12);
+      // The same key with the file changed is another request.
+      writeFileSync(join(hub.importDir, 'receptions.csv'), `event,unitId,date,citizens\nCITIZENS_RECEIVED,${ward},2025-08-05,9\n`);
+      const reused = await gql(hub.url, IMPORT_ONCE, { path: 'receptions.csv', key: once }, REPORTER);
+      expect(reused.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(await citizens()).toBe(before + 12);
+      // Each service keeps its own keys: finances' import of the file (none of its lines) is a request of its own.
+      const other = await gql(
+        hub.url,
+        `mutation($path: String!, $key: String) { importMoneyEvents(path: $path, idempotencyKey: $key) { applied } }`,
+        {
+          path: 'receptions.csv',
+          key: once,
+        },
+        REPORTER,
+      );
+      expect(other.data?.importMoneyEvents).toEqual({ applied: 0 });
+      const bad = await gql(hub.url, IMPORT_ONCE, { path: 'receptions.csv', key: 'short' }, REPORTER);
+      expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
+
     it('ranks provinces with ties sharing a rank, and gives a unit its own position', async () => {
       const data = await gqlData(
         hub.url,

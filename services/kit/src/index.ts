@@ -60,6 +60,7 @@ export * from './write/month-deltas';
 export * from './write/outbox';
 export * from './write/event-file';
 export * from './write/import-folder';
+export * from './write/import-mutation';
 export * from './graphql/import-result.type';
 export * from './stats/ranking';
 export * from './stats/stats-types';

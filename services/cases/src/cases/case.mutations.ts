@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { ErrorCode, ImportResult, categoryMask, parseUnitId, readEventFile, userError } from '@thads/kit';
+import { ErrorCode, IMPORT_KEY_DESCRIPTION, ImportResult, categoryMask, importEventFile, parseUnitId, userError, type ImportSpec } from '@thads/kit';
+import type { CaseCommand } from './case-commands';
 import type { Context } from '../context';
 import { EnforcementCase } from './case.entity';
 import { CaseEventInput, ReceiveCaseInput } from './case.inputs';
@@ -8,6 +9,14 @@ import { applyCaseCommands, applyOnce } from './case.writer';
 
 const KEY_DESCRIPTION =
   'A key the client makes once per intended change (a UUID): a retry with the same key and input changes nothing and returns the same case.';
+
+/** The service's import mutation: lines become commands, written all or nothing, once a key. */
+const CASE_IMPORT: ImportSpec<CaseCommand> = {
+  schema: 'cases',
+  operation: 'importCaseEvents',
+  commandsOf: caseCommandsOf,
+  apply: applyCaseCommands,
+};
 
 @Resolver(() => EnforcementCase)
 export class CaseMutations {
@@ -55,12 +64,9 @@ export class CaseMutations {
   })
   async importCaseEvents(
     @Arg('path', { description: 'File name inside the import folder (IMPORT_DIR), ending in .ndjson or .csv.' }) path: string,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: IMPORT_KEY_DESCRIPTION }) idempotencyKey: string | null | undefined,
     @Ctx() ctx: Context,
   ): Promise<ImportResult> {
-    ctx.access.assertWriter(); // before the file system: a read-only caller learns nothing of the folder
-    const started = Date.now();
-    const { commands, skipped } = caseCommandsOf(await readEventFile(ctx.importFolder, path));
-    await ctx.db.transaction((tx) => applyCaseCommands(tx, commands, ctx.access));
-    return { applied: commands.length, skipped, milliseconds: Date.now() - started };
+    return importEventFile(CASE_IMPORT, ctx, path, idempotencyKey);
   }
 }

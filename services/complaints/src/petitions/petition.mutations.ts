@@ -1,11 +1,19 @@
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
-import { DateScalar, ImportResult, parseUnitId, readEventFile } from '@thads/kit';
+import { DateScalar, IMPORT_KEY_DESCRIPTION, ImportResult, importEventFile, parseUnitId, type ImportSpec } from '@thads/kit';
 import type { Context } from '../context';
 import { complaintCommandsOf } from './complaint-import';
-import { applyComplaintCommands, applyComplaintOnce } from './complaint.writer';
+import { applyComplaintCommands, applyComplaintOnce, type ComplaintCommand } from './complaint.writer';
 import { Petition, PetitionKind } from './petition.entity';
 
 const KEY = 'A key the client makes once per intended change (a UUID): a retry with the same key and input changes nothing.';
+
+/** The service's import mutation: lines become commands, written all or nothing, once a key. */
+const COMPLAINT_IMPORT: ImportSpec<ComplaintCommand> = {
+  schema: 'complaints',
+  operation: 'importComplaintEvents',
+  commandsOf: complaintCommandsOf,
+  apply: applyComplaintCommands,
+};
 
 @Resolver(() => Petition)
 export class PetitionMutations {
@@ -67,12 +75,9 @@ export class PetitionMutations {
   })
   async importComplaintEvents(
     @Arg('path', { description: 'File name inside the import folder (IMPORT_DIR).' }) path: string,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: IMPORT_KEY_DESCRIPTION }) idempotencyKey: string | null | undefined,
     @Ctx() ctx: Context,
   ): Promise<ImportResult> {
-    ctx.access.assertWriter(); // before the file system: a read-only caller learns nothing of the folder
-    const started = Date.now();
-    const { commands, skipped } = complaintCommandsOf(await readEventFile(ctx.importFolder, path));
-    if (commands.length) await ctx.db.transaction((tx) => applyComplaintCommands(tx, commands, ctx.access));
-    return { applied: commands.length, skipped, milliseconds: Date.now() - started };
+    return importEventFile(COMPLAINT_IMPORT, ctx, path, idempotencyKey);
   }
 }

@@ -1,5 +1,18 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { CaseCategoryName, DateScalar, ErrorCode, ImportResult, VndScalar, categoryMask, parseUnitId, readEventFile, userError } from '@thads/kit';
+import {
+  CaseCategoryName,
+  DateScalar,
+  ErrorCode,
+  IMPORT_KEY_DESCRIPTION,
+  ImportResult,
+  VndScalar,
+  categoryMask,
+  importEventFile,
+  parseUnitId,
+  userError,
+  type ImportSpec,
+} from '@thads/kit';
+import type { MoneyCommand } from './money-commands';
 import type { Context } from '../context';
 import { CaseMoney } from './case-money.entity';
 import { moneyCommandsOf } from './money-import';
@@ -7,6 +20,14 @@ import { MoneyEventKindInput } from './money.inputs';
 import { applyMoneyCommands, applyMoneyOnce } from './money.writer';
 
 const KEY = 'A key the client makes once per intended change (a UUID): a retry with the same key and input changes nothing.';
+
+/** The service's import mutation: lines become commands, written all or nothing, once a key. */
+const MONEY_IMPORT: ImportSpec<MoneyCommand> = {
+  schema: 'finances',
+  operation: 'importMoneyEvents',
+  commandsOf: moneyCommandsOf,
+  apply: applyMoneyCommands,
+};
 
 @Resolver(() => CaseMoney)
 export class MoneyMutations {
@@ -72,12 +93,9 @@ export class MoneyMutations {
   })
   async importMoneyEvents(
     @Arg('path', { description: 'File name inside the import folder (IMPORT_DIR).' }) path: string,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: IMPORT_KEY_DESCRIPTION }) idempotencyKey: string | null | undefined,
     @Ctx() ctx: Context,
   ): Promise<ImportResult> {
-    ctx.access.assertWriter(); // before the file system: a read-only caller learns nothing of the folder
-    const started = Date.now();
-    const { commands, skipped } = moneyCommandsOf(await readEventFile(ctx.importFolder, path));
-    if (commands.length) await ctx.db.transaction((tx) => applyMoneyCommands(tx, commands, ctx.access));
-    return { applied: commands.length, skipped, milliseconds: Date.now() - started };
+    return importEventFile(MONEY_IMPORT, ctx, path, idempotencyKey);
   }
 }

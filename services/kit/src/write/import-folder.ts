@@ -92,9 +92,10 @@ async function openInside(dir: string, parts: string[]): Promise<{ handle: FileH
  * Reads an import file from the import folder, line by line: the text is never held whole,
  * and a file over the folder's byte cap is refused before it is read (and, should it grow
  * meanwhile, as soon as the cap is passed). Call it only once the caller may import at all,
- * so that nobody else learns which files exist.
+ * so that nobody else learns which files exist. `digest` is given every byte read (a hash of
+ * the file, for an import made once a key).
  */
-export async function readEventFile(folder: ImportFolder, path: string): Promise<EventRecord[]> {
+export async function readEventFile(folder: ImportFolder, path: string, digest?: { update(chunk: Buffer): unknown }): Promise<EventRecord[]> {
   const parts = importPathParts(path);
   const name = parts.join('/');
   const { handle, size } = await openInside(folder.dir, parts);
@@ -107,6 +108,7 @@ export async function readEventFile(folder: ImportFolder, path: string): Promise
       (chunk) => {
         bytes += chunk.length;
         if (bytes > folder.maxBytes) throw tooLarge(name, folder.maxBytes);
+        digest?.update(chunk);
       },
       (line, n) => parser.push(line, n),
     );
