@@ -80,6 +80,22 @@ describe('access control and protection of the API', () => {
       expect(search.data?.searchUnits.every((u: { parent: { id: string } }) => u.parent.id === String(mine.province))).toBe(true);
     });
 
+    it('follows a unit’s links (parent, ancestors, lineage) only to units the caller may read', async () => {
+      const district = units.find((u) => u.type === 'DISTRICT')!;
+      const commune = units.find((u) => u.parentId === district.id)!;
+      const links = `{ unit(id: "${commune.id}") { parent { id } ancestors { id type } lineage { from { id } to { id type } } } }`;
+      const all = (await ask(links, bearer('ministry'))).data?.unit;
+      expect(all.parent).toEqual({ id: String(district.id) });
+      expect(all.ancestors.map((a: { type: string }) => a.type)).toEqual(['DISTRICT', 'PROVINCE', 'MINISTRY']);
+      expect(all.lineage.length).toBeGreaterThan(0); // the commune went into a new ward
+      // A reporter for the commune alone: the district above it and the ward it became are not its own.
+      const own = await ask(links, bearer('reporter', [commune.id]));
+      expect(own.errors).toBeUndefined();
+      expect(own.data?.unit.parent).toBeNull();
+      expect(own.data?.unit.ancestors.map((a: { type: string }) => a.type)).toEqual(['PROVINCE', 'MINISTRY']);
+      expect(own.data?.unit.lineage).toEqual([]);
+    });
+
     it('limits an integrator to its units and the field families of its key, read-only', async () => {
       const h = bearer('integrator', [mine.province], ['units', 'cases']);
       expect(codeOf(await ask(unitStats(mine.province), h))).toBeUndefined();

@@ -21,9 +21,14 @@ export class OrgUnitFields {
     return unit.validFrom <= date && (unit.validTo === null || date < unit.validTo);
   }
 
-  @FieldResolver(() => OrgUnit, { nullable: true, description: 'The unit directly above; null for the ministry.' })
-  parent(@Root() unit: OrgUnit, @Ctx() ctx: Context): Promise<OrgUnit | null> | null {
-    return unit.parentId === null ? null : ctx.loaders.unitById.load(unit.parentId);
+  @FieldResolver(() => OrgUnit, {
+    nullable: true,
+    description: 'The unit directly above; null for the ministry, and for a unit below the provinces that is outside what you may read.',
+  })
+  async parent(@Root() unit: OrgUnit, @Ctx() ctx: Context): Promise<OrgUnit | null> {
+    if (unit.parentId === null) return null;
+    const parent = await ctx.loaders.unitById.load(unit.parentId);
+    return parent && (await ctx.access.canSeeUnit(parent)) ? parent : null;
   }
 
   @FieldResolver(() => [OrgUnit], { description: 'Units directly below, valid on `asOf`, by name.' })
@@ -36,7 +41,7 @@ export class OrgUnitFields {
     return ctx.access.visible(await ctx.loaders.childrenOf.load({ id: unit.id, asOf: asOf ?? defaultDate(unit) }));
   }
 
-  @FieldResolver(() => [OrgUnit], { description: 'Units above, from the parent up to the ministry.' })
+  @FieldResolver(() => [OrgUnit], { description: 'Units above, from the parent up to the ministry (those you may read).' })
   async ancestors(@Root() unit: OrgUnit, @Ctx() ctx: Context): Promise<OrgUnit[]> {
     const chain: OrgUnit[] = [];
     let parentId = unit.parentId;
@@ -46,7 +51,7 @@ export class OrgUnitFields {
       chain.push(parent);
       parentId = parent.parentId;
     }
-    return chain;
+    return ctx.access.visible(chain);
   }
 
   @FieldResolver(() => [OrgUnit], { description: 'All units below, valid on `asOf`, level by level; optionally only one level.' })
@@ -60,9 +65,14 @@ export class OrgUnitFields {
     return ctx.access.visible(await ctx.loaders.units.descendantsOf(unit.id, asOf ?? defaultDate(unit), type ?? null));
   }
 
-  @FieldResolver(() => [Lineage], { description: 'Lineage edges from or to this unit: what it became, or what it continues.' })
-  lineage(@Root() unit: OrgUnit, @Ctx() ctx: Context): Promise<Lineage[]> {
-    return ctx.loaders.lineageOf.load(unit.id);
+  @FieldResolver(() => [Lineage], {
+    description: 'Lineage edges from or to this unit: what it became, or what it continues (the edges whose other unit you may read).',
+  })
+  async lineage(@Root() unit: OrgUnit, @Ctx() ctx: Context): Promise<Lineage[]> {
+    const edges = await ctx.loaders.lineageOf.load(unit.id);
+    const ends = await Promise.all(edges.map((e) => ctx.loaders.unitById.load(e.fromUnitId === unit.id ? e.toUnitId : e.fromUnitId)));
+    const visible = new Set((await ctx.access.visible(ends.filter((u): u is OrgUnit => u !== null))).map((u) => u.id));
+    return edges.filter((e) => visible.has(e.fromUnitId === unit.id ? e.toUnitId : e.fromUnitId));
   }
 }
 
