@@ -35,12 +35,20 @@ interface Jwk extends JsonWebKey {
 }
 
 const b64json = (part: string): Record<string, unknown> => {
+  let value: unknown;
   try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
   } catch {
     throw new TokenError('the token is not a JWT (header or payload is not base64url JSON)', 'malformed');
   }
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new TokenError('the token is not a JWT (header or payload is not a JSON object)', 'malformed');
+  return value as Record<string, unknown>;
 };
+
+/** A JWKS is read again after this long, and not sooner for a token naming an unknown key: one such token is not a fetch of the key set. */
+const JWKS_MAX_AGE_MS = 10 * 60 * 1000;
+const JWKS_UNKNOWN_KID_GAP_MS = 30 * 1000;
 
 /**
  * Verifies a compact JWS: HS256 against the configured secret, RS256 or ES256 against the
@@ -49,6 +57,10 @@ const b64json = (part: string): Record<string, unknown> => {
  */
 export class JwtVerifier {
   private keys?: { at: number; byKid: Map<string, { key: KeyObject; alg: string }> };
+  /** The fetch under way, shared by every token that waits for it. */
+  private loading?: Promise<void>;
+  /** When the key set was last asked for, whether or not it came. */
+  private triedAt = -Infinity;
 
   constructor(private readonly options: JwtOptions) {}
 
@@ -93,16 +105,37 @@ export class JwtVerifier {
 
   private async key(kid: string, alg: string): Promise<KeyObject> {
     if (!this.options.jwks) throw new TokenError(`${alg} tokens are not accepted here (no JWKS configured)`, 'algorithm');
-    if (!this.keys || Date.now() - this.keys.at > 10 * 60 * 1000 || !this.keys.byKid.has(kid)) await this.loadKeys();
+    const now = Date.now();
+    const stale = !this.keys || now - this.keys.at > JWKS_MAX_AGE_MS;
+    const unknown = !this.keys?.byKid.has(kid) && now - this.triedAt > JWKS_UNKNOWN_KID_GAP_MS;
+    if (stale || unknown) await this.refreshKeys();
+    if (!this.keys) throw new Error(`the JWKS (${this.options.jwks}) could not be read: RS256/ES256 tokens cannot be checked until it can`);
     const found = this.keys!.byKid.get(kid) ?? (this.keys!.byKid.size === 1 && !kid ? [...this.keys!.byKid.values()][0] : undefined);
     if (!found) throw new TokenError(`no key "${kid}" in the JWKS`, 'signature');
     if (found.alg !== alg) throw new TokenError(`the key "${kid}" is for ${found.alg}, not ${alg}`, 'algorithm');
     return found.key;
   }
 
+  /** One fetch at a time; a failed one keeps the keys held (an identity provider down for a while refuses no token it had signed). */
+  private refreshKeys(): Promise<void> {
+    this.loading ??= this.loadKeys()
+      .catch((err: Error) => {
+        if (!this.keys) throw err;
+        this.keys = { ...this.keys, at: Date.now() - JWKS_MAX_AGE_MS + JWKS_UNKNOWN_KID_GAP_MS }; // tried again in a little while
+      })
+      .finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
   private async loadKeys(): Promise<void> {
+    this.triedAt = Date.now();
     const source = this.options.jwks!;
-    const text = /^https?:\/\//.test(source) ? await (await fetch(source, { signal: AbortSignal.timeout(5000) })).text() : await readFile(source, 'utf8');
+    let text: string;
+    if (/^https?:\/\//.test(source)) {
+      const res = await fetch(source, { signal: AbortSignal.timeout(5000) });
+      if (!res.ok) throw new Error(`the JWKS at ${source} answered HTTP ${res.status}`);
+      text = await res.text();
+    } else text = await readFile(source, 'utf8');
     const set = JSON.parse(text) as { keys?: Jwk[] };
     const byKid = new Map<string, { key: KeyObject; alg: string }>();
     for (const jwk of set.keys ?? []) {
