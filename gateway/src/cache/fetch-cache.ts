@@ -80,10 +80,11 @@ export class FetchCache {
         const text = group.entities.get(id);
         if (text === undefined) continue;
         group.entities.delete(id);
-        group.bytes -= text.length;
-        this.bytes -= text.length;
+        group.bytes -= sizeOf(text);
+        this.bytes -= sizeOf(text);
       }
     }
+    for (const [key, group] of this.groups) if (group.entities.size === 0) this.groups.delete(key);
   }
 
   private async root(
@@ -104,7 +105,7 @@ export class FetchCache {
     if (!response.errors?.length && response.data && !this.log.changedBetween(since, this.log.generation, touched)) {
       const text = JSON.stringify(response.data);
       this.roots.set(key, { subgraph, lastDay, text });
-      this.grow(text.length);
+      this.grow(sizeOf(text));
     }
     return response;
   }
@@ -116,7 +117,7 @@ export class FetchCache {
     request: GatewayGraphQLRequest,
     send: (request: GatewayGraphQLRequest) => Promise<GatewayGraphQLResponse>,
   ): Promise<GatewayGraphQLResponse> {
-    let group = this.groups.get(key);
+    const group = this.groups.get(key);
     // What is kept now: a change while the rest is fetched may drop it from the group, not from this answer.
     const kept = units.map((id) => group?.entities.get(id));
     const missing: number[] = [];
@@ -141,17 +142,20 @@ export class FetchCache {
       const lastDay = lastDayRead(request.query ?? '', request.variables);
       const touched = changes === 'all' ? undefined : unitsTouched(changes, subgraph, lastDay);
       if (touched) {
-        group = this.groups.get(key) ?? { subgraph, lastDay, entities: new Map(), bytes: 0 };
-        this.groups.set(key, group);
+        const into = this.groups.get(key) ?? { subgraph, lastDay, entities: new Map(), bytes: 0 };
+        this.groups.set(key, into);
+        let added = 0;
         missing.forEach((i, j) => {
           const id = units[i]!;
           if (touched.has(id) || touched.has(-1)) return;
           const text = JSON.stringify(answered[j] ?? null);
-          const before = group!.entities.get(id);
-          group!.entities.set(id, text);
-          group!.bytes += text.length - (before?.length ?? 0);
-          this.grow(text.length - (before?.length ?? 0));
+          const before = into.entities.get(id);
+          into.entities.set(id, text);
+          added += sizeOf(text) - (before === undefined ? 0 : sizeOf(before));
         });
+        // Counted once the group holds them all: grow() may drop this very group, and then takes all of it off.
+        into.bytes += added;
+        this.grow(added);
       }
       if (missing.length === units.length) return response;
     }
@@ -184,8 +188,13 @@ export class FetchCache {
     const entry = this.roots.get(key);
     if (!entry) return;
     this.roots.delete(key);
-    this.bytes -= entry.text.length;
+    this.bytes -= sizeOf(entry.text);
   }
+}
+
+/** What one kept text costs: its characters and the map entry holding it. */
+function sizeOf(text: string): number {
+  return text.length + 64;
 }
 
 /** The units of a subgraph whose figures up to `lastDay` these changes touched (-1 for all of them). */
