@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { EVERYTHING, type ChangeNotice } from '@thads/kit';
 import { PgNotices } from '../changes/pg-notices';
 import { ChangeBurst } from './change-burst';
-import { ancestryOn } from './unit-ancestry';
+import { ancestryOn, type UnitAncestry } from './unit-ancestry';
 
 /** What a committed change means for the live layer. */
 export type Change = ({ kind: 'units'; unitIds: Set<number> } | { kind: 'all'; reason: string }) & {
@@ -33,6 +33,8 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
   /** Units named by the notifications since the last flush. */
   private pendingUnits = new Set<number>();
   private readonly burst: ChangeBurst;
+  /** Where a changed unit's figures count: shared with the caches when they own the connection. */
+  private readonly ancestry: UnitAncestry;
   /** Whether the notices connection is this feed's own (else its owner starts and stops it). */
   private readonly owned: boolean;
 
@@ -41,16 +43,16 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
     super();
     this.owned = typeof source === 'string';
     this.notices = typeof source === 'string' ? new PgNotices(source, logger) : source;
-    const ancestry = ancestryOn(this.notices);
+    this.ancestry = ancestryOn(this.notices);
     this.burst = new ChangeBurst(
       () => this.changedUnits(),
-      ancestry,
+      this.ancestry,
       (change) => this.emit('change', change),
       logger,
     );
     this.notices.on('notice', (notice: ChangeNotice) => this.onNotice(notice));
     this.notices.on('connected', (isReconnect: boolean) => {
-      if (this.owned) ancestry.warm(); // else the caches, whose connection it is, warm it
+      if (this.owned) this.ancestry.warm(); // else the caches, whose connection it is, warm it
       if (!isReconnect) return;
       logger.info('change feed reconnected; refreshing every live query');
       this.emit('change', { kind: 'all', reason: 'reconnected' } satisfies Change);
@@ -68,6 +70,7 @@ export class PgChangeFeed extends EventEmitter implements ChangeFeed {
 
   private onNotice(notice: ChangeNotice): void {
     if (notice.schema === EVERYTHING) {
+      if (this.owned) this.ancestry.forget(); // else the caches, whose connection it is, forget it (the map is shared)
       this.emit('change', { kind: 'all', reason: 'figures rewritten', noticedAt: Date.now() } satisfies Change);
       return;
     }
