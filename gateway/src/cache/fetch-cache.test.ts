@@ -44,4 +44,14 @@ describe('fetch cache memory', () => {
     expect(calls).toEqual(['entities:3', 'entities:1']);
     expect((again.data as { _entities: { caseStats: { done: number } }[] })._entities.map((e) => e.caseStats.done)).toEqual([1, 2, 3]);
   });
+
+  it('counts a root fetch once when two misses of it end together', async () => {
+    const cache = new FetchCache(1_000_000, new ChangeLog());
+    const { send } = subgraph();
+    const root: GatewayGraphQLRequest = { query: '{ ministry { name } }', variables: {} };
+    await Promise.all([cache.fetch('org-units', root, 'ministry', send), cache.fetch('org-units', root, 'ministry', send)]);
+    const once = new FetchCache(1_000_000, new ChangeLog());
+    await once.fetch('org-units', root, 'ministry', send);
+    expect((cache as unknown as { bytes: number }).bytes).toBe((once as unknown as { bytes: number }).bytes);
+  });
 });

@@ -104,6 +104,7 @@ export class FetchCache {
     const touched = (c: CacheChange) => c === 'all' || (subgraph !== HIERARCHY_SUBGRAPH && c.subgraph === subgraph && reaches(c, lastDay));
     if (!response.errors?.length && response.data && !this.log.changedBetween(since, this.log.generation, touched)) {
       const text = JSON.stringify(response.data);
+      this.dropRoot(key); // two misses of one fetch at once: the second replaces the first, and its size too
       this.roots.set(key, { subgraph, lastDay, text });
       this.grow(sizeOf(text));
     }
