@@ -61,7 +61,15 @@ describe('JWT verifier with a JWKS over HTTP', () => {
     } finally {
       Date.now = realNow;
     }
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the key set is read again in the background, the held keys serving meanwhile
     expect(fetches).toBe(2);
+  });
+
+  it('tries an unreadable key set once every 30 s, not once a token', async () => {
+    status = 503;
+    const verifier = new JwtVerifier({ jwks: url, clockSkew: 60 });
+    for (let i = 0; i < 5; i++) expect(await refusal(verifier.verify(es256(claims())))).toMatch(/^not a refusal: the JWKS .* could not be read/);
+    expect(fetches).toBe(1);
   });
 
   it('refuses a token whose header or payload is JSON but not an object as malformed', async () => {
