@@ -53,7 +53,8 @@ export class Live {
       on: {
         connecting: (isRetry) => this.set(isRetry ? 'reconnecting' : 'connecting'),
         connected: () => this.set('connected'),
-        closed: () => this.set(this.active > 0 ? 'reconnecting' : 'idle'),
+        // After a final refusal nothing is tried again: the subscriptions' errors say what to do.
+        closed: (event) => this.set(this.active > 0 && !(isCloseEvent(event) && FINAL_CLOSE_CODES.includes(event.code)) ? 'reconnecting' : 'idle'),
       },
     });
   }
@@ -81,7 +82,10 @@ export class Live {
           const close = err as { code?: number; reason?: string };
           if (typeof close.code === 'number')
             return onError(
-              new ApiError(close.code === 4401 ? 'UNAUTHENTICATED' : close.code === 4403 ? 'FORBIDDEN' : 'NETWORK', close.reason || `WebSocket ${close.code}`),
+              new ApiError(
+                close.code === 4401 ? 'UNAUTHENTICATED' : close.code === 4403 ? 'FORBIDDEN' : close.code === 4429 ? 'RATE_LIMITED' : 'NETWORK',
+                close.reason || `WebSocket ${close.code}`,
+              ),
             );
           onError(new ApiError('NETWORK', err instanceof Error ? err.message : String(err)));
         },

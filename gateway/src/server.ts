@@ -217,6 +217,7 @@ export async function start(config: GatewayConfig): Promise<RunningGateway> {
               await live?.dispose();
               fanout.close();
               await engine?.stop();
+              caches?.invalidation.stop();
               await caches?.notices.stop();
               revocations?.stop();
               hierarchy?.stop();

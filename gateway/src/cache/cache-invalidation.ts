@@ -19,6 +19,7 @@ import type { FetchCache } from './fetch-cache';
 export class CacheInvalidation {
   private applying: Promise<void> = Promise.resolve();
   private readonly ancestry: UnitAncestry;
+  private midnight?: NodeJS.Timeout;
   /** Mutations answered on the notices they named, without a barrier. */
   settledByName = 0;
 
@@ -44,10 +45,16 @@ export class CacheInvalidation {
    * Vietnam without any notice: everything kept is dropped then, once a day.
    */
   private dropAtMidnight(): void {
-    setTimeout(() => {
+    this.midnight = setTimeout(() => {
       this.enqueue(async () => this.apply('all'));
       this.dropAtMidnight();
-    }, msToNextVietnamMidnight() + 10).unref();
+    }, msToNextVietnamMidnight() + 10);
+    this.midnight.unref();
+  }
+
+  /** The gateway stops: no more drops at midnight. */
+  stop(): void {
+    clearTimeout(this.midnight);
   }
 
   /** After a mutation: every change committed before now has been heard and applied. */
