@@ -8,7 +8,11 @@ import { authorization } from './session.js';
 /** Close codes after which connecting again cannot help: the user has to act. */
 const FINAL_CLOSE_CODES = [4401, 4403, 4429];
 
-const isCloseEvent = (event: unknown): event is { code: number } => typeof (event as { code?: unknown } | null)?.code === 'number';
+/** Whether graphql-ws's close event (or error) is one of those. */
+const isFinalClose = (event: unknown): boolean => {
+  const code = (event as { code?: unknown } | null)?.code;
+  return typeof code === 'number' && FINAL_CLOSE_CODES.includes(code);
+};
 
 /** The connection as the status line shows it. */
 export type LiveState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
@@ -49,12 +53,12 @@ export class Live {
       // credential (4401), of too many failed sign-ins (4429), and a forbidden connection (4403),
       // which graphql-ws would otherwise try again for ever.
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(4000, 500 * 2 ** retries))),
-      shouldRetry: (event) => !(isCloseEvent(event) && FINAL_CLOSE_CODES.includes(event.code)),
+      shouldRetry: (event) => !isFinalClose(event),
       on: {
         connecting: (isRetry) => this.set(isRetry ? 'reconnecting' : 'connecting'),
         connected: () => this.set('connected'),
         // After a final refusal nothing is tried again: the subscriptions' errors say what to do.
-        closed: (event) => this.set(this.active > 0 && !(isCloseEvent(event) && FINAL_CLOSE_CODES.includes(event.code)) ? 'reconnecting' : 'idle'),
+        closed: (event) => this.set(this.active > 0 && !isFinalClose(event) ? 'reconnecting' : 'idle'),
       },
     });
   }

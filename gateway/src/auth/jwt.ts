@@ -106,12 +106,13 @@ export class JwtVerifier {
   private async key(kid: string, alg: string): Promise<KeyObject> {
     if (!this.options.jwks) throw new TokenError(`${alg} tokens are not accepted here (no JWKS configured)`, 'algorithm');
     const now = Date.now();
-    // One try every JWKS_UNKNOWN_KID_GAP_MS while keys are missing (or a token names a key not
-    // held); a set only old is read again in the background, the keys held serving meanwhile.
+    // One try every JWKS_UNKNOWN_KID_GAP_MS at most, whatever asks for it: keys missing, a token
+    // naming a key not held (waited for), or a set only old (read in the background, the keys
+    // held serving meanwhile; after a failed read, tried again a gap later).
     const mayTry = now - this.triedAt > JWKS_UNKNOWN_KID_GAP_MS || this.loading !== undefined;
     if (!this.keys?.byKid.has(kid)) {
       if (mayTry) await this.refreshKeys();
-    } else if (now - this.keys.at > JWKS_MAX_AGE_MS) void this.refreshKeys();
+    } else if (now - this.keys.at > JWKS_MAX_AGE_MS && mayTry) void this.refreshKeys();
     if (!this.keys) throw new Error(`the JWKS (${this.options.jwks}) could not be read: RS256/ES256 tokens cannot be checked until it can`);
     const found = this.keys!.byKid.get(kid) ?? (this.keys!.byKid.size === 1 && !kid ? [...this.keys!.byKid.values()][0] : undefined);
     if (!found) throw new TokenError(`no key "${kid}" in the JWKS`, 'signature');
@@ -122,9 +123,7 @@ export class JwtVerifier {
   /** One fetch at a time; a failed one keeps the keys held (an identity provider down for a while refuses no token it had signed). */
   private refreshKeys(): Promise<void> {
     this.loading ??= this.loadKeys()
-      .catch(() => {
-        if (this.keys) this.keys = { ...this.keys, at: Date.now() - JWKS_MAX_AGE_MS + JWKS_UNKNOWN_KID_GAP_MS }; // tried again in a little while
-      })
+      .catch(() => {}) // the keys held (if any) stay; loadKeys noted the try
       .finally(() => (this.loading = undefined));
     return this.loading;
   }

@@ -74,7 +74,7 @@ export class FetchCache {
       return;
     }
     for (const [key, entry] of this.roots) if (entry.subgraph === change.subgraph && reaches(change, entry.lastDay)) this.dropRoot(key);
-    for (const group of this.groups.values()) {
+    for (const [key, group] of this.groups) {
       if (group.subgraph !== change.subgraph || !reaches(change, group.lastDay)) continue;
       for (const id of change.units) {
         const text = group.entities.get(id);
@@ -83,8 +83,8 @@ export class FetchCache {
         group.bytes -= sizeOf(text);
         this.bytes -= sizeOf(text);
       }
+      if (group.entities.size === 0) this.groups.delete(key);
     }
-    for (const [key, group] of this.groups) if (group.entities.size === 0) this.groups.delete(key);
   }
 
   private async root(

@@ -70,9 +70,10 @@ export class OrgUnitFields {
   })
   async lineage(@Root() unit: OrgUnit, @Ctx() ctx: Context): Promise<Lineage[]> {
     const edges = await ctx.loaders.lineageOf.load(unit.id);
-    const ends = await Promise.all(edges.map((e) => ctx.loaders.unitById.load(e.fromUnitId === unit.id ? e.toUnitId : e.fromUnitId)));
+    const otherEnd = (e: Lineage) => (e.fromUnitId === unit.id ? e.toUnitId : e.fromUnitId);
+    const ends = await Promise.all(edges.map((e) => ctx.loaders.unitById.load(otherEnd(e))));
     const visible = new Set((await ctx.access.visible(ends.filter((u): u is OrgUnit => u !== null))).map((u) => u.id));
-    return edges.filter((e) => visible.has(e.fromUnitId === unit.id ? e.toUnitId : e.fromUnitId));
+    return edges.filter((e) => visible.has(otherEnd(e)));
   }
 }
 
