@@ -6,7 +6,7 @@
 const http = require('node:http'), fs = require('node:fs'), os = require('node:os'), path = require('node:path');
 const {
   ROOT, todayInVietnam, sleep, cpuSampler, postgresPids, post, quantile, git, log, run, prepareBaseline, dbUrl,
-  recreateDatabase, seed, startHub, stopAll, LOGS,
+  recreateDatabase, seed, startHub, stopAll, LOGS, adminQuery,
 } = require('./lib/hubs');
 
 const HELP = `Usage: node bench/writes.js [options]
@@ -17,10 +17,15 @@ in one run, the two builds alternating round by round:
                  through each build's own hub (\`hub start\`, its own database seeded by its own
                  cli): --writes one at a time (latency p50 / p99), then --writes with
                  --concurrency in flight (writes/s), with the CPU of its processes
-  imports        \`hub bench --what import --cases N\` of each build into a fresh database of
-                 its own: a generated file of demo events through the import path (checks,
-                 aggregates, outbox, one transaction), beside a bare COPY of the same rows
-The goal this checks: both no worse than 0.8× the build before.
+  imports        the same file into both: \`hub import --file F\` of each build into a fresh
+                 database holding only its units, F generated once by the build before's
+                 demo generator (its district and ward units, which this build keeps with the
+                 same ids); then each build's own \`hub bench --what import --cases N\` (its own
+                 demo data: this build's history sits at the old communes, whose deltas reach
+                 twice the rollup rows, so that pair is not like for like). Every import goes
+                 through the import path (checks, aggregates, outbox, one transaction) after a
+                 CHECKPOINT (a checkpoint of the run before made imports 30% slower at random)
+The goal this checks: both no worse than 0.8× the build before (the imports: on the same file).
 
   --rounds N            rounds, the builds' order alternating (default 3)
   --writes N            mutations a series (default 2000: long enough that most of a series runs warm)
@@ -86,6 +91,7 @@ async function writeSeries(hub, count, inFlight, label) {
 /** `hub bench --what import` of a build into a fresh database: events/s of the import and of the bare COPY. */
 async function importRun(o, build, db) {
   await recreateDatabase(o, db);
+  await adminQuery(o, 'CHECKPOINT');
   fs.mkdirSync(LOGS, { recursive: true });
   const logFile = path.join(LOGS, `import-${build.name}.log`);
   fs.writeFileSync(logFile, '');
@@ -95,6 +101,39 @@ async function importRun(o, build, db) {
   const rate = Number((/outbox\): ([\d,]+) events\/s/.exec(text)?.[1] ?? '').replace(/,/g, ''));
   const copy = Number((/COPY of the same rows: +([\d,]+) rows\/s/.exec(text)?.[1] ?? '').replace(/,/g, ''));
   return { events, rate, copy };
+}
+
+const IMPORT_FILE = path.join(__dirname, 'lib/import-file.js');
+
+/** A database of a build's migrations and units, nothing else. */
+async function unitsOnly(o, build, db, logFile) {
+  await recreateDatabase(o, db);
+  const env = { ...process.env, DATABASE_URL: dbUrl(o, db) };
+  await run(process.execPath, [path.join(build.dir, 'cli/dist/main.js'), 'migrate'], build.dir, logFile, env);
+  await run(process.execPath, [IMPORT_FILE, 'units'], build.dir, logFile, env);
+  return env;
+}
+
+/** The file both builds import: the build before's demo events of --import-cases cases. */
+async function sameFile(o, before) {
+  fs.mkdirSync(LOGS, { recursive: true });
+  const logFile = path.join(LOGS, 'import-file.log');
+  fs.writeFileSync(logFile, '');
+  const file = path.join(ROOT, '.bench-cache', `import-same-${o.importCases}.ndjson`);
+  const env = await unitsOnly(o, before, `${o.dbPrefix}_import_file`, logFile);
+  await run(process.execPath, [IMPORT_FILE, 'generate', file, String(o.importCases)], before.dir, logFile, env);
+  return file;
+}
+
+/** `hub import --file` of a build into a fresh database holding its units only: events and events/s. */
+async function sameFileRun(o, build, file) {
+  const logFile = path.join(LOGS, `import-same-${build.name}.log`);
+  fs.writeFileSync(logFile, '');
+  const env = await unitsOnly(o, build, `${o.dbPrefix}_import_${build.name}`, logFile);
+  await adminQuery(o, 'CHECKPOINT');
+  await run(process.execPath, [path.join(build.dir, 'cli/dist/main.js'), 'import', '--file', file], build.dir, logFile, env);
+  const m = /imported ([\d,]+) events .* in [\d.]+s: ([\d,]+) events\/s/.exec(fs.readFileSync(logFile, 'utf8'));
+  return { events: Number((m?.[1] ?? '').replace(/,/g, '')), rate: Number((m?.[2] ?? '').replace(/,/g, '')) };
 }
 
 const fmt = (v, d = 0) => (v === undefined || v === null || Number.isNaN(v) ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
@@ -110,7 +149,8 @@ function report(o, ctx, rows) {
     `- Command: \`node bench/writes.js ${process.argv.slice(2).join(' ')}\``,
     `- Builds: hub = ${ctx.hubSha} (this checkout${ctx.dirty ? ', with uncommitted changes' : ''}); before = ${ctx.beforeSha} (--baseline-ref ${o.baselineRef})`,
     `- Single writes: receiveCase dated ${todayInVietnam()} through each build's gateway, ${o.writes} one at a time then ${o.writes} with ${o.concurrency} in flight, ${o.rounds} round(s); hubs seeded with their own cli (--cases ${o.cases}${ctx.untilNote})`,
-    `- Imports: \`hub bench --what import --cases ${o.importCases}\` of each build into a fresh database, ${o.rounds} round(s)`, '',
+    `- Imports, the same file: \`hub import --file\` of ${ctx.sameFile ?? '–'} (the build before's demo events of ${o.importCases} cases) by each build into a fresh database of its units, ${o.rounds} round(s)`,
+    `- Imports, each build's own demo: \`hub bench --what import --cases ${o.importCases}\` of each build into a fresh database, ${o.rounds} round(s) (not like for like: different events)`, '',
     '## Summary (medians; ratios hub ÷ before, above 1 favours the hub; the goal: ≥ 0.8×)', '',
     '| measure | hub | before | ratio |', '|---|--:|--:|--:|');
   if (o.targets.includes('writes')) {
@@ -118,11 +158,14 @@ function report(o, ctx, rows) {
       `| single write latency p99, ms (one in flight) | ${fmt(med('hub', 'serial', (r) => r.p99), 1)} | ${fmt(med('before', 'serial', (r) => r.p99), 1)} | ${ratio('serial', (r) => r.p99, true)} |`,
       `| writes/s, ${o.concurrency} in flight | ${fmt(med('hub', 'parallel', (r) => r.perSecond))} | ${fmt(med('before', 'parallel', (r) => r.perSecond))} | ${ratio('parallel', (r) => r.perSecond)} |`);
   }
-  if (o.targets.includes('imports')) L.push(`| import, events/s | ${fmt(med('hub', 'import', (r) => r.rate))} | ${fmt(med('before', 'import', (r) => r.rate))} | ${ratio('import', (r) => r.rate)} |`);
+  if (o.targets.includes('imports'))
+    L.push(`| import of the same file, events/s | ${fmt(med('hub', 'import-same', (r) => r.rate))} | ${fmt(med('before', 'import-same', (r) => r.rate))} | ${ratio('import-same', (r) => r.rate)} |`,
+      `| import of each build's own demo, events/s (different events) | ${fmt(med('hub', 'import', (r) => r.rate))} | ${fmt(med('before', 'import', (r) => r.rate))} | ${ratio('import', (r) => r.rate)} |`);
   L.push('', '(Latency ratios are before ÷ hub, so that above 1 favours the hub there too.)', '', '## Every run', '',
     '| round | build | series | ok / failed | p50 ms | p99 ms | writes/s (events/s for imports) | CPU µs a write: gateway / cases / PostgreSQL | bare COPY rows/s |', '|--:|---|---|--:|--:|--:|--:|--:|--:|');
   for (const r of rows) {
-    if (r.kind === 'import') L.push(`| ${r.round} | ${r.build} | import of ${fmt(r.events)} events | – | – | – | ${fmt(r.rate)} | – | ${fmt(r.copy)} |`);
+    if (r.kind === 'import-same') L.push(`| ${r.round} | ${r.build} | import of the same file, ${fmt(r.events)} events | – | – | – | ${fmt(r.rate)} | – | – |`);
+    else if (r.kind === 'import') L.push(`| ${r.round} | ${r.build} | import of its own demo, ${fmt(r.events)} events | – | – | – | ${fmt(r.rate)} | – | ${fmt(r.copy)} |`);
     else L.push(`| ${r.round} | ${r.build} | ${r.kind === 'serial' ? 'one at a time' : `${o.concurrency} in flight`} | ${fmt(r.ok)} / ${fmt(r.failed)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.perSecond)} | ${fmt(r.cpuPerWrite.gateway)} / ${fmt(r.cpuPerWrite.cases)} / ${fmt(r.cpuPerWrite.postgres)} | – |`);
   }
   const firstError = rows.find((r) => r.firstError)?.firstError;
@@ -138,8 +181,13 @@ async function main() {
   const builds = [{ name: 'hub', dir: ROOT }, { name: 'before', dir: await prepareBaseline(o, beforeSha) }];
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
   const rows = [];
+  let file;
   try {
     const hubs = {};
+    if (o.targets.includes('imports')) {
+      file = await sameFile(o, builds[1]);
+      log(`imports: the same file ${path.relative(ROOT, file)}, generated by the build before`);
+    }
     if (o.targets.includes('writes')) {
       for (const [i, b] of builds.entries()) {
         const db = `${o.dbPrefix}_${b.name}`;
@@ -169,6 +217,12 @@ async function main() {
       }
       for (const b of order) {
         if (!o.targets.includes('imports')) continue;
+        const r = await sameFileRun(o, b, file);
+        rows.push({ round, build: b.name, kind: 'import-same', ...r });
+        log(`round ${round} ${b.name} import of the same file: ${fmt(r.rate)} events/s`);
+      }
+      for (const b of order) {
+        if (!o.targets.includes('imports')) continue;
         const r = await importRun(o, b, `${o.dbPrefix}_import_${b.name}`);
         rows.push({ round, build: b.name, kind: 'import', ...r });
         log(`round ${round} ${b.name} import: ${fmt(r.rate)} events/s (bare COPY ${fmt(r.copy)} rows/s)`);
@@ -179,7 +233,7 @@ async function main() {
   }
   const dirty = git(['status', '--porcelain', '--untracked-files=no']).length > 0;
   const ctx = { date: new Date().toISOString(), minutes: (Date.now() - t0) / 60000, nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? '?', hubSha, beforeSha, dirty,
-    untilNote: `, --until ${o.until} for a build that takes it` };
+    untilNote: `, --until ${o.until} for a build that takes it`, sameFile: file && path.relative(ROOT, file) };
   const text = report(o, ctx, rows);
   process.stdout.write(text);
   if (o.out) fs.writeFileSync(o.out, text);
