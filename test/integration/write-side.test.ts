@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Client } from 'pg';
@@ -322,6 +322,16 @@ describe('writes through the gateway on a random hierarchy with a merger', () =>
       // The client lost the answer and sends the same request again: the first answer, nothing written.
       const retry = await gqlData(hub.url, IMPORT_ONCE, { path: 'receptions.csv', key: once }, REPORTER);
       expect(retry.importComplaintEvents).toEqual(first.importComplaintEvents);
+      expect(await citizens()).toBe(before + 12);
+      // The operator moved the imported file away meanwhile: the retry still gets the first answer.
+      renameSync(join(hub.importDir, 'receptions.csv'), join(hub.importDir, 'receptions.done'));
+      const late = await gqlData(hub.url, IMPORT_ONCE, { path: 'receptions.csv', key: once }, REPORTER);
+      expect(late.importComplaintEvents).toEqual(first.importComplaintEvents);
+      // The key with another name, missing too, is another request; without a key, a missing file is just missing.
+      const elsewhere = await gql(hub.url, IMPORT_ONCE, { path: 'elsewhere.csv', key: once }, REPORTER);
+      expect(elsewhere.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      const keyless = await gql(hub.url, IMPORT_ONCE, { path: 'receptions.csv' }, REPORTER);
+      expect(keyless.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'FILE_NOT_FOUND' });
       expect(await citizens()).toBe(before + 12);
       // The same key with the file changed is another request.
       writeFileSync(join(hub.importDir, 'receptions.csv'), `event,unitId,date,citizens\nCITIZENS_RECEIVED,${ward},2025-08-05,9\n`);

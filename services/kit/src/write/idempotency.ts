@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Identity } from '../auth/identity';
 import { ErrorCode, userError } from '../graphql/errors';
 import { deferred, prepared } from '../db/prepared';
@@ -25,13 +25,30 @@ export function keyOwner(identity: Identity): string {
     .slice(0, 32);
 }
 
+/** The key's row: `<owner>/<key>`, after checking the key's form. */
+function storedKey(caller: Identity, key: string): string {
+  if (!KEY_RE.test(key)) {
+    throw userError(ErrorCode.BAD_USER_INPUT, 'idempotencyKey must be 8–200 characters of letters, digits, ".", "_", ":" or "-"; a UUID is a good choice.', {
+      field: 'idempotencyKey',
+    });
+  }
+  return `${keyOwner(caller)}/${key}`;
+}
+
+const keyReused = (key: string) =>
+  userError(
+    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    `The idempotency key "${key}" was already used for another request. Use a new key for a new request; resend a retry unchanged.`,
+    { key },
+  );
+
 /**
  * Runs a write once per idempotency key of a caller. The key is claimed in the caller's
  * transaction, so a retry either finds the stored answer (and changes nothing) or waits for
  * the first attempt to commit or roll back. The same key with another request is refused.
  * Keys are stored as `<owner>/<key>` (a key has no "/"): another caller's key is another row.
  */
-export async function once<T>(
+export function once<T>(
   tx: EntityManager,
   schema: string,
   caller: Identity,
@@ -40,13 +57,20 @@ export async function once<T>(
   input: unknown,
   work: () => Promise<T>,
 ): Promise<T> {
-  if (!KEY_RE.test(key)) {
-    throw userError(ErrorCode.BAD_USER_INPUT, 'idempotencyKey must be 8–200 characters of letters, digits, ".", "_", ":" or "-"; a UUID is a good choice.', {
-      field: 'idempotencyKey',
-    });
-  }
-  const stored = `${keyOwner(caller)}/${key}`;
-  const hash = requestHash(operation, input);
+  return onceHashed(tx, schema, caller, key, operation, requestHash(operation, input), work);
+}
+
+/** `once` for a request whose hash the caller made (see `importEventFile`). */
+export async function onceHashed<T>(
+  tx: EntityManager,
+  schema: string,
+  caller: Identity,
+  key: string,
+  operation: string,
+  hash: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const stored = storedKey(caller, key);
   const claimed: unknown[] = await prepared(
     tx,
     `INSERT INTO ${schema}.idempotency (key, operation, request_hash) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING key`,
@@ -58,13 +82,7 @@ export async function once<T>(
       request_hash: string;
       response: T;
     }[];
-    if (!row || row.operation !== operation || row.request_hash !== hash) {
-      throw userError(
-        ErrorCode.IDEMPOTENCY_KEY_REUSED,
-        `The idempotency key "${key}" was already used for another request. Use a new key for a new request; resend a retry unchanged.`,
-        { key },
-      );
-    }
+    if (!row || row.operation !== operation || row.request_hash !== hash) throw keyReused(key);
     return row.response;
   }
   const response = await work();
@@ -73,6 +91,30 @@ export async function once<T>(
     JSON.stringify(response, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
   ]);
   return response;
+}
+
+/**
+ * The answer kept for a key of a caller, without claiming the key (a committed row always
+ * holds its answer: the claim and the answer are written in one transaction). Undefined when
+ * the key was never used; IDEMPOTENCY_KEY_REUSED when it was, for another operation or for a
+ * request `sameRequest` does not recognise by its hash.
+ */
+export async function keptAnswer<T>(
+  db: DataSource | EntityManager,
+  schema: string,
+  caller: Identity,
+  key: string,
+  operation: string,
+  sameRequest: (hash: string) => boolean,
+): Promise<T | undefined> {
+  const [row] = (await prepared(db, `SELECT operation, request_hash, response FROM ${schema}.idempotency WHERE key = $1`, [storedKey(caller, key)])) as {
+    operation: string;
+    request_hash: string;
+    response: T;
+  }[];
+  if (!row) return undefined;
+  if (row.operation !== operation || !sameRequest(row.request_hash)) throw keyReused(key);
+  return row.response;
 }
 
 /** The idempotency table every writing service keeps in its own schema. */

@@ -21,6 +21,9 @@ export function importFolderOf(config: { IMPORT_DIR: string; IMPORT_MAX_BYTES?: 
 
 const bad = (message: string, details: Record<string, unknown> = {}) => userError(ErrorCode.BAD_USER_INPUT, message, details);
 
+/** The `reason` of the error for a name that is not a readable file in the import folder. */
+export const FILE_NOT_FOUND = 'FILE_NOT_FOUND';
+
 const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 
 function tooLarge(name: string, maxBytes: number) {
@@ -56,7 +59,7 @@ export function importPathParts(path: string): string[] {
  */
 async function openInside(dir: string, parts: string[]): Promise<{ handle: FileHandle; size: number }> {
   const name = parts.join('/');
-  const missing = () => bad(`No readable file "${name}" in the import folder.`, { path: name });
+  const missing = () => bad(`No readable file "${name}" in the import folder.`, { path: name, reason: FILE_NOT_FOUND });
   const root = await realpath(dir).catch(() => {
     throw missing();
   });
