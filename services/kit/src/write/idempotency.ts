@@ -77,13 +77,10 @@ export async function onceHashed<T>(
     [stored, operation, hash],
   );
   if (claimed.length === 0) {
-    const [row] = (await prepared(tx, `SELECT operation, request_hash, response FROM ${schema}.idempotency WHERE key = $1`, [stored])) as {
-      operation: string;
-      request_hash: string;
-      response: T;
-    }[];
-    if (!row || row.operation !== operation || row.request_hash !== hash) throw keyReused(key);
-    return row.response;
+    // Claimed by an attempt that has committed since (the claim waited for it): its answer.
+    const kept = await keptAnswer<T>(tx, schema, caller, key, operation, (h) => h === hash);
+    if (kept === undefined) throw keyReused(key);
+    return kept;
   }
   const response = await work();
   await deferred(tx, `UPDATE ${schema}.idempotency SET response = $2 WHERE key = $1`, [
