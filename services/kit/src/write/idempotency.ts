@@ -48,7 +48,7 @@ const keyReused = (key: string) =>
  * the first attempt to commit or roll back. The same key with another request is refused.
  * Keys are stored as `<owner>/<key>` (a key has no "/"): another caller's key is another row.
  */
-export function once<T>(
+export async function once<T>(
   tx: EntityManager,
   schema: string,
   caller: Identity,
