@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { bearer } from '../support/auth';
 import { gqlData } from '../support/graphql-client';
 import { freePortRange, startHubProcess, type HubProcess } from '../support/hub-process';
@@ -103,6 +105,31 @@ describe('hub start supervises its processes', () => {
     expect(lines.at(-1)).toMatch(/^hub: Line 1: /);
     expect((refused as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
   }, 240000);
+
+  it('refuses a taken port before touching the database, naming it and the --port that fits beside', async () => {
+    const port = await freePortRange(5);
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port + 2, '127.0.0.1', resolve));
+    const empty = await createTestDatabase('port-taken');
+    try {
+      const env = { ...process.env, DATABASE_URL: empty, HUB_RUNNING_FILE: join(dir, 'taken.json') };
+      const refused = await run(process.execPath, [join(ROOT, 'cli', 'dist', 'main.js'), 'start', '--port', String(port)], { env, timeout: 60000 }).catch(
+        (err: { code: number; stderr: string }) => err,
+      );
+      expect((refused as { code: number }).code).toBe(1);
+      const said = (refused as { stderr: string }).stderr;
+      expect(said).toContain(`not free: 127.0.0.1:${port + 2} (cases)`);
+      expect(said).toContain(`--port ${port + 100}`);
+      const client = new Client({ connectionString: empty });
+      await client.connect();
+      const tables = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+      await client.end();
+      expect(tables.rows[0]!.n).toBe(0);
+    } finally {
+      blocker.close();
+      await dropTestDatabase(empty);
+    }
+  }, 120000);
 
   it('gives up on a process that keeps crashing: the hub stops and names it with its last lines', async () => {
     const port = await freePortRange(5);

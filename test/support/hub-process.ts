@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +15,39 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port whose next `count` ports are free too. */
+/**
+ * The ports the kernel hands out for outgoing connections and `listen(0)`: a test port taken
+ * from this range can be grabbed by any connection between the check and the hub's listen.
+ */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high)) return [low!, high!];
+  } catch {
+    // not Linux: the IANA dynamic range
+  }
+  return [49152, 65535];
+}
+
+const handedOut = new Set<number>();
+
+/**
+ * A base port whose next `count` ports are free too, outside the kernel's ephemeral range and
+ * never handed out before in this process (a range checked free is not yet bound, so a second
+ * call could otherwise return the same ports).
+ */
 export async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 20000);
-    const checks = await Promise.all(Array.from({ length: count }, (_v, i) => portFree(base + i)));
-    if (checks.every(Boolean)) return base;
+  const [ephemeralLow, ephemeralHigh] = ephemeralRange();
+  const low = 20000;
+  const high = ephemeralLow > low + 2000 ? ephemeralLow - count : 65535 - count;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = low + Math.floor(Math.random() * (high - low));
+    const ports = Array.from({ length: count }, (_v, i) => base + i);
+    if (ports.some((p) => handedOut.has(p) || (p >= ephemeralLow && p <= ephemeralHigh))) continue;
+    const checks = await Promise.all(ports.map(portFree));
+    if (!checks.every(Boolean)) continue;
+    for (const p of ports) handedOut.add(p);
+    return base;
   }
   throw new Error('no free port range found');
 }

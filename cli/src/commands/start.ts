@@ -4,8 +4,8 @@ import { GATEWAY, PROJECT_ROOT, SERVICES } from '../services';
 import { hubSecrets } from '../secrets';
 import { tokenClaims } from '../token-claims';
 import { DatabaseProbe, openDatabase, type Database } from '../database';
-import { startChild, stopChildren, waitForReady, type Child } from '../processes';
-import { forgetRunningHub, recordRunningHub } from '../running-hub';
+import { assertPortsFree, startChild, stopChildren, waitForReady, type Child } from '../processes';
+import { forgetRunningHub, recordRunningHub, runningHub } from '../running-hub';
 import { Supervisor, type CrashPolicy } from '../supervisor';
 import { migrateAll } from './migrate';
 import { isEmpty, seedAll } from './seed';
@@ -104,6 +104,14 @@ export async function startHub(
   giveUp: (name: string, lastLines: readonly string[]) => void = () => {},
   policy?: CrashPolicy,
 ): Promise<RunningHub> {
+  const subgraphHost = options.subgraphHost ?? '127.0.0.1';
+  const ports = SERVICES.map((_s, i) => subgraphPort(options.gatewayPort, i));
+  const other = runningHub();
+  const next = options.gatewayPort + 100;
+  await assertPortsFree(
+    [{ name: GATEWAY.name, host: options.host, port: options.gatewayPort }, ...SERVICES.map((s, i) => ({ name: s.name, host: subgraphHost, port: ports[i]! }))],
+    `${other ? `A hub of this clone runs already (process ${other.pid}, ${other.url}): stop it with Ctrl+C in its terminal, or start` : 'Stop what holds it, or start'} this one beside it with --port ${next} (gateway on ${next}, subgraphs on ${next + 1}–${next + SERVICES.length}).`,
+  );
   const db = await openDatabase(process.env, log);
   const supervisor = new Supervisor(log, giveUp, policy);
   let unwatch = () => {};
@@ -123,8 +131,6 @@ export async function startHub(
     const secrets = hubSecrets();
     const env = { DATABASE_URL: db.url, IDENTITY_SECRET: secrets.identitySecret, IMPORT_DIR: process.env.IMPORT_DIR ?? join(PROJECT_ROOT, '.data', 'imports') };
     if (options.live === 'nats') Object.assign(env, { LIVE_TRANSPORT: 'nats', OUTBOX_RELAY: 'nats' });
-    const subgraphHost = options.subgraphHost ?? '127.0.0.1';
-    const ports = SERVICES.map((_s, i) => subgraphPort(options.gatewayPort, i));
     const out = (tail: (line: string) => void) => (line: string) => {
       tail(line);
       log(line);
