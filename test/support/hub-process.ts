@@ -1,19 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { canListen } from '../../cli/src/ports';
 import { ROOT } from './pg-server';
 import { TEST_IDENTITY_SECRET, TEST_JWT_SECRET } from './auth';
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
 
 /**
  * The ports the kernel hands out for outgoing connections and `listen(0)`: a test port taken
@@ -44,8 +36,8 @@ export async function freePortRange(count: number): Promise<number> {
     const base = low + Math.floor(Math.random() * (high - low));
     const ports = Array.from({ length: count }, (_v, i) => base + i);
     if (ports.some((p) => handedOut.has(p) || (p >= ephemeralLow && p <= ephemeralHigh))) continue;
-    const checks = await Promise.all(ports.map(portFree));
-    if (!checks.every(Boolean)) continue;
+    const checks = await Promise.all(ports.map((p) => canListen('127.0.0.1', p)));
+    if (checks.some(Boolean)) continue;
     for (const p of ports) handedOut.add(p);
     return base;
   }
