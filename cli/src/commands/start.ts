@@ -109,9 +109,11 @@ export async function startHub(
   const ports = SERVICES.map((_s, i) => subgraphPort(options.gatewayPort, i));
   const other = runningHub();
   const next = options.gatewayPort + 100;
+  // Started by `npm start`, the option reaches the hub only after npm's `--`.
+  const option = process.env.npm_lifecycle_event === 'start' ? `npm start -- --port ${next}` : `--port ${next}`;
   await assertPortsFree(
     [{ name: GATEWAY.name, host: options.host, port: options.gatewayPort }, ...SERVICES.map((s, i) => ({ name: s.name, host: subgraphHost, port: ports[i]! }))],
-    `${other ? `A hub of this clone runs already (process ${other.pid}, ${other.url}): stop it with Ctrl+C in its terminal, or start` : 'Stop what holds it, or start'} this one beside it with --port ${next} (gateway on ${next}, subgraphs on ${next + 1}–${next + SERVICES.length}).`,
+    `${other ? `A hub of this clone runs already (process ${other.pid}, ${other.url}): stop it with Ctrl+C in its terminal, or start` : 'Stop what holds it, or start'} this one beside it with ${option} (gateway on ${next}, subgraphs on ${next + 1}–${next + SERVICES.length}).`,
   );
   const db = await openDatabase(process.env, log);
   const supervisor = new Supervisor(log, giveUp, policy);
